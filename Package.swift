@@ -1,0 +1,82 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: tracegate -> Gateway -> {SSH, Policy, Audit, Recording}.
+// SSH is the only module that sees libssh; Policy, Audit and Recording never import SSH.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Tracegate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tracegate", targets: ["tracegate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibSSH",
+            pkgConfig: "libssh",
+            providers: [.apt(["libssh-dev"])]
+        ),
+        .target(
+            name: "SSH",
+            dependencies: [
+                "CLibSSH",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Policy",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Audit",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Recording",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "SSH", "Policy", "Audit", "Recording",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "tracegate",
+            dependencies: [
+                "Gateway", "Policy", "Audit", "Recording", "SSH",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "TestSupport", swiftSettings: strictSettings),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy"], swiftSettings: strictSettings),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["TestSupport", "tracegate"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

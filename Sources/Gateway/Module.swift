@@ -1,0 +1,1 @@
+// Module Gateway: see ../shared/DESIGN.md for its responsibility.

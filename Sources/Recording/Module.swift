@@ -1,0 +1,1 @@
+// Module Recording: see ../shared/DESIGN.md for its responsibility.

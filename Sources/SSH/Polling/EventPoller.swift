@@ -1,0 +1,60 @@
+internal import CLibSSH
+import Foundation
+
+/// One `ssh_event` polling both legs of a connection (and a wake-up descriptor) on the
+/// connection's thread. Every callback of both sessions fires inside `poll`.
+package final class EventPoller {
+    private let event: OpaquePointer
+    private var servers: [ServerSession] = []
+    private var upstreams: [UpstreamSession] = []
+    private var wakeDescriptors: [Int32] = []
+
+    package init() throws(SSHError) {
+        guard let event = ssh_event_new() else { throw .io("cannot allocate a libssh event") }
+        self.event = event
+    }
+
+    deinit {
+        removeAll()
+        ssh_event_free(event)
+    }
+
+    package func add(_ session: ServerSession) {
+        if ssh_event_add_session(event, session.handle) == SSH_OK { servers.append(session) }
+    }
+
+    package func add(_ session: UpstreamSession) {
+        if ssh_event_add_session(event, session.handle) == SSH_OK { upstreams.append(session) }
+    }
+
+    /// Watches a descriptor whose readability means "look at your flags" (shutdown).
+    /// The callback does not consume it: a shutdown stays signalled for every thread.
+    package func addWakeDescriptor(_ fd: Int32) {
+        if ssh_event_add_fd(event, fd, Int16(POLLIN), { _, _, _ in 0 }, nil) == SSH_OK {
+            wakeDescriptors.append(fd)
+        }
+    }
+
+    /// Processes whatever is ready, waiting at most `timeoutMilliseconds`.
+    /// Returns false when libssh reports an error (often a dropped socket).
+    @discardableResult
+    package func poll(timeoutMilliseconds: Int32) -> Bool {
+        ssh_event_dopoll(event, timeoutMilliseconds) != SSH_ERROR
+    }
+
+    /// Gives the sessions their own poll contexts back; required before teardown.
+    package func removeAll() {
+        for session in servers { ssh_event_remove_session(event, session.handle) }
+        for session in upstreams { ssh_event_remove_session(event, session.handle) }
+        for fd in wakeDescriptors { ssh_event_remove_fd(event, fd) }
+        servers.removeAll()
+        upstreams.removeAll()
+        wakeDescriptors.removeAll()
+    }
+
+    package func remove(_ session: UpstreamSession) {
+        guard let index = upstreams.firstIndex(where: { $0 === session }) else { return }
+        ssh_event_remove_session(event, session.handle)
+        upstreams.remove(at: index)
+    }
+}

@@ -1,0 +1,89 @@
+internal import CLibSSH
+
+/// C trampolines for the server session: each turns a libssh callback into a
+/// `ServerEvent` and the delegate's reply into libssh's return convention.
+enum ServerCallbacks {
+    static func session(_ userdata: UnsafeMutableRawPointer?) -> ServerSession {
+        Unmanaged<ServerSession>.fromOpaque(userdata!).takeUnretainedValue()
+    }
+
+    static func install(into callbacks: UnsafeMutablePointer<ssh_server_callbacks_struct>) {
+        callbacks.pointee.auth_pubkey_function = { _, user, key, signatureState, userdata in
+            let session = ServerCallbacks.session(userdata)
+            let username = LibSSH.string(user)
+            guard let key, let publicKey = try? PublicKey(borrowing: key) else {
+                return Int32(SSH_AUTH_DENIED.rawValue)
+            }
+            switch Int32(signatureState) {
+            case Int32(SSH_PUBLICKEY_STATE_NONE.rawValue):
+                // A probe: SUCCESS here only sends PK_OK, asking the client to sign.
+                let reply = session.deliver(.publicKeyOffered(username: username, key: publicKey))
+                return reply == .accept ? Int32(SSH_AUTH_SUCCESS.rawValue) : Int32(SSH_AUTH_DENIED.rawValue)
+            case Int32(SSH_PUBLICKEY_STATE_VALID.rawValue):
+                switch session.deliver(.publicKeyVerified(username: username, key: publicKey)) {
+                case .accept: return Int32(SSH_AUTH_SUCCESS.rawValue)
+                case .partial: return Int32(SSH_AUTH_PARTIAL.rawValue)
+                case .deny: return Int32(SSH_AUTH_DENIED.rawValue)
+                }
+            default:
+                // SSH_PUBLICKEY_STATE_WRONG or anything unexpected: never authenticate.
+                _ = session.deliver(.otherAuthenticationAttempt(username: username, method: "publickey-bad-signature"))
+                return Int32(SSH_AUTH_DENIED.rawValue)
+            }
+        }
+        callbacks.pointee.channel_open_request_session_function = { _, userdata in
+            let session = ServerCallbacks.session(userdata)
+            guard let channel = session.makeChannel() else { return nil }
+            if session.deliver(.sessionChannelRequested(channel)) == .accept {
+                return channel.handle
+            }
+            session.release(channel)
+            return nil
+        }
+    }
+
+    /// Everything the server callbacks do not cover reaches this message callback.
+    /// Returning 1 lets libssh send its default reply, which is always a refusal.
+    static let messageCallback: @convention(c) (OpaquePointer?, OpaquePointer?, UnsafeMutableRawPointer?) -> Int32 = {
+        _, message, userdata in
+        guard let message else { return 1 }
+        let session = ServerCallbacks.session(userdata)
+        let type = ssh_message_type(message)
+        let subtype = ssh_message_subtype(message)
+        switch type {
+        case Int32(SSH_REQUEST_AUTH.rawValue):
+            let username = LibSSH.string(ssh_message_auth_user(message))
+            _ = session.deliver(.otherAuthenticationAttempt(username: username, method: authMethodName(subtype)))
+        case Int32(SSH_REQUEST_CHANNEL_OPEN.rawValue) where subtype == Int32(SSH_CHANNEL_DIRECT_TCPIP.rawValue):
+            let request = ForwardingRequest(
+                destinationHost: LibSSH.string(ssh_message_channel_request_open_destination(message)),
+                destinationPort: Int(ssh_message_channel_request_open_destination_port(message)),
+                originatorHost: LibSSH.string(ssh_message_channel_request_open_originator(message)),
+                originatorPort: Int(ssh_message_channel_request_open_originator_port(message)))
+            _ = session.deliver(.forwardingChannelRequested(request))
+        case Int32(SSH_REQUEST_CHANNEL.rawValue) where subtype == Int32(SSH_CHANNEL_REQUEST_X11.rawValue):
+            if let channel = session.channel(for: ssh_message_channel_request_channel(message)) {
+                _ = session.deliver(.channelRequest(channel, .x11Forwarding))
+            }
+        case Int32(SSH_REQUEST_GLOBAL.rawValue) where subtype == Int32(SSH_GLOBAL_REQUEST_TCPIP_FORWARD.rawValue):
+            _ = session.deliver(.remoteForwardingRequested(
+                address: LibSSH.string(ssh_message_global_request_address(message)),
+                port: Int(ssh_message_global_request_port(message))))
+        default:
+            break
+        }
+        return 1
+    }
+
+    private static func authMethodName(_ subtype: Int32) -> String {
+        switch subtype {
+        case Int32(SSH_AUTH_METHOD_NONE): "none"
+        case Int32(SSH_AUTH_METHOD_PASSWORD): "password"
+        case Int32(SSH_AUTH_METHOD_PUBLICKEY): "publickey"
+        case Int32(SSH_AUTH_METHOD_HOSTBASED): "hostbased"
+        case Int32(SSH_AUTH_METHOD_INTERACTIVE): "keyboard-interactive"
+        case Int32(SSH_AUTH_METHOD_GSSAPI_MIC): "gssapi-with-mic"
+        default: "unknown"
+        }
+    }
+}

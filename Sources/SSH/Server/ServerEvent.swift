@@ -1,0 +1,41 @@
+/// Everything an engineer's client can ask of the gateway, as one enum. libssh's
+/// callbacks are translated into these cases so that the gateway decides each one in
+/// a single exhaustive switch: a new case forces a decision instead of a silent default.
+package enum ServerEvent {
+    /// A key offered without a signature (the "would you accept this key?" probe).
+    /// Accepting only tells the client to sign; it never authenticates.
+    case publicKeyOffered(username: String, key: PublicKey)
+    /// libssh has verified the client's signature with this key: the only event that
+    /// may authenticate.
+    case publicKeyVerified(username: String, key: PublicKey)
+    /// Any other authentication method (none, password, keyboard-interactive, …).
+    case otherAuthenticationAttempt(username: String, method: String)
+    /// A session channel the client wants to open; `deny` refuses it.
+    case sessionChannelRequested(Channel)
+    /// direct-tcpip: `ssh -W`, `-J` (ProxyJump) or a connection on a `-L` port.
+    case forwardingChannelRequested(ForwardingRequest)
+    /// tcpip-forward: `ssh -R`.
+    case remoteForwardingRequested(address: String, port: Int)
+    /// A request on an open session channel.
+    case channelRequest(Channel, ChannelRequest)
+}
+
+package struct ForwardingRequest: Sendable, Equatable {
+    package var destinationHost: String
+    package var destinationPort: Int
+    package var originatorHost: String
+    package var originatorPort: Int
+}
+
+package enum ServerReply: Sendable, Equatable {
+    case accept
+    case deny
+    /// Public key accepted but another method must follow (second factor).
+    case partial
+}
+
+/// The gateway side of a server session. Called on the connection's own thread,
+/// from inside libssh's event processing: it must not tear the session down.
+package protocol ServerSessionDelegate: AnyObject {
+    func handle(_ event: ServerEvent, on session: ServerSession) -> ServerReply
+}

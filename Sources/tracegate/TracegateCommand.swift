@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct TracegateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tracegate",
+        abstract: "A traced SSH gateway: one audited door into production.",
+        subcommands: []
+    )
+}
