@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "SSH", "Policy", "Audit", "Recording",
+                "SSH", "Policy",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "tracegate",
             dependencies: [
-                "Gateway", "Policy", "Audit", "Recording", "SSH",
+                "Gateway", "Policy", "SSH",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -23,7 +23,9 @@ package final class EventPoller {
         if ssh_event_add_session(event, session.handle) == SSH_OK { servers.append(session) }
     }
 
+    /// Idempotent: the connection adds its upstream after every channel it opens.
     package func add(_ session: UpstreamSession) {
+        guard !upstreams.contains(where: { $0 === session }) else { return }
         if ssh_event_add_session(event, session.handle) == SSH_OK { upstreams.append(session) }
     }
 
@@ -49,6 +51,11 @@ package final class EventPoller {
         for fd in wakeDescriptors { ssh_event_remove_fd(event, fd) }
         servers.removeAll()
         upstreams.removeAll()
+        wakeDescriptors.removeAll()
+    }
+
+    package func removeWakeDescriptors() {
+        for fd in wakeDescriptors { ssh_event_remove_fd(event, fd) }
         wakeDescriptors.removeAll()
     }
 

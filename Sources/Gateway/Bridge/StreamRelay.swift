@@ -1,0 +1,60 @@
+import SSH
+
+/// One direction of one stream (stdout, stderr or stdin) between two channels.
+///
+/// libssh 0.10.6 re-opens a channel's receive window on every read without counting
+/// what it still buffers, so reading in small pieces while the other side is slow lets
+/// the buffer grow without bound. The relay therefore reads only when its own queue is
+/// empty, and then takes everything libssh holds at once: in-flight data stays bounded
+/// by one window plus what was read.
+final class StreamRelay {
+    let readsStandardError: Bool
+    let writesStandardError: Bool
+    private let queue = ByteQueue()
+    private(set) var bytesRelayed = 0
+
+    init(readsStandardError: Bool = false, writesStandardError: Bool = false) {
+        self.readsStandardError = readsStandardError
+        self.writesStandardError = writesStandardError
+    }
+
+    var hasQueuedBytes: Bool { !queue.isEmpty }
+
+    /// Moves what can move now. `destination` nil discards (the reader has gone).
+    func pump(from source: Channel, to destination: Channel?) throws(SSHError) {
+        try flush(to: destination)
+        guard queue.isEmpty, hasUnread(source) else { return }
+        source.clearUnreadFlag(stderr: readsStandardError)
+        guard let available = source.bufferedByteCount(stderr: readsStandardError), available > 0 else { return }
+        queue.append(maximum: available) { source.read(into: $0, stderr: readsStandardError) }
+        try flush(to: destination)
+    }
+
+    /// True when nothing is left in libssh's buffer or in the queue.
+    func isDrained(from source: Channel) -> Bool {
+        guard queue.isEmpty else { return false }
+        return (source.bufferedByteCount(stderr: readsStandardError) ?? 0) == 0
+    }
+
+    private func hasUnread(_ source: Channel) -> Bool {
+        readsStandardError ? source.hasUnreadErrorOutput : source.hasUnreadOutput
+    }
+
+    private func flush(to destination: Channel?) throws(SSHError) {
+        guard let destination, !destination.sentClose else {
+            queue.removeAll()
+            return
+        }
+        while !queue.isEmpty {
+            let window = destination.sendWindow
+            guard window > 0 else { return }
+            let written = try queue.withQueuedBytes { (bytes) throws(SSHError) -> Int in
+                try destination.write(UnsafeRawBufferPointer(rebasing: bytes.prefix(window)), stderr: writesStandardError)
+            }
+            // Zero during a re-key: keep the bytes and try again after the next poll.
+            guard written > 0 else { return }
+            queue.removeFirst(written)
+            bytesRelayed += written
+        }
+    }
+}

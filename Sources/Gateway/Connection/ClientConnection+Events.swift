@@ -1,0 +1,100 @@
+import Foundation
+import Policy
+import SSH
+
+/// The gateway's answer to everything a client can ask: one exhaustive switch, so that
+/// a new kind of event cannot slip through on a default.
+extension ClientConnection: ServerSessionDelegate {
+    func handle(_ event: ServerEvent, on session: ServerSession) -> ServerReply {
+        switch event {
+        case .publicKeyOffered(_, let key):
+            guard case .authenticating = phase else { return outOfPhase("public key offer") }
+            guard settings.policy.user(forKeyBlob: key.blob) != nil else {
+                authenticationAttempts += 1
+                journal.authenticationAttempt(context, method: "publickey", result: "unknown_key",
+                                              keyType: key.algorithm, fingerprint: key.fingerprint)
+                return .deny
+            }
+            // Only asks the client to prove it holds the key; nothing is granted yet.
+            return .accept
+        case .publicKeyVerified(let username, let key):
+            guard case .authenticating = phase else { return outOfPhase("public key signature") }
+            authenticationAttempts += 1
+            guard let user = settings.policy.user(forKeyBlob: key.blob) else {
+                journal.authenticationAttempt(context, method: "publickey", result: "unknown_key",
+                                              keyType: key.algorithm, fingerprint: key.fingerprint)
+                return .deny
+            }
+            context.user = user
+            context.keyType = key.algorithm
+            context.keyFingerprint = key.fingerprint
+            journal.authenticationAttempt(context, method: "publickey", result: "accepted",
+                                          keyType: key.algorithm, fingerprint: key.fingerprint)
+            isAuthenticated = true
+            runtime.admission.authenticated()
+            phase = .authorized(decideAccess(username: username, for: user))
+            return .accept
+        case .otherAuthenticationAttempt(_, let method):
+            guard case .authenticating = phase else { return outOfPhase("authentication request") }
+            // OpenSSH always starts with "none" to learn the methods; it is not a guess.
+            if method != "none" { authenticationAttempts += 1 }
+            journal.authenticationAttempt(context, method: method, result: "rejected", keyType: nil, fingerprint: nil)
+            return .deny
+        case .sessionChannelRequested(let channel):
+            guard phase.isAuthorized else { return outOfPhase("session channel") }
+            bridges.append(ChannelBridge(client: channel, sessionID: ConnectionContext.makeIdentifier(prefix: "s-")))
+            return .accept
+        case .forwardingChannelRequested(let request):
+            guard phase.isAuthorized else { return outOfPhase("direct-tcpip channel") }
+            journal.requestRefused(context, refusal: .portForwarding)
+            journal.protocolError(context, "direct-tcpip to \(request.destinationHost):\(request.destinationPort) refused")
+            return .deny
+        case .remoteForwardingRequested:
+            guard phase.isAuthorized else { return outOfPhase("tcpip-forward") }
+            connectionRefusal = .remoteForwarding
+            journal.requestRefused(context, refusal: .remoteForwarding)
+            return .deny
+        case .channelRequest(let channel, let request):
+            guard phase.isAuthorized, let bridge = bridges.first(where: { $0.client === channel }) else {
+                return outOfPhase("channel request")
+            }
+            return handle(request, on: bridge)
+        }
+    }
+
+    private func outOfPhase(_ what: String) -> ServerReply {
+        journal.protocolError(context, "\(what) refused in phase \(phase)")
+        return .deny
+    }
+
+    /// Parses `LOGIN@TARGET` and asks the policy; the decision is recorded before any
+    /// byte can reach a target.
+    private func decideAccess(username: String, for user: User) -> AccessOutcome {
+        let outcome: AccessOutcome
+        do {
+            let request = try TargetRequest.parse(username: username)
+            context.request = request
+            switch settings.policy.authorize(request, for: user, at: Date()) {
+            case .allowed(let target, let login, let grant):
+                context.target = target
+                context.login = login
+                outcome = .allowed(target: target, login: login, grant: grant)
+            case .denied(let reason):
+                context.target = settings.policy.target(named: request.target)
+                context.login = request.login ?? context.target?.defaultLogin
+                outcome = .refused(.denied(reason))
+            }
+        } catch {
+            outcome = .refused(.malformedUsername(error))
+        }
+        do {
+            switch outcome {
+            case .allowed(_, _, let grant): try journal.decision(context, allowedBy: grant)
+            case .refused(let refusal): try journal.decision(context, refused: refusal)
+            }
+        } catch {
+            return .refused(.auditUnavailable)
+        }
+        return outcome
+    }
+}

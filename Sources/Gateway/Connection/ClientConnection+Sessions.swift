@@ -1,0 +1,133 @@
+import Foundation
+import Policy
+import SSH
+
+/// Session channels: collecting pty and env, then starting the command on the target.
+extension ClientConnection {
+    /// Bounds on what one channel may ask for before its command starts.
+    private static let maximumEnvironmentVariables = 64
+    private static let maximumEnvironmentValueBytes = 8 * 1024
+
+    func handle(_ request: ChannelRequest, on bridge: ChannelBridge) -> ServerReply {
+        switch request {
+        case .pty(let terminal):
+            guard case .awaitingCommand = bridge.state, bridge.terminal == nil else { return .deny }
+            bridge.terminal = terminal
+            return .accept
+        case .environment(let name, let value):
+            guard case .awaitingCommand = bridge.state,
+                  settings.configuration.allowsEnvironmentVariable(name),
+                  value.utf8.count <= Self.maximumEnvironmentValueBytes,
+                  bridge.environment.count < Self.maximumEnvironmentVariables else { return .deny }
+            bridge.environment[name] = value
+            return .accept
+        case .shell:
+            return start(.shell, on: bridge)
+        case .exec(let command):
+            return start(.exec(command), on: bridge)
+        case .subsystem(let name):
+            return start(.subsystem(name), on: bridge)
+        case .windowChange(let size):
+            if let upstreamChannel = bridge.upstream {
+                upstreamChannel.changeTerminalSize(size)
+            } else {
+                bridge.terminal?.size = size
+            }
+            return .accept
+        case .signal(let name):
+            bridge.upstream?.sendSignal(name)
+            return .accept
+        case .agentForwarding:
+            bridge.pendingRefusal = .agentForwarding
+            journal.requestRefused(context, refusal: .agentForwarding)
+            return .deny
+        case .x11Forwarding:
+            bridge.pendingRefusal = .x11Forwarding
+            journal.requestRefused(context, refusal: .x11Forwarding)
+            return .deny
+        }
+    }
+
+    /// Starts `command` on the target, or refuses the session with a message. A refusal
+    /// still accepts the request: the engineer then reads why on stderr instead of
+    /// OpenSSH's generic "request failed".
+    private func start(_ command: SessionCommand, on bridge: ChannelBridge) -> ServerReply {
+        guard case .awaitingCommand = bridge.state, case .authorized(let access) = phase else { return .deny }
+        if let refusal = bridge.pendingRefusal ?? connectionRefusal {
+            bridge.refuse(refusal)
+            return .accept
+        }
+        switch access {
+        case .refused(let refusal):
+            bridge.refuse(refusal)
+            return .accept
+        case .allowed(let target, let login, _):
+            guard let upstream = connectUpstream(to: target, as: login) else {
+                bridge.refuse(upstreamFailure ?? .targetUnreachable(target: target.name, reason: "unknown error"))
+                return .accept
+            }
+            let description = SessionDescription(id: bridge.sessionID, channelNumber: bridge.client.number,
+                                                 command: command, terminal: bridge.terminal,
+                                                 environment: bridge.environment)
+            do {
+                try journal.sessionStarted(context, session: description)
+            } catch {
+                bridge.refuse(.auditUnavailable)
+                return .accept
+            }
+            do {
+                let upstreamChannel = try openUpstreamChannel(on: upstream, for: bridge, running: command)
+                bridge.startRelaying(to: upstreamChannel, as: description)
+                return .accept
+            } catch {
+                journal.protocolError(context, "target refused \(command.kind): \(error.description)")
+                return .deny
+            }
+        }
+    }
+
+    /// The target connection, opened on first use and shared by every channel of this
+    /// connection (OpenSSH multiplexing puts many sessions on one connection).
+    private func connectUpstream(to target: Target, as login: String) -> UpstreamSession? {
+        if let upstream { return upstream }
+        if upstreamFailure != nil { return nil }
+        let connector = UpstreamConnector(upstreamKey: runtime.upstreamKey, settings: settings)
+        switch connector.connect(to: target, as: login) {
+        case .success(let connected):
+            journal.upstreamConnected(context, hostKeyFingerprint: connected.hostKeyFingerprint)
+            upstream = connected.session
+            return connected.session
+        case .failure(let failure):
+            journal.upstreamFailed(context, refusal: failure.refusal, hostKeyFingerprint: failure.hostKeyFingerprint)
+            upstreamFailure = failure.refusal
+            return nil
+        }
+    }
+
+    /// Mirrors the channel on the target: pty, environment, then the command. libssh's
+    /// channel requests are simplest in blocking mode; the relay switches back after.
+    private func openUpstreamChannel(on upstream: UpstreamSession, for bridge: ChannelBridge,
+                                     running command: SessionCommand) throws(SSHError) -> Channel {
+        upstream.setBlocking(true)
+        defer {
+            upstream.setBlocking(false)
+            poller.add(upstream)
+        }
+        let channel = try upstream.openSessionChannel()
+        do {
+            if let terminal = bridge.terminal { try channel.requestPseudoTerminal(terminal) }
+            for (name, value) in bridge.environment.sorted(by: { $0.key < $1.key }) {
+                _ = channel.requestEnvironment(name: name, value: value)
+            }
+            switch command {
+            case .shell: try channel.requestShell()
+            case .exec(let text): try channel.requestExec(text)
+            case .subsystem(let name): try channel.requestSubsystem(name)
+            }
+        } catch {
+            upstream.release(channel)
+            throw error
+        }
+        return channel
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Policy
+import SSH
+
+/// One engineer connection, run start to finish on its own OS thread. The thread owns
+/// both libssh sessions (engineer side and target side) and the event that polls them,
+/// so no libssh object is ever touched by two threads.
+final class ClientConnection {
+    let server: ServerSession
+    let settings: GatewaySettings
+    let runtime: GatewayRuntime
+    var context: ConnectionContext
+    var phase: ConnectionPhase = .keyExchange
+    var upstream: UpstreamSession?
+    var upstreamFailure: Refusal?
+    var bridges: [ChannelBridge] = []
+    var authenticationAttempts = 0
+    var isAuthenticated = false
+    /// A connection-wide refusal (remote forwarding was asked for): every session fails.
+    var connectionRefusal: Refusal?
+    private var endReason: ConnectionEndReason?
+    let poller: EventPoller
+
+    init(server: ServerSession, settings: GatewaySettings, runtime: GatewayRuntime) throws(SSHError) {
+        self.server = server
+        self.settings = settings
+        self.runtime = runtime
+        self.poller = try EventPoller()
+        self.context = ConnectionContext(id: ConnectionContext.makeIdentifier(prefix: "c-"),
+                                         clientAddress: server.clientAddress, clientPort: server.clientPort)
+    }
+
+    var journal: ConnectionJournal { runtime.journal }
+
+    /// The whole life of the connection. Returns when both legs are closed and freed.
+    func run() {
+        server.delegate = self
+        defer { finish() }
+        do {
+            try server.performKeyExchange(timeout: settings.limits.keyExchangeTimeout)
+        } catch {
+            journal.protocolError(context, error.description)
+            endReason = .keyExchangeFailed
+            return
+        }
+        context.clientVersion = server.clientVersion
+        journal.connectionOpened(context)
+        server.setBlocking(false)
+        phase = .authenticating(deadline: .now + settings.limits.authTimeout)
+        poller.add(server)
+        poller.addWakeDescriptor(runtime.shutdown.descriptor)
+        var watchingShutdown = true
+        while endReason == nil {
+            poller.poll(timeoutMilliseconds: pollTimeout())
+            pumpBridges()
+            if watchingShutdown && runtime.shutdown.isRequested {
+                // Stop watching the pipe: it stays readable and would spin the loop.
+                watchingShutdown = false
+                poller.removeWakeDescriptors()
+                beginDraining(because: .shuttingDown)
+            }
+            checkLegs()
+            checkDeadlines()
+        }
+    }
+
+    /// Long waits while relaying (sockets wake us); short ones while a deadline runs.
+    private func pollTimeout() -> Int32 {
+        switch phase {
+        case .keyExchange, .authenticating, .draining: 200
+        case .authorized: 5000
+        }
+    }
+
+    private func pumpBridges() {
+        for bridge in bridges { bridge.pump() }
+        bridges.removeAll { bridge in
+            guard bridge.isFinished else { return false }
+            if let outcome = bridge.finishedOutcome {
+                journal.sessionClosed(context, sessionID: bridge.sessionID, outcome: outcome)
+            }
+            if let upstreamChannel = bridge.upstream { upstream?.release(upstreamChannel) }
+            server.release(bridge.client)
+            return true
+        }
+    }
+
+    /// A TCP drop fires no channel callback: ask both sessions after every poll.
+    private func checkLegs() {
+        if !server.isConnected {
+            endReason = isAuthenticated && bridges.isEmpty ? .clientQuit : .clientDropped
+            if case .draining = phase, runtime.shutdown.isRequested { endReason = .shutdown }
+            return
+        }
+        if let upstream, !upstream.isConnected {
+            let lost = Refusal.upstreamLost(target: context.target?.name ?? upstream.host)
+            for bridge in bridges { bridge.upstreamLost(lost) }
+            poller.remove(upstream)
+            upstream.tearDown()
+            self.upstream = nil
+            upstreamFailure = lost
+            journal.requestRefused(context, refusal: lost)
+            pumpBridges()
+        }
+    }
+
+    private func checkDeadlines() {
+        let now = ContinuousClock.now
+        switch phase {
+        case .keyExchange:
+            break
+        case .authenticating(let deadline):
+            if now >= deadline {
+                journal.protocolError(context, "authentication deadline passed")
+                endReason = .authenticationTimeout
+            } else if authenticationAttempts >= settings.limits.maxAuthAttempts {
+                journal.protocolError(context, "too many authentication attempts")
+                endReason = .tooManyAttempts
+            }
+        case .authorized:
+            break
+        case .draining(let deadline):
+            if now >= deadline || bridges.isEmpty && !server.isConnected {
+                endReason = runtime.shutdown.isRequested ? .shutdown : .clientQuit
+            }
+        }
+    }
+
+    /// Ends every session with `refusal` and gives the client a grace period to leave.
+    private func beginDraining(because refusal: Refusal) {
+        for bridge in bridges { bridge.refuse(refusal) }
+        if case .draining = phase { return }
+        phase = .draining(deadline: .now + settings.limits.closeGrace)
+    }
+
+    /// Teardown in the only safe order: out of the event, channels, then sessions.
+    private func finish() {
+        poller.removeAll()
+        for bridge in bridges {
+            if let outcome = bridge.finishedOutcome ?? bridge.outcome {
+                journal.sessionClosed(context, sessionID: bridge.sessionID, outcome: outcome)
+            }
+        }
+        bridges.removeAll()
+        upstream?.tearDown()
+        upstream = nil
+        server.tearDown()
+        journal.connectionClosed(context, reason: endReason ?? .error)
+        runtime.admission.closed(wasAuthenticated: isAuthenticated)
+    }
+}

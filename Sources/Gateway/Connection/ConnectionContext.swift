@@ -1,0 +1,46 @@
+import Foundation
+import Logging
+import Policy
+
+/// What the gateway knows about one connection so far. Every log line and audit event
+/// of the connection carries these fields, keyed by the same connection id that names
+/// its recordings.
+package struct ConnectionContext: Sendable {
+    package let id: String
+    package let clientAddress: String
+    package let clientPort: Int
+    package let openedAt: Date
+    package var clientVersion: String?
+    package var user: User?
+    package var keyType: String?
+    package var keyFingerprint: String?
+    package var request: TargetRequest?
+    package var target: Target?
+    package var login: String?
+
+    init(id: String, clientAddress: String, clientPort: Int) {
+        self.id = id
+        self.clientAddress = clientAddress
+        self.clientPort = clientPort
+        self.openedAt = Date()
+    }
+
+    /// Random and unguessable, short enough to type into `tracegate audit show`.
+    static func makeIdentifier(prefix: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let value = generator.next() & 0xFFFF_FFFF_FFFF
+        let hex = String(value, radix: 16)
+        return prefix + String(repeating: "0", count: 12 - hex.count) + hex
+    }
+
+    var logMetadata: Logger.Metadata {
+        var metadata: Logger.Metadata = [
+            "tg.connection": "\(id)",
+            "tg.client": "\(clientAddress):\(clientPort)",
+        ]
+        if let user { metadata["tg.user"] = "\(user.name)"; metadata["tg.org"] = "\(user.organization)" }
+        if let target { metadata["tg.target"] = "\(target.name)" }
+        if let login { metadata["tg.login"] = "\(login)" }
+        return metadata
+    }
+}

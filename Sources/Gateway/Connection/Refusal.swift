@@ -1,0 +1,62 @@
+import Policy
+
+/// Why the gateway will not carry a session, as the one line the engineer sees on
+/// stderr. Internal detail (libssh errors, stack traces) stays in logs and audit.
+package enum Refusal: Error, Sendable, Equatable {
+    case denied(DenialReason)
+    case malformedUsername(UsernameError)
+    case targetUnreachable(target: String, reason: String)
+    case hostKeyMismatch(target: String, seen: String)
+    case hostKeyNotPinned(target: String, seen: String)
+    case upstreamLoginRefused(target: String, login: String)
+    case agentForwarding
+    case x11Forwarding
+    case remoteForwarding
+    case portForwarding
+    case upstreamLost(target: String)
+    case shuttingDown
+    case auditUnavailable
+
+    package var message: String {
+        switch self {
+        case .denied(let reason): reason.message
+        case .malformedUsername(let error): "tracegate: \(error.description)"
+        case .targetUnreachable(let target, let reason): "tracegate: target \(target) is unreachable (\(reason))"
+        case .hostKeyMismatch(let target, let seen):
+            "tracegate: host key of \(target) does not match the pinned key (seen \(seen))"
+        case .hostKeyNotPinned(let target, let seen):
+            "tracegate: host key of \(target) is not pinned (seen \(seen)); an operator must run: tracegate target trust \(target)"
+        case .upstreamLoginRefused(let target, let login):
+            "tracegate: \(target) refused the gateway's key for \(login); install it with: tracegate keys show"
+        case .agentForwarding: "tracegate: agent forwarding is not allowed"
+        case .x11Forwarding: "tracegate: X11 forwarding is not allowed"
+        case .remoteForwarding: "tracegate: remote port forwarding is not allowed"
+        case .portForwarding: "tracegate: port forwarding is not allowed"
+        case .upstreamLost(let target): "tracegate: connection to \(target) lost"
+        case .shuttingDown: "tracegate: the gateway is shutting down"
+        case .auditUnavailable: "tracegate: the audit trail cannot be written; no new session can start"
+        }
+    }
+
+    /// A stable short code for logs and audit rows.
+    package var code: String {
+        switch self {
+        case .denied(.unknownTarget): "unknown_target"
+        case .denied(.noDefaultLogin): "no_default_login"
+        case .denied(.loginNotGranted): "login_not_granted"
+        case .denied: "denied"
+        case .malformedUsername: "malformed_username"
+        case .targetUnreachable: "target_unreachable"
+        case .hostKeyMismatch: "host_key_mismatch"
+        case .hostKeyNotPinned: "host_key_not_pinned"
+        case .upstreamLoginRefused: "upstream_login_refused"
+        case .agentForwarding: "agent_forwarding"
+        case .x11Forwarding: "x11_forwarding"
+        case .remoteForwarding: "remote_forwarding"
+        case .portForwarding: "port_forwarding"
+        case .upstreamLost: "target_dropped"
+        case .shuttingDown: "shutdown"
+        case .auditUnavailable: "audit_unavailable"
+        }
+    }
+}

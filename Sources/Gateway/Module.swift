@@ -1,1 +1,0 @@
-// Module Gateway: see ../shared/DESIGN.md for its responsibility.

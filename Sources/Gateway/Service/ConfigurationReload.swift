@@ -1,0 +1,22 @@
+import Logging
+import Policy
+
+/// Re-reads the configuration on SIGHUP. An invalid file is rejected with its errors
+/// and the running policy stays; a valid one applies to connections accepted from now on.
+struct ConfigurationReload {
+    let path: String
+    let runtime: GatewayRuntime
+    let logger: Logger
+
+    func perform() {
+        do {
+            let configuration = try ConfigurationLoader.load(path: path)
+            runtime.replaceSettings(GatewaySettings(configuration: configuration))
+            logger.notice("configuration reloaded", metadata: ["tg.config": "\(path)"])
+        } catch {
+            for problem in error.errors {
+                logger.error("configuration rejected", metadata: ["tg.config": "\(path)", "tg.error": "\(problem)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Dispatch
+import Foundation
+import Logging
+import Policy
+import SSH
+
+/// The running gateway: one acceptor (this thread) and one thread per connection.
+package final class GatewayService {
+    private let configurationPath: String
+    private let runtime: GatewayRuntime
+    private let listener: ServerListener
+    private let logger: Logger
+    private var signalSources: [any DispatchSourceSignal] = []
+
+    /// Connection threads need little stack: libssh does not recurse deeply, and a small
+    /// stack keeps a thousand idle sessions cheap.
+    private static let connectionStackSize = 512 * 1024
+
+    package init(configuration: GatewayConfiguration, logger: Logger) throws {
+        self.configurationPath = configuration.sourcePath
+        self.logger = logger
+        try FileManager.default.createDirectory(atPath: configuration.stateDirectory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let keys = try GatewayKeys.loadOrCreate(stateDirectory: configuration.stateDirectory)
+        let settings = GatewaySettings(configuration: configuration)
+        listener = try ServerListener(host: configuration.listen.host, port: configuration.listen.port,
+                                      hostKeyPath: keys.hostKey.path, algorithms: settings.serverAlgorithms)
+        runtime = GatewayRuntime(settings: settings, upstreamKey: keys.upstreamKey,
+                                 journal: ConnectionJournal(logger: logger))
+        logger.info("gateway listening", metadata: [
+            "tg.listen": "\(configuration.listen.host):\(listener.boundPort)",
+            "tg.host_key": "\(keys.hostKey.publicKey.fingerprint)",
+            "tg.upstream_key": "\(keys.upstreamKey.publicKey.fingerprint)",
+        ])
+    }
+
+    package var port: Int { listener.boundPort }
+
+    /// Accepts connections until SIGTERM or SIGINT, then drains and returns.
+    package func run() {
+        installSignalHandlers()
+        while !runtime.shutdown.isRequested {
+            guard let socket = listener.accept(timeoutMilliseconds: 250) else { continue }
+            admit(socket)
+        }
+        logger.info("gateway stopping", metadata: ["tg.connections": "\(runtime.admission.liveConnections)"])
+        let deadline = ContinuousClock.now + runtime.settings.limits.closeGrace + .seconds(2)
+        while runtime.admission.liveConnections > 0 && ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        logger.info("gateway stopped")
+    }
+
+    package func stop() {
+        runtime.shutdown.request()
+    }
+
+    private func admit(_ socket: AcceptedSocket) {
+        let settings = runtime.settings
+        guard runtime.admission.admit(limit: settings.limits.maxUnauthenticated) else {
+            logger.warning("connection refused: too many unauthenticated connections",
+                           metadata: ["tg.client": "\(socket.address):\(socket.port)"])
+            ServerListener.refuse(socket)
+            return
+        }
+        let connection: ClientConnection
+        do {
+            let session = try listener.makeSession(for: socket)
+            connection = try ClientConnection(server: session, settings: settings, runtime: runtime)
+        } catch {
+            runtime.admission.closed(wasAuthenticated: false)
+            logger.error("cannot start a connection", metadata: ["tg.error": "\(error)"])
+            return
+        }
+        let handOver = HandOver(connection)
+        let thread = Thread { handOver.connection.run() }
+        thread.stackSize = Self.connectionStackSize
+        thread.name = "tracegate-connection"
+        thread.start()
+    }
+
+    private func installSignalHandlers() {
+        let queue = DispatchQueue(label: "tracegate.signals")
+        for number in [SIGTERM, SIGINT, SIGHUP] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { [runtime, logger, configurationPath] in
+                if number == SIGHUP {
+                    ConfigurationReload(path: configurationPath, runtime: runtime, logger: logger).perform()
+                } else {
+                    runtime.shutdown.request()
+                }
+            }
+            source.resume()
+            signalSources.append(source)
+        }
+    }
+}
+
+/// Moves a connection to its thread exactly once; nothing else touches it afterwards.
+private final class HandOver: @unchecked Sendable {
+    let connection: ClientConnection
+    init(_ connection: ClientConnection) { self.connection = connection }
+}

@@ -1,0 +1,30 @@
+import Policy
+import SSH
+
+/// The configuration a connection runs under, taken whole when it is accepted so that a
+/// reload never changes the rules in the middle of a handshake.
+package struct GatewaySettings: Sendable {
+    package let configuration: GatewayConfiguration
+    package let policy: AccessPolicy
+
+    package init(configuration: GatewayConfiguration) {
+        self.configuration = configuration
+        self.policy = AccessPolicy(configuration: configuration)
+    }
+
+    var limits: ConnectionLimits { configuration.limits }
+
+    var serverAlgorithms: SSHAlgorithms {
+        let preferences = configuration.algorithms
+        return SSHAlgorithms(keyExchange: preferences.kex, ciphers: preferences.ciphers, macs: preferences.macs,
+                             hostKeys: preferences.hostKeys, publicKeys: preferences.publicKeys)
+    }
+
+    var upstreamAlgorithms: SSHAlgorithms {
+        let preferences = configuration.algorithms
+        return SSHAlgorithms(keyExchange: preferences.upstreamKex, ciphers: preferences.ciphers, macs: preferences.macs,
+                             hostKeys: preferences.upstreamHostKeys, publicKeys: [])
+    }
+
+    var pinnedHostKeysPath: String { configuration.stateDirectory + "/known_hosts" }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import Synchronization
+
+/// A process-wide "stop now" that threads blocked in libssh's poll can see: a pipe whose
+/// read end every connection's event loop watches. Writing one byte wakes them all, and
+/// the byte is never consumed, so the pipe stays readable for late arrivals too.
+package final class ShutdownSignal: Sendable {
+    private let readEnd: Int32
+    private let writeEnd: Int32
+    private let requested = Atomic<Bool>(false)
+
+    package init() {
+        var ends: [Int32] = [0, 0]
+        precondition(pipe(&ends) == 0, "cannot create the shutdown pipe")
+        readEnd = ends[0]
+        writeEnd = ends[1]
+        _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
+    }
+
+    var descriptor: Int32 { readEnd }
+    package var isRequested: Bool { requested.load(ordering: .acquiring) }
+
+    package func request() {
+        guard !requested.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        var byte: UInt8 = 1
+        _ = write(writeEnd, &byte, 1)
+    }
+}

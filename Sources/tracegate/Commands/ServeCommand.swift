@@ -1,0 +1,22 @@
+import ArgumentParser
+import Gateway
+import Logging
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the gateway (SIGHUP reloads the configuration, SIGTERM stops).")
+
+    @OptionGroup var options: ConfigOption
+
+    func run() throws {
+        let configuration = try options.load()
+        let logger = GatewayLogging.bootstrap(level: configuration.logLevel)
+        do {
+            let service = try GatewayService(configuration: configuration, logger: logger)
+            service.run()
+        } catch {
+            printError("tracegate: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
