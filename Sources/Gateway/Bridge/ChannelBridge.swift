@@ -134,12 +134,22 @@ final class ChannelBridge {
         state = .refusing(refusal, told: false)
     }
 
+    /// Shows a refusal on a running session's stderr without ending it.
+    func notify(_ refusal: Refusal) {
+        guard case .relaying = state, !client.sentClose else { return }
+        writeLine(refusal.message)
+    }
+
+    private func writeLine(_ message: String) {
+        // A pty is in raw mode on the engineer's side: a bare \n would not return the carriage.
+        let line = message + (terminal == nil ? "\n" : "\r\n")
+        _ = Array(line.utf8).withUnsafeBytes { try? client.write($0, stderr: true) }
+    }
+
     private func tell(_ refusal: Refusal) {
         state = .refusing(refusal, told: true)
         guard !client.sentClose else { return }
-        // A pty is in raw mode on the engineer's side: a bare \n would not return the carriage.
-        let line = refusal.message + (terminal == nil ? "\n" : "\r\n")
-        _ = Array(line.utf8).withUnsafeBytes { try? client.write($0, stderr: true) }
+        writeLine(refusal.message)
         client.sendExitStatus(255)
         client.close()
     }

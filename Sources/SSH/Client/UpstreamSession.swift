@@ -125,6 +125,7 @@ package final class UpstreamSession {
         let lowered = message.lowercased()
         if lowered.contains("connection refused") { return "connection refused" }
         if lowered.contains("timeout") || lowered.contains("timed out") { return "connection timed out" }
+        if lowered.contains("connection reset") { return "connection reset" }
         if lowered.contains("no route") { return "no route to host" }
         if lowered.contains("resolve") || lowered.contains("name or service") { return "name does not resolve" }
         return message

@@ -24,6 +24,8 @@ package final class ServerListener: @unchecked Sendable {
         self.bind = bind
         var noConfig = false
         ssh_bind_options_set(bind, SSH_BIND_OPTIONS_PROCESS_CONFIG, &noConfig)
+        // Announce "SSH-2.0-Tracegate" rather than the library and its exact version.
+        ssh_bind_options_set(bind, SSH_BIND_OPTIONS_BANNER, "Tracegate")
         var rsaMinimum: Int32 = 2048
         ssh_bind_options_set(bind, SSH_BIND_OPTIONS_RSA_MIN_SIZE, &rsaMinimum)
         guard ssh_bind_options_set(bind, SSH_BIND_OPTIONS_HOSTKEY, hostKeyPath) == SSH_OK else {
