@@ -1,0 +1,47 @@
+/// Every kind of audit event, by its stable dotted name.
+///
+/// The raw value is what is stored in `events.kind`, hashed into the chain and matched by
+/// auditors' saved queries, so it is part of the on-disk format.
+///
+/// How to add a kind:
+/// 1. Add a case here with a new dotted name (`noun.verb`, lowercase, `_` between words).
+///    Never rename or reuse a released name: old rows keep the old one forever.
+/// 2. Give it a `summary` below (the switch has no `default:`, so the compiler asks).
+/// 3. Decide in `QueryTableUpdater.apply` whether it changes the `connections` or `sessions`
+///    rows (again an exhaustive switch), and document its `result`, `reason` and `details`
+///    keys in docs/audit-schema.md.
+/// No migration is needed: `kind` is free text in the schema.
+package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
+    case gatewayStart = "gateway.start"
+    case gatewayStop = "gateway.stop"
+    case configLoad = "config.load"
+    case configReload = "config.reload"
+    case configReject = "config.reject"
+    case connectionOpen = "connection.open"
+    case authAttempt = "auth.attempt"
+    case accessDecision = "access.decision"
+    case upstreamConnect = "upstream.connect"
+    case channelOpen = "channel.open"
+    case sessionClose = "session.close"
+    case connectionClose = "connection.close"
+    case auditQuery = "audit.query"
+
+    /// One line for humans: `tracegate audit show` and the schema documentation.
+    package var summary: String {
+        switch self {
+        case .gatewayStart: "the gateway started listening"
+        case .gatewayStop: "the gateway stopped"
+        case .configLoad: "a configuration was loaded at start"
+        case .configReload: "a configuration was reloaded and is now in force"
+        case .configReject: "a configuration was rejected; the previous one stays in force"
+        case .connectionOpen: "a client connected"
+        case .authAttempt: "a client tried to authenticate"
+        case .accessDecision: "the policy allowed or denied the requested target and login"
+        case .upstreamConnect: "the gateway connected, or failed to connect, to the target"
+        case .channelOpen: "a session channel opened (shell, exec, subsystem, forward)"
+        case .sessionClose: "a session channel closed"
+        case .connectionClose: "a client connection ended"
+        case .auditQuery: "someone read the audit trail"
+        }
+    }
+}

@@ -1,0 +1,154 @@
+internal import GRDB
+
+/// An event as it is stored in the `events` table: the gateway's `AuditEvent` plus the
+/// writer's id, time and chain hashes, with labels and details as their stored JSON text.
+///
+/// The hash covers these stored values, not the Swift values they came from, so that anyone
+/// can re-verify a row from the database alone.
+package struct StoredEvent: Sendable, Hashable {
+    package var id: Int64
+    package var time: String
+    package var kind: String
+    package var connectionID: String?
+    package var sessionID: String?
+    package var user: String?
+    package var organization: String?
+    package var sourceAddress: String?
+    package var sourcePort: Int64?
+    package var clientVersion: String?
+    package var keyType: String?
+    package var keyFingerprint: String?
+    package var target: String?
+    package var targetOwner: String?
+    package var targetLabels: String
+    package var login: String?
+    package var ticket: String?
+    package var result: String?
+    package var reason: String?
+    package var details: String
+    package var prevHash: String
+    package var hash: String
+
+    /// The columns in canonical order: every column but `hash`, ending with `prev_hash`.
+    /// Changing this list changes every hash: it is versioned by `CanonicalEncoding.version`.
+    package static let hashedColumns = [
+        "id", "time", "kind", "connection_id", "session_id", "user", "organization",
+        "source_address", "source_port", "client_version", "key_type", "key_fingerprint",
+        "target", "target_owner", "target_labels", "login", "ticket", "result", "reason",
+        "details", "prev_hash",
+    ]
+
+    /// `SELECT` list that reads a row in `hashedColumns` order followed by `hash`.
+    package static let selection = (hashedColumns + ["hash"]).joined(separator: ", ")
+
+    /// Builds the row for `event`, at position `id` after the event whose hash is `prevHash`,
+    /// and computes its hash.
+    package init(id: Int64, time: AuditTimestamp, event: AuditEvent, prevHash: String) {
+        self.id = id
+        self.time = time.iso8601
+        self.kind = event.kind.rawValue
+        self.connectionID = event.connectionID
+        self.sessionID = event.sessionID
+        self.user = event.user
+        self.organization = event.organization
+        self.sourceAddress = event.sourceAddress
+        self.sourcePort = event.sourcePort.map(Int64.init)
+        self.clientVersion = event.clientVersion
+        self.keyType = event.keyType
+        self.keyFingerprint = event.keyFingerprint
+        self.target = event.target
+        self.targetOwner = event.targetOwner
+        self.targetLabels = CanonicalJSON.encode(event.targetLabels)
+        self.login = event.login
+        self.ticket = event.ticket
+        self.result = event.result
+        self.reason = event.reason
+        self.details = CanonicalJSON.encode(event.details)
+        self.prevHash = prevHash
+        self.hash = ""
+        self.hash = HashChain.hash(of: canonicalFields)
+    }
+
+    /// The values of `hashedColumns`, as `CanonicalEncoding` sees them.
+    package var canonicalFields: [CanonicalField] {
+        [
+            .integer(id), .text(time), .text(kind), .init(connectionID), .init(sessionID), .init(user),
+            .init(organization), .init(sourceAddress), .init(sourcePort), .init(clientVersion), .init(keyType),
+            .init(keyFingerprint), .init(target), .init(targetOwner), .text(targetLabels), .init(login),
+            .init(ticket), .init(result), .init(reason), .text(details), .text(prevHash),
+        ]
+    }
+
+    /// The arguments of an `INSERT` listing `hashedColumns` then `hash`.
+    var insertionValues: [(any DatabaseValueConvertible)?] {
+        [
+            id, time, kind, connectionID, sessionID, user, organization, sourceAddress, sourcePort, clientVersion,
+            keyType, keyFingerprint, target, targetOwner, targetLabels, login, ticket, result, reason, details,
+            prevHash, hash,
+        ]
+    }
+
+    package var timestamp: AuditTimestamp? { AuditTimestamp(iso8601: time) }
+
+    package var eventKind: AuditEventKind? { AuditEventKind(rawValue: kind) }
+
+    /// `details` decoded; `[:]` if the stored text is not a JSON object.
+    package var decodedDetails: [String: AuditValue] {
+        AuditValueDecoding.object(fromJSON: details) ?? [:]
+    }
+
+    package var decodedTargetLabels: [String: AuditValue] {
+        AuditValueDecoding.object(fromJSON: targetLabels) ?? [:]
+    }
+}
+
+extension StoredEvent {
+    /// Reads a row selected with `selection`. Tolerant of tampered types (a text in
+    /// `source_port`): reading must never crash on the evidence it is meant to judge.
+    init(row: Row) {
+        func text(_ index: Int) -> String? { CanonicalField(row[index] as DatabaseValue).textValue }
+        id = (row[0] as DatabaseValue).storage.int64 ?? 0
+        time = text(1) ?? ""
+        kind = text(2) ?? ""
+        connectionID = text(3)
+        sessionID = text(4)
+        user = text(5)
+        organization = text(6)
+        sourceAddress = text(7)
+        sourcePort = (row[8] as DatabaseValue).storage.int64
+        clientVersion = text(9)
+        keyType = text(10)
+        keyFingerprint = text(11)
+        target = text(12)
+        targetOwner = text(13)
+        targetLabels = text(14) ?? "{}"
+        login = text(15)
+        ticket = text(16)
+        result = text(17)
+        reason = text(18)
+        details = text(19) ?? "{}"
+        prevHash = text(20) ?? ""
+        hash = text(21) ?? ""
+    }
+}
+
+extension DatabaseValue.Storage {
+    var int64: Int64? {
+        if case .int64(let value) = self { return value }
+        return nil
+    }
+}
+
+extension StoredEvent {
+    /// The row as the events listing prints it (JSON columns decoded).
+    package var record: AuditRecord {
+        let values: [AuditValue] = [
+            .integer(id), .string(time), .string(kind), AuditValue(connectionID), AuditValue(sessionID),
+            AuditValue(user), AuditValue(organization), AuditValue(sourceAddress), sourcePort.map(AuditValue.integer) ?? .null,
+            AuditValue(clientVersion), AuditValue(keyType), AuditValue(keyFingerprint), AuditValue(target),
+            AuditValue(targetOwner), .object(decodedTargetLabels), AuditValue(login), AuditValue(ticket),
+            AuditValue(result), AuditValue(reason), .object(decodedDetails), .string(prevHash), .string(hash),
+        ]
+        return AuditRecord(columns: StoredEvent.hashedColumns + ["hash"], values: values)
+    }
+}

@@ -1,0 +1,99 @@
+internal import GRDB
+
+/// The three listings of `tracegate audit connections|sessions|events`: which view or table
+/// each reads, its columns, the ones a terminal table shows, and how filters map to columns.
+package struct AuditListing: Sendable {
+    package let name: String
+    let source: String
+    let timeColumn: String
+    let order: String
+    /// Every column, in the order JSON and CSV print them.
+    package let columns: [String]
+    /// The narrower set an aligned terminal table shows.
+    package let tableColumns: [String]
+    /// Columns holding stored times, shown to the second in tables.
+    package let timeColumns: Set<String>
+    /// The `AuditFilter` conditions this listing understands.
+    let filterableColumns: Set<String>
+
+    package static let connections = AuditListing(
+        name: "connections",
+        source: "connection_summary",
+        timeColumn: "opened_at",
+        order: "opened_at DESC",
+        columns: [
+            "connection_id", "opened_at", "closed_at", "status", "duration_ms", "user", "organization",
+            "source_address", "source_port", "client_version", "key_type", "key_fingerprint", "auth_attempts",
+            "target", "target_owner", "target_labels", "login", "ticket", "grant_name", "result", "reason",
+            "upstream_result", "upstream_host_key", "close_reason", "session_count", "bytes_in", "bytes_out",
+            "first_event_id", "last_event_id",
+        ],
+        tableColumns: [
+            "connection_id", "opened_at", "user", "organization", "source_address", "target", "login", "ticket",
+            "result", "reason", "close_reason", "duration_ms", "session_count",
+        ],
+        timeColumns: ["opened_at", "closed_at"],
+        filterableColumns: ["user", "organization", "target", "login", "ticket", "result", "connection_id"]
+    )
+
+    package static let sessions = AuditListing(
+        name: "sessions",
+        source: "session_summary",
+        timeColumn: "opened_at",
+        order: "opened_at DESC",
+        columns: [
+            "session_id", "connection_id", "opened_at", "closed_at", "status", "duration_ms", "user", "organization",
+            "target", "target_owner", "login", "ticket", "channel_type", "command", "subsystem", "env", "pty_term",
+            "pty_cols", "pty_rows", "forward_host", "forward_port", "exit_status", "exit_signal", "result",
+            "bytes_in", "bytes_out", "recording_path", "recording_size", "recording_sha256", "first_event_id",
+            "last_event_id",
+        ],
+        tableColumns: [
+            "session_id", "connection_id", "opened_at", "user", "target", "login", "ticket", "channel_type",
+            "command", "subsystem", "exit_status", "result", "duration_ms", "bytes_in", "bytes_out",
+        ],
+        timeColumns: ["opened_at", "closed_at"],
+        filterableColumns: ["user", "organization", "target", "login", "ticket", "result", "connection_id"]
+    )
+
+    package static let events = AuditListing(
+        name: "events",
+        source: "events",
+        timeColumn: "time",
+        order: "id DESC",
+        columns: StoredEvent.hashedColumns + ["hash"],
+        tableColumns: ["id", "time", "kind", "connection_id", "session_id", "user", "target", "login", "result", "reason"],
+        timeColumns: ["time"],
+        filterableColumns: ["user", "organization", "target", "login", "ticket", "result", "kind", "connection_id"]
+    )
+
+    /// The statement for `filter`: each condition on its own indexed column, newest first.
+    /// Conditions this listing does not have are refused rather than silently ignored.
+    func statement(for filter: AuditFilter) throws(AuditError) -> (sql: String, arguments: StatementArguments) {
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let since = filter.since {
+            conditions.append("\(timeColumn) >= ?")
+            arguments.append(since.iso8601)
+        }
+        if let until = filter.until {
+            conditions.append("\(timeColumn) < ?")
+            arguments.append(until.iso8601)
+        }
+        for (column, value) in filter.exactMatches {
+            guard filterableColumns.contains(column) else {
+                throw .invalidFilter("\(name) cannot be filtered by \(column)")
+            }
+            conditions.append("\(column) = ?")
+            arguments.append(value)
+        }
+        var sql = "SELECT \(columns.joined(separator: ", ")) FROM \(source)"
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+        sql += " ORDER BY \(order)"
+        if let limit = filter.limit {
+            guard limit >= 0 else { throw .invalidFilter("the limit must be 0 or more") }
+            sql += " LIMIT \(limit)"
+        }
+        return (sql, StatementArguments(arguments))
+    }
+}

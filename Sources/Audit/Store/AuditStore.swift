@@ -1,0 +1,103 @@
+internal import GRDB
+
+/// The audit database, `STATE_DIR/audit.db`: opened, secured and migrated.
+///
+/// One `DatabasePool` per store: its single writer connection is driven only by
+/// `AuditWriter`'s thread (and by migration and recovery before that thread starts), and its
+/// reader connections serve queries. In WAL mode readers see a snapshot and never block the
+/// writer, and the writer never blocks them.
+///
+/// Durability: `PRAGMA synchronous = FULL` on the writer connection, so a commit returns only
+/// after the WAL is fsynced and an acknowledged event survives power loss, not just a crash of
+/// the process. `NORMAL` would survive `kill -9` but could lose the last commits on power loss,
+/// which would break "the decision is durable before any byte reaches the target". FULL costs
+/// one fsync per commit, and the writer commits in batches, so that is one fsync per batch.
+package final class AuditStore: Sendable {
+    package let path: String
+    package let options: AuditStoreOptions
+    let pool: DatabasePool
+    let fileGuard: StoreFileGuard
+
+    /// The conventional location inside `state_dir`.
+    package static func databasePath(stateDirectory: String) -> String {
+        stateDirectory.hasSuffix("/") ? stateDirectory + "audit.db" : stateDirectory + "/audit.db"
+    }
+
+    /// Opens (creating if needed, directory 0700 and file 0600) and migrates the database.
+    package static func open(path: String, options: AuditStoreOptions = AuditStoreOptions()) throws(AuditError)
+        -> AuditStore
+    {
+        try StateFiles.prepare(databasePath: path)
+        var configuration = Configuration()
+        configuration.label = "tracegate.audit"
+        configuration.busyMode = .timeout(options.busyTimeoutSeconds)
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw .cannotOpen(path: path, reason: AuditError.writing(error, path: path).description)
+        }
+        do {
+            try pool.barrierWriteWithoutTransaction { db in
+                // GRDB sets NORMAL when it enables WAL; the trail needs FULL (see above).
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                try Migrator(migrations: Migration.embedded).migrate(db)
+            }
+        } catch {
+            throw AuditError.writing(error, path: path)
+        }
+        return AuditStore(path: path, options: options, pool: pool, fileGuard: try StoreFileGuard(path: path))
+    }
+
+    private init(path: String, options: AuditStoreOptions, pool: DatabasePool, fileGuard: StoreFileGuard) {
+        self.path = path
+        self.options = options
+        self.pool = pool
+        self.fileGuard = fileGuard
+    }
+
+    /// Starts a writer: its own OS thread, committing what it is given in batches. A process
+    /// needs one; several would still keep one chain (each batch reads the head inside its
+    /// transaction) but would only contend for the same lock.
+    package func makeWriter() -> AuditWriter {
+        AuditWriter(store: self)
+    }
+
+    /// The hash of the last event, or `nil` for an empty trail. Logged at start and stop so
+    /// that the other organisation can keep a copy and later detect a truncated tail.
+    package func headHash() throws(AuditError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT hash FROM events ORDER BY id DESC LIMIT 1") }
+    }
+
+    /// The schema version (`PRAGMA user_version`): the number of the last migration applied.
+    package func schemaVersion() throws(AuditError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+    }
+
+    /// Runs `body` in a read transaction on a reader connection (a consistent snapshot).
+    func read<T>(_ body: (Database) throws -> T) throws(AuditError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw AuditError.reading(error)
+        }
+    }
+
+    /// Runs `body` in an immediate write transaction on the writer connection, after the same
+    /// file checks as the writer thread.
+    func write<T>(_ body: (Database) throws -> T) throws(AuditError) -> T {
+        do {
+            try fileGuard.check()
+            return try pool.writeWithoutTransaction { db in
+                var value: T?
+                try db.inTransaction(.immediate) {
+                    value = try body(db)
+                    return .commit
+                }
+                return value!
+            }
+        } catch {
+            throw AuditError.writing(error, path: path)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+internal import GRDB
+
+/// Appends events to the chain inside the caller's write transaction: reads the head, then for
+/// each event assigns the next id, links and hashes it, inserts it and updates the query tables.
+///
+/// The head is read inside the transaction (one index seek) rather than cached, so that
+/// another process appending to the same file (a `tracegate audit` command recording its
+/// query) cannot fork the chain.
+enum EventAppender {
+    private static let insertSQL =
+        "INSERT INTO events (\(StoredEvent.selection)) VALUES (\(Array(repeating: "?", count: 22).joined(separator: ", ")))"
+
+    @discardableResult
+    static func append(_ events: [(event: AuditEvent, time: AuditTimestamp)], in db: Database) throws -> ChainHead {
+        var head = try currentHead(in: db)
+        let insert = try db.cachedStatement(sql: insertSQL)
+        for (event, time) in events {
+            let stored = StoredEvent(id: head.id + 1, time: time, event: event, prevHash: head.hash)
+            try insert.execute(arguments: StatementArguments(stored.insertionValues))
+            try QueryTableUpdater.apply(event, stored: stored, in: db)
+            head = ChainHead(id: stored.id, hash: stored.hash)
+        }
+        return head
+    }
+
+    static func currentHead(in db: Database) throws -> ChainHead {
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1") else {
+            return .empty
+        }
+        // Read as raw values: a tampered row must not crash the writer (verify reports it).
+        let id = (row[0] as DatabaseValue).storage.int64 ?? 0
+        return ChainHead(id: id, hash: CanonicalField(row[1] as DatabaseValue).textValue ?? "")
+    }
+}
+
+extension AuditStore {
+    /// Commits one batch of the writer: the file checks, then one immediate transaction.
+    func append(_ batch: [PendingEvent]) -> Result<Void, AuditError> {
+        do {
+            _ = try write { db in try EventAppender.append(batch.map { ($0.event, $0.time) }, in: db) }
+            return .success(())
+        } catch {
+            return .failure(error)
+        }
+    }
+}

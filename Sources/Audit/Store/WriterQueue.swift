@@ -1,0 +1,161 @@
+import Foundation
+
+/// The hand-off between the many connection threads and the one writer thread: a FIFO of
+/// pending events, health state and retry timing, all guarded by one condition lock.
+///
+/// `@unchecked Sendable` because every stored property is read and written only while
+/// `condition` is locked; the class exists to keep that rule in one small place.
+final class WriterQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private let options: AuditStoreOptions
+
+    // Pending events are `pending[head...]`; taking a batch advances `head` instead of
+    // shifting the array, so a backlog of many events costs nothing per batch.
+    private var pending: [PendingEvent] = []
+    private var head = 0
+    private var pendingDurable = 0
+    private var closing = false
+    private var closeDeadline = Date.distantFuture
+    private var stopped = false
+    private var retryAt: Date?
+    private var retryDelay: Double
+    private var healthy = true
+    private var lastFailure: AuditError?
+    private var dropped = 0
+    private var statistics = WriterStatistics()
+
+    init(options: AuditStoreOptions) {
+        self.options = options
+        self.retryDelay = options.initialRetryDelaySeconds
+    }
+
+    var isHealthy: Bool { locked { healthy } }
+    var lastError: AuditError? { locked { lastFailure } }
+    var count: Int { locked { pending.count - head } }
+    var droppedCount: Int { locked { dropped } }
+    var currentStatistics: WriterStatistics { locked { statistics } }
+
+    /// Stamps and appends `event`; `false` once the writer is closing.
+    @discardableResult
+    func enqueue(_ event: AuditEvent, waiter: CommitWaiter?) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closing else {
+            if waiter == nil { dropped += 1 }
+            return false
+        }
+        // Stamped under the lock, so that queue order (hence chain order) is time order.
+        pending.append(PendingEvent(event: event, time: event.time ?? .now(), waiter: waiter))
+        if waiter != nil { pendingDurable += 1 }
+        condition.signal()
+        return true
+    }
+
+    /// Blocks until there is something to commit and it is time to try; returns `nil` when
+    /// the writer should stop. After a failure, events nobody waits for are retried after a
+    /// growing delay, but a durable event is tried at once: a new connection must learn now
+    /// whether the store has recovered.
+    func nextBatch() -> [PendingEvent]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            let available = pending.count - head
+            if available == 0 {
+                if closing { return stop() }
+                condition.wait()
+                continue
+            }
+            if let retryAt, pendingDurable == 0 {
+                let now = Date()
+                if closing && now >= closeDeadline { return stop() }
+                if now < retryAt {
+                    _ = condition.wait(until: closing ? min(retryAt, closeDeadline) : retryAt)
+                    continue
+                }
+            }
+            let end = min(head + options.maximumBatchSize, pending.count)
+            let batch = Array(pending[head..<end])
+            head = end
+            compact()
+            return batch
+        }
+    }
+
+    /// Records the outcome of committing `batch` and wakes its durable callers. On failure the
+    /// events nobody waits for go back to the front, in order, to be retried; a durable event
+    /// is not retried, because its caller was told it failed and refused the action, and a
+    /// later "allowed" row would record something that never happened.
+    func finish(_ batch: [PendingEvent], with outcome: Result<Void, AuditError>) {
+        condition.lock()
+        switch outcome {
+        case .success:
+            statistics.commits += 1
+            statistics.committedEvents += batch.count
+            statistics.largestBatch = max(statistics.largestBatch, batch.count)
+            healthy = true
+            lastFailure = nil
+            retryAt = nil
+            retryDelay = options.initialRetryDelaySeconds
+        case .failure(let error):
+            statistics.failedCommits += 1
+            healthy = false
+            lastFailure = error
+            let retained = batch.filter { $0.waiter == nil }
+            pending.replaceSubrange(head..<head, with: retained)
+            retryAt = Date(timeIntervalSinceNow: retryDelay)
+            retryDelay = min(retryDelay * 2, options.maximumRetryDelaySeconds)
+        }
+        pendingDurable -= batch.count(where: { $0.waiter != nil })
+        condition.unlock()
+        for item in batch { item.waiter?.complete(outcome) }
+    }
+
+    /// Stops accepting events; the writer drains what is pending, retrying a failing store
+    /// until `timeoutSeconds` have passed.
+    func close(timeoutSeconds: Double) {
+        condition.lock()
+        if !closing {
+            closing = true
+            closeDeadline = Date(timeIntervalSinceNow: timeoutSeconds)
+        }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    // Called with the lock held.
+    private func stop() -> [PendingEvent]? {
+        let abandoned = Array(pending[head...])
+        dropped += abandoned.count(where: { $0.waiter == nil })
+        for item in abandoned { item.waiter?.complete(.failure(lastFailure ?? .writerClosed)) }
+        pending.removeAll()
+        head = 0
+        pendingDurable = 0
+        stopped = true
+        return nil
+    }
+
+    // Called with the lock held.
+    private func compact() {
+        if head == pending.count {
+            pending.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head > 4_096 && head * 2 > pending.count {
+            pending.removeFirst(head)
+            head = 0
+        }
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        return body()
+    }
+}
+
+/// Counters for operators and the benchmark: how well batching works, how often commits fail.
+package struct WriterStatistics: Sendable, Hashable {
+    package var commits = 0
+    package var committedEvents = 0
+    package var failedCommits = 0
+    package var largestBatch = 0
+}
