@@ -1,0 +1,48 @@
+/// The whole configuration file, validated. Values only: `AccessPolicy` indexes it for lookups.
+package struct GatewayConfiguration: Hashable, Sendable {
+    package var sourcePath: String
+    package var listen: ListenAddress
+    /// As written; a relative path resolves against the process's current directory.
+    package var stateDirectory: String
+    package var logLevel: String
+    package var limits: ConnectionLimits
+    /// Environment variable names a client may set; a trailing `*` matches a prefix.
+    package var environmentAllowList: [String]
+    package var algorithms: AlgorithmPreferences
+    package var organizations: [String]
+    package var users: [User]
+    package var targets: [Target]
+    package var grants: [Grant]
+
+    package init(
+        sourcePath: String,
+        listen: ListenAddress = Defaults.listen,
+        stateDirectory: String = Defaults.stateDirectory,
+        logLevel: String = Defaults.logLevel,
+        limits: ConnectionLimits = Defaults.limits,
+        environmentAllowList: [String] = Defaults.environmentAllowList,
+        algorithms: AlgorithmPreferences = AlgorithmPreferences(),
+        organizations: [String] = [],
+        users: [User] = [],
+        targets: [Target] = [],
+        grants: [Grant] = []
+    ) {
+        self.sourcePath = sourcePath
+        self.listen = listen
+        self.stateDirectory = stateDirectory
+        self.logLevel = logLevel
+        self.limits = limits
+        self.environmentAllowList = environmentAllowList
+        self.algorithms = algorithms
+        self.organizations = organizations
+        self.users = users
+        self.targets = targets
+        self.grants = grants
+    }
+
+    package func allowsEnvironmentVariable(_ name: String) -> Bool {
+        environmentAllowList.contains { pattern in
+            pattern.hasSuffix("*") ? name.hasPrefix(pattern.dropLast()) : name == pattern
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/// Where the gateway listens. Same syntax and shape as a target address.
+package typealias ListenAddress = HostAndPort

@@ -1,0 +1,36 @@
+import Yams
+
+/// The top level of the file: which sections exist and the order they must be read in
+/// (names must be known before anything refers to them, wherever they appear in the file).
+extension ConfigurationReader {
+    static let topLevelKeys = [
+        "listen", "state_dir", "log_level", "limits", "env_allow", "algorithms",
+        "organizations", "users", "targets", "grants",
+    ]
+
+    mutating func readDocument(_ root: Node?) -> GatewayConfiguration {
+        var configuration = GatewayConfiguration(sourcePath: sourcePath)
+        // An empty file is a valid configuration: defaults, and nobody may reach anything.
+        guard let root, !root.isNull else { return configuration }
+        guard let fields = fields(of: root, "the configuration", allowed: Self.topLevelKeys) else { return configuration }
+
+        if let node = fields["listen"], let listen = readListen(node) { configuration.listen = listen }
+        if let node = fields["state_dir"], let directory = readStateDirectory(node) { configuration.stateDirectory = directory }
+        if let node = fields["log_level"], let level = readLogLevel(node) { configuration.logLevel = level }
+        if let node = fields.optional("limits") { configuration.limits = readLimits(node) }
+        if let node = fields.optional("env_allow"), let list = readEnvironmentAllowList(node) {
+            configuration.environmentAllowList = list
+        }
+        if let node = fields.optional("algorithms") { configuration.algorithms = readAlgorithms(node) }
+
+        configuration.organizations = fields.optional("organizations").map { readOrganizations($0) } ?? []
+        let organizations = Set(configuration.organizations)
+        let users = fields.optional("users").map { readUsers($0, organizations: organizations) } ?? (users: [], names: [])
+        configuration.users = users.users
+        let targets = fields.optional("targets").map { readTargets($0, organizations: organizations) } ?? (targets: [], names: [])
+        configuration.targets = targets.targets
+        let known = KnownNames(users: users.names, organizations: organizations, targets: targets.names)
+        configuration.grants = fields.optional("grants").map { readGrants($0, known: known) } ?? []
+        return configuration
+    }
+}
