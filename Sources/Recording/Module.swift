@@ -1,1 +1,0 @@
-// Module Recording: see ../shared/DESIGN.md for its responsibility.
