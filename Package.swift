@@ -55,15 +55,16 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "SSH", "Policy",
+                "SSH", "Policy", "Audit",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "tracegate",
             dependencies: [
-                "Gateway", "Policy", "SSH",
+                "Gateway", "Policy", "Audit", "SSH",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 import Policy
 import SSH
@@ -11,7 +12,7 @@ extension ClientConnection: ServerSessionDelegate {
             guard case .authenticating = phase else { return outOfPhase("public key offer") }
             guard settings.policy.user(forKeyBlob: key.blob) != nil else {
                 authenticationAttempts += 1
-                journal.authenticationAttempt(context, method: "publickey", result: "unknown_key",
+                journal.authenticationAttempt(context, method: "publickey", result: .unknownKey, user: nil,
                                               keyType: key.algorithm, fingerprint: key.fingerprint)
                 return .deny
             }
@@ -21,14 +22,14 @@ extension ClientConnection: ServerSessionDelegate {
             guard case .authenticating = phase else { return outOfPhase("public key signature") }
             authenticationAttempts += 1
             guard let user = settings.policy.user(forKeyBlob: key.blob) else {
-                journal.authenticationAttempt(context, method: "publickey", result: "unknown_key",
+                journal.authenticationAttempt(context, method: "publickey", result: .unknownKey, user: nil,
                                               keyType: key.algorithm, fingerprint: key.fingerprint)
                 return .deny
             }
             context.user = user
             context.keyType = key.algorithm
             context.keyFingerprint = key.fingerprint
-            journal.authenticationAttempt(context, method: "publickey", result: "accepted",
+            journal.authenticationAttempt(context, method: "publickey", result: .accepted, user: user,
                                           keyType: key.algorithm, fingerprint: key.fingerprint)
             isAuthenticated = true
             runtime.admission.authenticated()
@@ -36,9 +37,11 @@ extension ClientConnection: ServerSessionDelegate {
             return .accept
         case .otherAuthenticationAttempt(_, let method):
             guard case .authenticating = phase else { return outOfPhase("authentication request") }
-            // OpenSSH always starts with "none" to learn the methods; it is not a guess.
-            if method != "none" { authenticationAttempts += 1 }
-            journal.authenticationAttempt(context, method: method, result: "rejected", keyType: nil, fingerprint: nil)
+            // OpenSSH always starts with "none" to learn the methods: not a guess, nothing to record.
+            guard method != "none" else { return .deny }
+            authenticationAttempts += 1
+            journal.authenticationAttempt(context, method: method, result: .rejected, user: nil,
+                                          keyType: nil, fingerprint: nil)
             return .deny
         case .sessionChannelRequested(let channel):
             guard phase.isAuthorized else { return outOfPhase("session channel") }

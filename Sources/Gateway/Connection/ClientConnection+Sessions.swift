@@ -94,11 +94,12 @@ extension ClientConnection {
         let connector = UpstreamConnector(upstreamKey: runtime.upstreamKey, settings: settings)
         switch connector.connect(to: target, as: login) {
         case .success(let connected):
-            journal.upstreamConnected(context, hostKeyFingerprint: connected.hostKeyFingerprint)
+            journal.upstreamConnected(context, address: target.address, hostKeyFingerprint: connected.hostKeyFingerprint)
             upstream = connected.session
             return connected.session
         case .failure(let failure):
-            journal.upstreamFailed(context, refusal: failure.refusal, hostKeyFingerprint: failure.hostKeyFingerprint)
+            journal.upstreamFailed(context, address: target.address, refusal: failure.refusal,
+                                   hostKeyFingerprint: failure.hostKeyFingerprint)
             upstreamFailure = failure.refusal
             return nil
         }

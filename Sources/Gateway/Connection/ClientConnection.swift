@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 import Policy
 import SSH
@@ -18,7 +19,7 @@ final class ClientConnection {
     var isAuthenticated = false
     /// A connection-wide refusal (remote forwarding was asked for): every session fails.
     var connectionRefusal: Refusal?
-    private var endReason: ConnectionEndReason?
+    private var endReason: ConnectionCloseReason?
     let poller: EventPoller
 
     init(server: ServerSession, settings: GatewaySettings, runtime: GatewayRuntime) throws(SSHError) {

@@ -17,6 +17,7 @@ package struct ConnectionContext: Sendable {
     package var request: TargetRequest?
     package var target: Target?
     package var login: String?
+    package var ticket: String?
 
     init(id: String, clientAddress: String, clientPort: Int) {
         self.id = id

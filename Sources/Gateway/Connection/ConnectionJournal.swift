@@ -1,15 +1,19 @@
+import Audit
 import Foundation
 import Logging
 import Policy
 
-/// The one place that turns what happens on a connection into log lines (and audit
-/// events). Methods that guard an action are `throws`: when the record cannot be made
-/// durable, the action must not happen.
+/// The one place that turns what happens on a connection into an audit event and a log
+/// line, both carrying the connection id. Methods that guard an action are `throws`:
+/// they return only once the event is durable, and when it cannot be made durable the
+/// action must not happen (fail closed).
 package final class ConnectionJournal: Sendable {
     private let logger: Logger
+    private let audit: AuditWriter
 
-    package init(logger: Logger) {
+    package init(logger: Logger, audit: AuditWriter) {
         self.logger = logger
+        self.audit = audit
     }
 
     private func log(_ level: Logger.Level, _ message: Logger.Message, _ context: ConnectionContext,
@@ -18,40 +22,54 @@ package final class ConnectionJournal: Sendable {
     }
 
     func connectionOpened(_ context: ConnectionContext) {
+        audit.record(.connectionOpen(context.auditContext))
         log(.info, "connection opened", context, ["tg.client_version": "\(context.clientVersion ?? "")"])
     }
 
-    func authenticationAttempt(_ context: ConnectionContext, method: String, result: String,
-                               keyType: String?, fingerprint: String?) {
-        var extra: Logger.Metadata = ["tg.method": "\(method)", "tg.result": "\(result)"]
+    func authenticationAttempt(_ context: ConnectionContext, method: String, result: AuthAttemptResult,
+                               user: User?, keyType: String?, fingerprint: String?) {
+        audit.record(.authAttempt(context.auditContext, result: result, method: method, user: user?.name,
+                                  organization: user?.organization, keyType: keyType, keyFingerprint: fingerprint))
+        var extra: Logger.Metadata = ["tg.method": "\(method)", "tg.result": "\(result.rawValue)"]
         if let keyType { extra["tg.key_type"] = "\(keyType)" }
         if let fingerprint { extra["tg.key"] = "\(fingerprint)" }
-        log(result == "accepted" ? .info : .notice, "authentication attempt", context, extra)
+        log(result == .accepted ? .info : .notice, "authentication attempt", context, extra)
     }
 
-    func decision(_ context: ConnectionContext, allowedBy grant: Grant) throws {
+    func decision(_ context: ConnectionContext, allowedBy grant: Grant) throws(AuditError) {
+        try audit.recordDurably(.accessDecision(context.auditContext, result: .allowed, grant: grant.name))
         log(.info, "access allowed", context, ["tg.grant": "\(grant.name)"])
     }
 
-    func decision(_ context: ConnectionContext, refused refusal: Refusal) throws {
+    func decision(_ context: ConnectionContext, refused refusal: Refusal) throws(AuditError) {
+        try audit.recordDurably(.accessDecision(context.auditContext, result: .denied, reason: refusal.message))
         log(.notice, "access denied", context, ["tg.reason": "\(refusal.code)", "tg.message": "\(refusal.message)"])
     }
 
-    func upstreamConnected(_ context: ConnectionContext, hostKeyFingerprint: String) {
+    func upstreamConnected(_ context: ConnectionContext, address: String, hostKeyFingerprint: String) {
+        audit.record(.upstreamConnect(context.auditContext, result: .ok, address: address,
+                                      hostKeyFingerprint: hostKeyFingerprint))
         log(.info, "upstream connected", context, ["tg.host_key": "\(hostKeyFingerprint)"])
     }
 
-    func upstreamFailed(_ context: ConnectionContext, refusal: Refusal, hostKeyFingerprint: String?) {
+    func upstreamFailed(_ context: ConnectionContext, address: String, refusal: Refusal, hostKeyFingerprint: String?) {
+        audit.record(.upstreamConnect(context.auditContext, result: .failed, address: address,
+                                      hostKeyFingerprint: hostKeyFingerprint, reason: refusal.message))
         var extra: Logger.Metadata = ["tg.reason": "\(refusal.code)", "tg.message": "\(refusal.message)"]
         if let hostKeyFingerprint { extra["tg.host_key"] = "\(hostKeyFingerprint)" }
         log(.warning, "upstream failed", context, extra)
     }
 
+    /// A request the gateway refuses (forwarding, agent, X11): an authorisation decision
+    /// of its own, so it is in the trail with its reason.
     func requestRefused(_ context: ConnectionContext, refusal: Refusal) {
+        audit.record(.accessDecision(context.auditContext, result: .denied, reason: refusal.message))
         log(.notice, "request refused", context, ["tg.reason": "\(refusal.code)"])
     }
 
-    func sessionStarted(_ context: ConnectionContext, session: SessionDescription) throws {
+    /// Durable before the command reaches the target: no command runs unrecorded.
+    func sessionStarted(_ context: ConnectionContext, session: SessionDescription) throws(AuditError) {
+        try audit.recordDurably(.channelOpen(context.auditContext, sessionID: session.id, channel: session.auditChannel))
         var extra: Logger.Metadata = ["tg.session": "\(session.id)", "tg.kind": "\(session.command.kind)"]
         if let text = session.command.text { extra["tg.command"] = "\(text)" }
         if let terminal = session.terminal {
@@ -61,6 +79,7 @@ package final class ConnectionJournal: Sendable {
     }
 
     func sessionClosed(_ context: ConnectionContext, sessionID: String, outcome: SessionOutcome) {
+        audit.record(.sessionClose(context.auditContext, sessionID: sessionID, outcome: outcome.auditEnd))
         var extra: Logger.Metadata = [
             "tg.session": "\(sessionID)",
             "tg.duration": "\(String(format: "%.3f", outcome.durationSeconds))",
@@ -72,7 +91,8 @@ package final class ConnectionJournal: Sendable {
         log(.info, "session closed", context, extra)
     }
 
-    func connectionClosed(_ context: ConnectionContext, reason: ConnectionEndReason) {
+    func connectionClosed(_ context: ConnectionContext, reason: ConnectionCloseReason) {
+        audit.record(.connectionClose(context.auditContext, reason: reason))
         let duration = Date().timeIntervalSince(context.openedAt)
         log(.info, "connection closed", context,
             ["tg.reason": "\(reason.rawValue)", "tg.duration": "\(String(format: "%.3f", duration))"])

@@ -1,3 +1,4 @@
+import Audit
 import SSH
 
 /// What a session channel asked to run, for logs and the audit trail.
@@ -41,14 +42,26 @@ package struct SessionOutcome: Sendable {
     package var bytesFromTarget: Int
 }
 
-/// Why a connection ended.
-package enum ConnectionEndReason: String, Sendable {
-    case clientQuit = "client_quit"
-    case clientDropped = "client_dropped"
-    case targetDropped = "target_dropped"
-    case authenticationTimeout = "auth_timeout"
-    case tooManyAttempts = "too_many_attempts"
-    case keyExchangeFailed = "kex_failed"
-    case shutdown
-    case error
+extension SessionDescription {
+    var auditChannel: ChannelDescription {
+        let pty = terminal.map {
+            ChannelDescription.PseudoTerminal(term: $0.term, columns: $0.size.columns, rows: $0.size.rows)
+        }
+        switch command {
+        case .shell:
+            return ChannelDescription(type: .shell, environment: environment, pty: pty)
+        case .exec(let text):
+            return ChannelDescription(type: .exec, command: text, environment: environment, pty: pty)
+        case .subsystem(let name):
+            return ChannelDescription(type: .subsystem, subsystem: name, environment: environment, pty: pty)
+        }
+    }
+}
+
+extension SessionOutcome {
+    var auditEnd: SessionEnd {
+        SessionEnd(exitStatus: exitStatus, exitSignal: exitSignal,
+                   durationMilliseconds: Int64(durationSeconds * 1000),
+                   bytesIn: Int64(bytesToTarget), bytesOut: Int64(bytesFromTarget))
+    }
 }

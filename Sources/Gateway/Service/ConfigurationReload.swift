@@ -1,3 +1,4 @@
+import Audit
 import Logging
 import Policy
 
@@ -7,13 +8,17 @@ struct ConfigurationReload {
     let path: String
     let runtime: GatewayRuntime
     let logger: Logger
+    let audit: AuditWriter
 
     func perform() {
         do {
             let configuration = try ConfigurationLoader.load(path: path)
             runtime.replaceSettings(GatewaySettings(configuration: configuration))
+            audit.record(.configReload(path: path, sha256: ConfigurationDigest.sha256(ofFileAt: path)))
             logger.notice("configuration reloaded", metadata: ["tg.config": "\(path)"])
         } catch {
+            audit.record(.configReject(path: path, sha256: ConfigurationDigest.sha256(ofFileAt: path),
+                                       reason: error.description))
             for problem in error.errors {
                 logger.error("configuration rejected", metadata: ["tg.config": "\(path)", "tg.error": "\(problem)"])
             }

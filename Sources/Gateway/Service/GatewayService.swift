@@ -1,3 +1,4 @@
+import Audit
 import Dispatch
 import Foundation
 import Logging
@@ -10,6 +11,8 @@ package final class GatewayService {
     private let runtime: GatewayRuntime
     private let listener: ServerListener
     private let logger: Logger
+    private let auditStore: AuditStore
+    private let audit: AuditWriter
     private var signalSources: [any DispatchSourceSignal] = []
 
     /// Connection threads need little stack: libssh does not recurse deeply, and a small
@@ -23,14 +26,26 @@ package final class GatewayService {
                                                 attributes: [.posixPermissions: 0o700])
         let keys = try GatewayKeys.loadOrCreate(stateDirectory: configuration.stateDirectory)
         let settings = GatewaySettings(configuration: configuration)
+        // The trail first: a gateway that cannot record must not accept anyone.
+        auditStore = try AuditStore.open(path: AuditStore.databasePath(stateDirectory: configuration.stateDirectory))
+        let recovered = try auditStore.recoverInterrupted()
+        audit = auditStore.makeWriter()
         listener = try ServerListener(host: configuration.listen.host, port: configuration.listen.port,
                                       hostKeyPath: keys.hostKey.path, algorithms: settings.serverAlgorithms)
         runtime = GatewayRuntime(settings: settings, upstreamKey: keys.upstreamKey,
-                                 journal: ConnectionJournal(logger: logger))
+                                 journal: ConnectionJournal(logger: logger, audit: audit))
+        let listenAddress = "\(configuration.listen.host):\(listener.boundPort)"
+        let headHash = try auditStore.headHash()
+        try audit.recordDurably(.gatewayStart(listen: listenAddress, version: GatewayVersion.current, headHash: headHash))
+        audit.record(.configLoad(path: configuration.sourcePath,
+                                 sha256: ConfigurationDigest.sha256(ofFileAt: configuration.sourcePath)))
         logger.info("gateway listening", metadata: [
-            "tg.listen": "\(configuration.listen.host):\(listener.boundPort)",
+            "tg.listen": "\(listenAddress)",
             "tg.host_key": "\(keys.hostKey.publicKey.fingerprint)",
             "tg.upstream_key": "\(keys.upstreamKey.publicKey.fingerprint)",
+            "tg.audit_head": "\(headHash ?? "empty")",
+            "tg.recovered_sessions": "\(recovered.sessions)",
+            "tg.recovered_connections": "\(recovered.connections)",
         ])
     }
 
@@ -48,7 +63,12 @@ package final class GatewayService {
         while runtime.admission.liveConnections > 0 && ContinuousClock.now < deadline {
             Thread.sleep(forTimeInterval: 0.05)
         }
-        logger.info("gateway stopped")
+        audit.record(.gatewayStop(reason: "shutdown", headHash: nil))
+        let unwritten = audit.close()
+        // Logged so that the other organisation can keep a copy of where the chain stood.
+        let headHash = (try? auditStore.headHash()) ?? nil
+        logger.info("gateway stopped", metadata: ["tg.audit_head": "\(headHash ?? "empty")",
+                                                  "tg.audit_unwritten": "\(unwritten)"])
     }
 
     package func stop() {
@@ -84,9 +104,9 @@ package final class GatewayService {
         for number in [SIGTERM, SIGINT, SIGHUP] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [runtime, logger, configurationPath] in
+            source.setEventHandler { [runtime, logger, configurationPath, audit] in
                 if number == SIGHUP {
-                    ConfigurationReload(path: configurationPath, runtime: runtime, logger: logger).perform()
+                    ConfigurationReload(path: configurationPath, runtime: runtime, logger: logger, audit: audit).perform()
                 } else {
                     runtime.shutdown.request()
                 }
