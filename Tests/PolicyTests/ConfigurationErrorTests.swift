@@ -33,34 +33,20 @@ struct ConfigurationErrorTests {
               - {name: alice, org: retailer, key: ["\(k1)"]}
             """, expected: [
             ExpectedError(3, 5, #"user alice is missing required key "keys" or "keys_file""#),
-            ExpectedError(3, 34, #"unknown key "key" in user; allowed keys: name, org, keys, keys_file"#),
-        ]),
-        Case(rule: "grant keys not implemented yet are unknown", yaml: """
-            organizations: [provider]
-            targets:
-              - {name: web-01, address: "10.0.1.5:22"}
-            grants:
-              - to: {org: provider}
-                targets: {names: [web-01]}
-                logins: [deploy]
-                mode: record
-                until: 2026-12-31
-            """, expected: [
-            ExpectedError(8, 5, #"unknown key "mode" in grant #1; allowed keys: to, targets, logins"#),
-            ExpectedError(9, 5, #"unknown key "until" in grant #1"#),
+            ExpectedError(3, 34, #"unknown key "key" in user; allowed keys: name, org, groups, keys, keys_file"#),
         ]),
         Case(rule: "unknown keys in nested mappings", yaml: """
             organizations: [provider]
             targets:
               - {name: web-01, address: "10.0.1.5:22"}
             grants:
-              - {to: {group: provider}, targets: {name: web-01}, logins: [deploy]}
+              - {to: {team: provider}, targets: {name: web-01}, logins: [deploy]}
             limits: {auth_timeout: 5s, idle_timeout: 5m}
             """, expected: [
-            ExpectedError(5, 11, #"unknown key "group" in "to" of grant #1; allowed keys: user, users, org, orgs"#),
+            ExpectedError(5, 11, #"unknown key "team" in "to" of grant #1; allowed keys: user, users, group, groups, org, orgs"#),
             ExpectedError(5, 10, #""to" of grant #1 is empty"#),
-            ExpectedError(5, 39, #"unknown key "name" in "targets" of grant #1; allowed keys: names, labels"#),
-            ExpectedError(5, 38, #""targets" of grant #1 is empty"#),
+            ExpectedError(5, 38, #"unknown key "name" in "targets" of grant #1; allowed keys: names, labels"#),
+            ExpectedError(5, 37, #""targets" of grant #1 is empty"#),
             ExpectedError(6, 28, #"unknown key "idle_timeout" in limits"#),
         ].sortedByPosition()),
         Case(rule: "wrong types", yaml: """
@@ -180,7 +166,7 @@ struct ConfigurationErrorTests {
               - {to: {users: []}, targets: {labels: {}}, logins: [deploy]}
               - {to: {org: provider}, targets: {names: [web-01]}, logins: []}
             """, expected: [
-            ExpectedError(5, 10, #""to" of grant #1 is empty; name at least one user or org"#),
+            ExpectedError(5, 10, #""to" of grant #1 is empty; name at least one user, group or org"#),
             ExpectedError(6, 10, #""to" of grant #2 is empty"#),
             ExpectedError(6, 32, #""targets" of grant #2 is empty; give target names or labels"#),
             ExpectedError(7, 63, "logins of grant #3 is empty"),

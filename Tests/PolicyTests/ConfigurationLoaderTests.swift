@@ -118,10 +118,10 @@ struct ConfigurationLoaderTests {
         #expect(configuration.grants == [
             Grant(index: 1, line: 33, sourceFile: "/etc/tracegate/tracegate.yaml",
                   subjects: GrantSubjects(organizations: ["provider"]),
-                  targetSelector: TargetSelector(labels: ["env": "prod"]), logins: ["deploy"]),
+                  targetSelector: TargetSelector(labels: ["env": ["prod"]]), logins: ["deploy"]),
             Grant(index: 2, line: 34, sourceFile: "/etc/tracegate/tracegate.yaml",
                   subjects: GrantSubjects(users: ["alice"], organizations: ["provider"]),
-                  targetSelector: TargetSelector(names: ["web-01"], labels: ["app": "shop"]), logins: ["root", "deploy"]),
+                  targetSelector: TargetSelector(names: ["web-01"], labels: ["app": ["shop"]]), logins: ["root", "deploy"]),
         ])
         #expect(configuration.grants[1].name == "grant #2 (tracegate.yaml:34)")
     }

@@ -1,12 +1,13 @@
 import Foundation
 
 /// The loaded policy, indexed for the questions a connection asks. Immutable: a reload builds
-/// a new one, and connections keep answering from the one they started with.
+/// a new one, and connections keep answering from the one they started with until they
+/// re-check with `stillAllows`.
 package struct AccessPolicy: Sendable {
     package let configuration: GatewayConfiguration
     private let usersByKeyBlob: [[UInt8]: User]
-    private let usersByName: [String: User]
-    private let targetsByName: [String: Target]
+    let usersByName: [String: User]
+    let targetsByName: [String: Target]
 
     package init(configuration: GatewayConfiguration) {
         self.configuration = configuration
@@ -31,33 +32,53 @@ package struct AccessPolicy: Sendable {
         targetsByName[name]
     }
 
-    /// Deny by default; the first grant in file order that permits the attempt is named.
+    /// `authorize(_:)` without a source address or ticket: grants that need either refuse.
     package func authorize(_ request: TargetRequest, for user: User, at now: Date) -> Decision {
-        guard let target = targetsByName[request.target] else {
-            return .denied(.unknownTarget(request.target))
-        }
-        guard let login = request.login ?? target.defaultLogin else {
-            return .denied(.noDefaultLogin(target: target.name))
-        }
-        // Grants are judged against this policy's record of the user, not the caller's copy,
-        // which may come from an older configuration in which the user belonged elsewhere.
-        let denial = Decision.denied(.loginNotGranted(user: user.name, login: login, target: target.name))
-        guard let current = usersByName[user.name] else { return denial }
-        let attempt = AccessAttempt(user: current, target: target, login: login, time: now)
-        guard let grant = configuration.grants.first(where: { $0.permits(attempt) }) else { return denial }
-        return .allowed(target: target, login: login, grant: grant)
+        authorize(AccessRequest(request: request, user: user, time: now))
     }
 
-    /// Every target the user may reach now, sorted by name, with the logins granted there.
-    package func reachableTargets(for user: User, at now: Date) -> [ReachableTarget] {
+    /// Deny by default. The first `record` grant in file order that applies to the user,
+    /// target and login and whose conditions hold is named; when none does, the most specific
+    /// reason (see `GrantJudgement`), or that the login is not granted.
+    package func authorize(_ access: AccessRequest) -> Decision {
+        guard let target = targetsByName[access.request.target] else {
+            return .denied(.unknownTarget(access.request.target))
+        }
+        guard let login = access.request.login ?? target.defaultLogin else {
+            return .denied(.noDefaultLogin(target: target.name))
+        }
+        let notGranted = DenialReason.loginNotGranted(user: access.user.name, login: login, target: target.name)
+        // Grants are judged against this policy's record of the user, not the caller's copy,
+        // which may come from an older configuration in which the user belonged elsewhere.
+        guard let user = usersByName[access.user.name] else { return .denied(notGranted) }
+        let candidates = configuration.grants.filter {
+            $0.mode == .record && $0.applies(to: user, target: target) && $0.logins.contains(login)
+        }
+        switch GrantJudgement.judge(
+            candidates.map { ((), $0) }, at: access.time, sourceAddress: access.sourceAddress, ticket: access.ticket)
+        {
+        case .allowed(_, let grant): return .allowed(target: target, login: login, grant: grant)
+        case .denied(let reason): return .denied(reason ?? notGranted)
+        }
+    }
+
+    /// Every target the user may reach, sorted by name, with the record logins and every grant
+    /// that leads there, in file order, for the gateway's own shell.
+    ///
+    /// A grant is listed unless it has expired or refuses the given source address: conditions
+    /// the engineer can still meet (a ticket, the hours window, a start date) do not hide a
+    /// target, and the grant the entry carries says what they are (`Grant.conditionSummary`).
+    package func reachableTargets(for user: User, at now: Date, sourceAddress: String? = nil) -> [ReachableTarget] {
         guard let current = usersByName[user.name] else { return [] }
         return configuration.targets.sorted { $0.name < $1.name }.compactMap { target in
-            let logins = Set(configuration.grants.flatMap { grant in
-                grant.logins.filter {
-                    grant.permits(AccessAttempt(user: current, target: target, login: $0, time: now))
-                }
-            })
-            return logins.isEmpty ? nil : ReachableTarget(target: target, logins: logins.sorted())
+            let grants = configuration.grants.filter { grant in
+                grant.applies(to: current, target: target)
+                    && grant.validUntil.map { now < $0 } ?? true
+                    && (sourceAddress == nil || grant.allowsSource(sourceAddress))
+            }
+            guard !grants.isEmpty else { return nil }
+            let logins = Set(grants.filter { $0.mode == .record }.flatMap(\.logins))
+            return ReachableTarget(target: target, logins: logins.sorted(), grants: grants)
         }
     }
 }

@@ -11,6 +11,8 @@ package struct GatewayConfiguration: Hashable, Sendable {
     package var algorithms: AlgorithmPreferences
     package var organizations: [String]
     package var users: [User]
+    /// Every group, whether declared under `groups:` or only named by users.
+    package var groups: [UserGroup]
     package var targets: [Target]
     package var grants: [Grant]
 
@@ -24,6 +26,7 @@ package struct GatewayConfiguration: Hashable, Sendable {
         algorithms: AlgorithmPreferences = AlgorithmPreferences(),
         organizations: [String] = [],
         users: [User] = [],
+        groups: [UserGroup] = [],
         targets: [Target] = [],
         grants: [Grant] = []
     ) {
@@ -36,6 +39,7 @@ package struct GatewayConfiguration: Hashable, Sendable {
         self.algorithms = algorithms
         self.organizations = organizations
         self.users = users
+        self.groups = groups
         self.targets = targets
         self.grants = grants
     }

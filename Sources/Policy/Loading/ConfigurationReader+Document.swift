@@ -5,7 +5,7 @@ import Yams
 extension ConfigurationReader {
     static let topLevelKeys = [
         "listen", "state_dir", "log_level", "limits", "env_allow", "algorithms",
-        "organizations", "users", "targets", "grants",
+        "organizations", "users", "groups", "targets", "grants",
     ]
 
     mutating func readDocument(_ root: Node?) -> GatewayConfiguration {
@@ -25,11 +25,15 @@ extension ConfigurationReader {
 
         configuration.organizations = fields.optional("organizations").map { readOrganizations($0) } ?? []
         let organizations = Set(configuration.organizations)
-        let users = fields.optional("users").map { readUsers($0, organizations: organizations) } ?? (users: [], names: [])
+        let users = fields.optional("users").map { readUsers($0, organizations: organizations) } ?? ReadUsers()
+        let declaredGroups = fields.optional("groups").map { readGroups($0, users: users.names) } ?? []
         configuration.users = users.users
+        configuration.groups = Self.mergeGroups(users: &configuration.users, declared: declaredGroups)
         let targets = fields.optional("targets").map { readTargets($0, organizations: organizations) } ?? (targets: [], names: [])
         configuration.targets = targets.targets
-        let known = KnownNames(users: users.names, organizations: organizations, targets: targets.names)
+        let known = KnownNames(
+            users: users.names, groups: users.groupNames.union(declaredGroups.map(\.name)),
+            organizations: organizations, targets: targets.names)
         configuration.grants = fields.optional("grants").map { readGrants($0, known: known) } ?? []
         return configuration
     }

@@ -1,6 +1,6 @@
 import Yams
 
-/// `targets:` and the label maps shared with grant selectors.
+/// `targets:` and the label values shared with grant selectors.
 extension ConfigurationReader {
     mutating func readTargets(_ node: Node, organizations: Set<String>) -> (targets: [Target], names: Set<String>) {
         guard let items = sequence(node, "targets") else { return ([], []) }
@@ -58,15 +58,20 @@ extension ConfigurationReader {
         var labels: [String: String] = [:]
         for (keyNode, valueNode) in mapping {
             guard let key = validName(keyNode, "label key in \(what)") else { continue }
-            guard let value = string(valueNode, "label \(key) in \(what)") else { continue }
-            guard !value.isEmpty, value.count <= 255, !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-                diagnostics.report(
-                    "invalid value \(SafeText.quoted(value)) for label \(key): expected 1 to 255 characters without control characters",
-                    at: valueNode)
-                continue
-            }
+            guard let value = labelValue(valueNode, key: key, what: what) else { continue }
             labels[key] = value
         }
         return labels
+    }
+
+    mutating func labelValue(_ node: Node, key: String, what: String) -> String? {
+        guard let value = string(node, "label \(key) in \(what)") else { return nil }
+        guard !value.isEmpty, value.count <= 255, !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            diagnostics.report(
+                "invalid value \(SafeText.quoted(value)) for label \(key): expected 1 to 255 characters without control characters",
+                at: node)
+            return nil
+        }
+        return value
     }
 }

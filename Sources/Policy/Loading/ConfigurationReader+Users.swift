@@ -17,16 +17,24 @@ extension ConfigurationReader {
         return organizations
     }
 
-    /// Returns the valid users and every user name declared, valid user or not, so that grants
-    /// naming a user with, say, a broken key do not also report an "unknown user".
-    mutating func readUsers(_ node: Node, organizations: Set<String>) -> (users: [User], names: Set<String>) {
-        guard let items = sequence(node, "users") else { return ([], []) }
+    struct ReadUsers {
+        var users: [User] = []
+        /// Every user name declared, valid user or not, so that grants naming a user with,
+        /// say, a broken key do not also report an "unknown user".
+        var names: Set<String> = []
+        /// Every group a user entry names, valid user or not, for the same reason.
+        var groupNames: Set<String> = []
+    }
+
+    /// The valid users, each with the groups its own entry names (top-level `groups:` are merged later).
+    mutating func readUsers(_ node: Node, organizations: Set<String>) -> ReadUsers {
+        guard let items = sequence(node, "users") else { return ReadUsers() }
+        var result = ReadUsers()
         var registry = NameRegistry()
         var keyOwners: [[UInt8]: String] = [:]
-        var users: [User] = []
         for item in items {
             let errorsBefore = diagnostics.errors.count
-            guard let fields = fields(of: item, "user", allowed: ["name", "org", "keys", "keys_file"]) else { continue }
+            guard let fields = fields(of: item, "user", allowed: ["name", "org", "groups", "keys", "keys_file"]) else { continue }
             let nameNode = required("name", in: fields)
             let name = nameNode.flatMap { validName($0, "user name") }
             if let name, let nameNode, let first = registry.declare(name, line: diagnostics.location(of: nameNode).line) {
@@ -51,11 +59,20 @@ extension ConfigurationReader {
                 if let name { keyOwners[located.key.blob] = name }
                 keys.append(located.key)
             }
+            var groups: [String] = []
+            if let groupsNode = fields.optional("groups"), let entries = sequence(groupsNode, "groups of \(label)") {
+                for entry in entries {
+                    guard let group = validName(entry, "group name in groups of \(label)") else { continue }
+                    if !groups.contains(group) { groups.append(group) }
+                }
+            }
+            result.groupNames.formUnion(groups)
             if let name, let organization, diagnostics.errors.count == errorsBefore {
-                users.append(User(name: name, organization: organization, keys: keys))
+                result.users.append(User(name: name, organization: organization, keys: keys, groups: groups))
             }
         }
-        return (users, registry.names)
+        result.names = registry.names
+        return result
     }
 
     private struct LocatedKey {

@@ -1,10 +1,10 @@
-/// Which targets a grant reaches: by name, or by labels that must all be equal. When both are
-/// given either one selects, so a grant can say "all of env=prod, plus this one staging box".
+/// Which targets a grant reaches: by name, or by labels. When both are given either one
+/// selects, so a grant can say "all of env=prod, plus this one staging box".
 package struct TargetSelector: Hashable, Sendable {
     package var names: [String]
-    package var labels: [String: String]
+    package var labels: LabelSelector
 
-    package init(names: [String] = [], labels: [String: String] = [:]) {
+    package init(names: [String] = [], labels: LabelSelector = [:]) {
         self.names = names
         self.labels = labels
     }
@@ -12,9 +12,6 @@ package struct TargetSelector: Hashable, Sendable {
     package var isEmpty: Bool { names.isEmpty && labels.isEmpty }
 
     package func selects(_ target: Target) -> Bool {
-        if names.contains(target.name) { return true }
-        // An empty label map selects nothing: "no labels given" must never mean "every target".
-        guard !labels.isEmpty else { return false }
-        return labels.allSatisfy { key, value in target.labels[key] == value }
+        names.contains(target.name) || labels.selects(target.labels)
     }
 }

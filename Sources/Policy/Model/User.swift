@@ -3,10 +3,13 @@ package struct User: Hashable, Sendable {
     package var name: String
     package var organization: String
     package var keys: [AuthorizedKey]
+    /// Every group the user is in, however the membership was declared.
+    package var groups: [String]
 
-    package init(name: String, organization: String, keys: [AuthorizedKey]) {
+    package init(name: String, organization: String, keys: [AuthorizedKey], groups: [String] = []) {
         self.name = name
         self.organization = organization
         self.keys = keys
+        self.groups = groups
     }
 }
