@@ -39,6 +39,8 @@ package final class GatewayProcess: Sendable {
 
     package var pid: Int32? { server.current?.pid }
     package var isRunning: Bool { server.current?.isRunning ?? false }
+    /// How the last `serve` ended; nil while it runs or before it started.
+    package var termination: Termination? { server.current?.termination }
     /// Everything `serve` has logged so far (stderr, then anything it printed on stdout).
     package var log: String {
         guard let process = server.current else { return "" }

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+import TestSupport
+
+extension IntegrationSuite {
+    /// Many engineers at once, and nothing left behind once they are gone.
+    @Suite(.gatewayFixture(), .timeLimit(.minutes(3)))
+    struct ConcurrencyTests {
+        @Test func fiftyConcurrentSessionsSucceedAndThreadsAndDescriptorsReturnToIdle() async throws {
+            let fixture = try SharedGateway.current()
+            let pid = try #require(fixture.gateway.pid)
+
+            // Idle is measured after one session, so lazily started workers count as idle.
+            let warmUp = try await fixture.alice(on: "web-01").ssh("true")
+            try #require(warmUp.succeeded, "\(warmUp)\n\(fixture.gatewayLogTail)")
+            try await Task.sleep(for: .seconds(1))
+            let idle = try ResourceUsage.of(pid: pid)
+
+            let results = try await withThrowingTaskGroup(of: (Int, ProcessResult).self) { group in
+                for index in 1...50 {
+                    let target = index.isMultiple(of: 2) ? "web-02" : "web-01"
+                    group.addTask {
+                        (index, try await fixture.alice(on: target).ssh("echo $((\(index)*2))", timeout: .seconds(90)))
+                    }
+                }
+                return try await group.reduce(into: [Int: ProcessResult]()) { $0[$1.0] = $1.1 }
+            }
+            let failures = (1...50).filter { results[$0]?.succeeded != true || results[$0]?.stdout != "\($0 * 2)\n" }
+            #expect(failures.isEmpty, "sessions \(failures) failed; first: \(failures.first.flatMap { results[$0] }.map(String.init(describing:)) ?? "")\n\(fixture.gatewayLogTail)")
+
+            let settled = try await ResourceUsage.wait(pid: pid, timeout: .seconds(10)) { usage in
+                usage.threads <= idle.threads + 2 && usage.openFileDescriptors <= idle.openFileDescriptors + 2
+            }
+            #expect(settled.threads <= idle.threads + 2, "threads: idle \(idle), 10 s after the sessions \(settled)")
+            #expect(settled.openFileDescriptors <= idle.openFileDescriptors + 2, "fds: idle \(idle), 10 s after the sessions \(settled)")
+        }
+    }
+}
