@@ -1,4 +1,5 @@
 import Foundation
+import Policy
 import SSH
 
 /// One engineer session channel and, once a command runs, its twin on the target.
@@ -11,8 +12,14 @@ final class ChannelBridge {
         /// Collecting pty and env until shell, exec or subsystem arrives.
         case awaitingCommand
         case relaying(upstream: Channel)
+        /// The gateway's own read-only shell answers on this channel.
+        case gatewayShell(GatewayShell)
+        /// The gateway asks for a ticket on the engineer's terminal before `command` runs.
+        case askingTicket(SessionCommand, LineEditor)
         /// The engineer is told why on stderr, then the channel closes.
-        case refusing(Refusal, told: Bool)
+        case refusing(Refusal)
+        /// Our close is sent; waiting for the client's.
+        case closing
         case finished
     }
 
@@ -21,11 +28,19 @@ final class ChannelBridge {
     private(set) var state: State = .awaitingCommand
     var terminal: PseudoTerminal?
     var environment: [String: String] = [:]
+    /// TRACEGATE_TICKET as the channel sent it (never forwarded to the target).
+    var ticket: String?
     /// A request on this channel that the gateway refuses (agent or X11 forwarding);
     /// the session is refused when its command arrives.
     var pendingRefusal: Refusal?
-    private(set) var description: SessionDescription?
-    private var startedAt: Date?
+    /// When the grant stops covering this session, and whether the engineer was warned.
+    var deadline: SessionDeadline?
+    var warnedOfDeadline = false
+    /// The target's channel, kept after relaying ends so that the connection can free it.
+    private(set) var upstreamChannel: Channel?
+    /// The outcome captured when relaying ended.
+    private(set) var finishedOutcome: SessionOutcome?
+    private(set) var startedAt: Date?
     private let toTarget = StreamRelay()
     private let fromTarget = StreamRelay()
     private let errorsFromTarget = StreamRelay(readsStandardError: true, writesStandardError: true)
@@ -45,23 +60,38 @@ final class ChannelBridge {
         return false
     }
 
+    var isRelaying: Bool { upstream != nil }
+
     func startRelaying(to upstream: Channel, as description: SessionDescription) {
-        self.description = description
         startedAt = Date()
+        upstreamChannel = upstream
         state = .relaying(upstream: upstream)
     }
 
-    /// Refuses the session; the message goes out from `pump`, after libssh has sent the
-    /// reply to the request that is being handled now.
+    func startGatewayShell(_ shell: GatewayShell) {
+        state = .gatewayShell(shell)
+        write(shell.start(), stderr: false)
+    }
+
+    /// Ends the session with `refusal` on its stderr; the message goes out from `pump`,
+    /// after libssh has replied to the request being handled now.
     func refuse(_ refusal: Refusal) {
         switch state {
-        case .refusing, .finished: return
-        case .awaitingCommand, .relaying: state = .refusing(refusal, told: false)
+        case .refusing, .closing, .finished: return
+        case .relaying: finishedOutcome = outcome
+        case .awaitingCommand, .gatewayShell, .askingTicket: break
         }
+        state = .refusing(refusal)
+    }
+
+    /// Shows a line on a running session's stderr without ending it.
+    func notify(_ refusal: Refusal) {
+        guard isRelaying, !client.sentClose else { return }
+        writeLine(refusal.message)
     }
 
     var outcome: SessionOutcome? {
-        guard let startedAt, case .relaying(let upstream) = state else { return nil }
+        guard let startedAt, case .relaying(let upstream) = state else { return finishedOutcome }
         return SessionOutcome(
             exitStatus: upstream.exitStatus,
             exitSignal: upstream.exitSignal?.name,
@@ -75,9 +105,14 @@ final class ChannelBridge {
         switch state {
         case .awaitingCommand:
             if client.receivedClose { client.close(); state = .finished }
-        case .refusing(let refusal, let told):
-            if !told { tell(refusal) }
+        case .refusing(let refusal):
+            tell(refusal)
+        case .closing:
             if client.receivedClose || client.isFreed { state = .finished }
+        case .gatewayShell(let shell):
+            serve(shell)
+        case .askingTicket(let command, let editor):
+            readTicket(for: command, with: editor)
         case .relaying(let upstream):
             do {
                 try relay(between: client, and: upstream)
@@ -93,9 +128,6 @@ final class ChannelBridge {
             break
         }
     }
-
-    /// The outcome captured when relaying ended (the state no longer holds the channel).
-    private(set) var finishedOutcome: SessionOutcome?
 
     private func relay(between client: Channel, and upstream: Channel) throws(SSHError) {
         try toTarget.pump(from: client, to: upstream.sentEOF ? nil : upstream)
@@ -127,30 +159,85 @@ final class ChannelBridge {
         }
     }
 
-    /// The target connection died under this session: say so and end it.
-    func upstreamLost(_ refusal: Refusal) {
-        guard case .relaying = state else { return }
-        finishedOutcome = outcome
-        state = .refusing(refusal, told: false)
+    func askForTicket(for command: SessionCommand, prompt: String) {
+        state = .askingTicket(command, LineEditor(echoes: true))
+        write(prompt, stderr: false)
     }
 
-    /// Shows a refusal on a running session's stderr without ending it.
-    func notify(_ refusal: Refusal) {
-        guard case .relaying = state, !client.sentClose else { return }
-        writeLine(refusal.message)
+    /// A ticket typed at the prompt, with the command it unlocks; taken once.
+    private var enteredTicket: (SessionCommand, String)?
+
+    func takeEnteredTicket() -> (SessionCommand, String)? {
+        defer { enteredTicket = nil }
+        return enteredTicket
+    }
+
+    private func readTicket(for command: SessionCommand, with editor: LineEditor) {
+        var editor = editor
+        for byte in readTyped() {
+            let (echo, event) = editor.feed(byte)
+            write(echo, stderr: false)
+            switch event {
+            case .line(let ticket) where !ticket.isEmpty:
+                state = .awaitingCommand
+                enteredTicket = (command, ticket)
+                return
+            case .line, .interrupt, .endOfInput:
+                refuse(.denied(.ticketRequired))
+                return
+            case nil:
+                break
+            }
+        }
+        state = .askingTicket(command, editor)
+        if client.receivedEOF || client.receivedClose { refuse(.denied(.ticketRequired)) }
+    }
+
+    /// What the engineer typed since the last look (the gateway's own prompts only).
+    private func readTyped() -> [UInt8] {
+        guard client.hasUnreadOutput, let available = client.bufferedByteCount(stderr: false), available > 0 else {
+            return []
+        }
+        client.clearUnreadFlag(stderr: false)
+        var bytes = [UInt8](repeating: 0, count: min(available, 4096))
+        let count = bytes.withUnsafeMutableBytes { client.read(into: $0, stderr: false) }
+        return Array(bytes.prefix(count))
+    }
+
+    /// Feeds what the engineer typed to the gateway's shell and writes its answers.
+    private func serve(_ shell: GatewayShell) {
+        let typed = readTyped()
+        if !typed.isEmpty { write(shell.input(typed), stderr: false) }
+        if shell.exitStatus == nil && (client.receivedEOF || client.receivedClose) { shell.endOfInput() }
+        if let status = shell.exitStatus {
+            client.sendExitStatus(status)
+            client.close()
+            state = .closing
+        }
+    }
+
+    private func write(_ text: String, stderr: Bool) {
+        guard !text.isEmpty, !client.sentClose else { return }
+        // Answers are short; a full window only truncates the gateway's own shell output.
+        _ = Array(text.utf8).withUnsafeBytes { try? client.write($0, stderr: stderr) }
     }
 
     private func writeLine(_ message: String) {
         // A pty is in raw mode on the engineer's side: a bare \n would not return the carriage.
-        let line = message + (terminal == nil ? "\n" : "\r\n")
-        _ = Array(line.utf8).withUnsafeBytes { try? client.write($0, stderr: true) }
+        write(message + (terminal == nil ? "\n" : "\r\n"), stderr: true)
     }
 
     private func tell(_ refusal: Refusal) {
-        state = .refusing(refusal, told: true)
+        state = .closing
         guard !client.sentClose else { return }
         writeLine(refusal.message)
         client.sendExitStatus(255)
         client.close()
+    }
+
+    /// The target connection died under this session: say so and end it.
+    func upstreamLost(_ refusal: Refusal) {
+        guard isRelaying else { return }
+        refuse(refusal)
     }
 }

@@ -31,10 +31,7 @@ extension ClientConnection: ServerSessionDelegate {
             context.keyFingerprint = key.fingerprint
             journal.authenticationAttempt(context, method: "publickey", result: .accepted, user: user,
                                           keyType: key.algorithm, fingerprint: key.fingerprint)
-            isAuthenticated = true
-            runtime.admission.authenticated()
-            phase = .authorized(decideAccess(username: username, for: user))
-            return .accept
+            return authorizeVerifiedUser(user, username: username)
         case .otherAuthenticationAttempt(_, let method):
             guard case .authenticating = phase else { return outOfPhase("authentication request") }
             // OpenSSH always starts with "none" to learn the methods: not a guess, nothing to record.
@@ -66,41 +63,5 @@ extension ClientConnection: ServerSessionDelegate {
             }
             return handle(request, on: bridge)
         }
-    }
-
-    private func outOfPhase(_ what: String) -> ServerReply {
-        journal.protocolError(context, "\(what) refused in phase \(phase)")
-        return .deny
-    }
-
-    /// Parses `LOGIN@TARGET` and asks the policy; the decision is recorded before any
-    /// byte can reach a target.
-    private func decideAccess(username: String, for user: User) -> AccessOutcome {
-        let outcome: AccessOutcome
-        do {
-            let request = try TargetRequest.parse(username: username)
-            context.request = request
-            switch settings.policy.authorize(request, for: user, at: Date()) {
-            case .allowed(let target, let login, let grant):
-                context.target = target
-                context.login = login
-                outcome = .allowed(target: target, login: login, grant: grant)
-            case .denied(let reason):
-                context.target = settings.policy.target(named: request.target)
-                context.login = request.login ?? context.target?.defaultLogin
-                outcome = .refused(.denied(reason))
-            }
-        } catch {
-            outcome = .refused(.malformedUsername(error))
-        }
-        do {
-            switch outcome {
-            case .allowed(_, _, let grant): try journal.decision(context, allowedBy: grant)
-            case .refused(let refusal): try journal.decision(context, refused: refusal)
-            }
-        } catch {
-            return .refused(.auditUnavailable)
-        }
-        return outcome
     }
 }

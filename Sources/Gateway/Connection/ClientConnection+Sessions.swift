@@ -14,6 +14,11 @@ extension ClientConnection {
             guard case .awaitingCommand = bridge.state, bridge.terminal == nil else { return .deny }
             bridge.terminal = terminal
             return .accept
+        case .environment(let name, let value) where name == Self.ticketVariable:
+            // The ticket is for the gateway, never forwarded to the target.
+            guard case .awaitingCommand = bridge.state, value.utf8.count <= 128 else { return .deny }
+            bridge.ticket = value
+            return .accept
         case .environment(let name, let value):
             guard case .awaitingCommand = bridge.state,
                   settings.configuration.allowsEnvironmentVariable(name),
@@ -51,7 +56,7 @@ extension ClientConnection {
     /// Starts `command` on the target, or refuses the session with a message. A refusal
     /// still accepts the request: the engineer then reads why on stderr instead of
     /// OpenSSH's generic "request failed".
-    private func start(_ command: SessionCommand, on bridge: ChannelBridge) -> ServerReply {
+    func start(_ command: SessionCommand, on bridge: ChannelBridge) -> ServerReply {
         guard case .awaitingCommand = bridge.state, case .authorized(let access) = phase else { return .deny }
         if let refusal = bridge.pendingRefusal ?? connectionRefusal {
             bridge.refuse(refusal)
@@ -61,7 +66,23 @@ extension ClientConnection {
         case .refused(let refusal):
             bridge.refuse(refusal)
             return .accept
-        case .allowed(let target, let login, _):
+        case .gatewayShell:
+            let store = runtime.auditStore
+            let user = context.user?.name ?? ""
+            bridge.startGatewayShell(GatewayShell(
+                context: context, settings: settings, command: command, interactive: bridge.terminal != nil,
+                recentSessions: { RecentSessions.lines(for: user, in: store) }))
+            return .accept
+        case .ticketExpected(let access):
+            if bridge.ticket == nil && bridge.terminal != nil {
+                // SSH has no later place for a question: ask on the engineer's terminal.
+                bridge.askForTicket(for: command, prompt: "tracegate: a ticket is required for \(access.request.target). Ticket: ")
+                return .accept
+            }
+            phase = .authorized(decide(access, withTicket: bridge.ticket))
+            return start(command, on: bridge)
+        case .allowed(_, let target, let login, let grant):
+            if context.ticket == nil, let ticket = bridge.ticket { context.ticket = ticket }
             guard let upstream = connectUpstream(to: target, as: login) else {
                 bridge.refuse(upstreamFailure ?? .targetUnreachable(target: target.name, reason: "unknown error"))
                 return .accept
@@ -78,6 +99,7 @@ extension ClientConnection {
             do {
                 let upstreamChannel = try openUpstreamChannel(on: upstream, for: bridge, running: command)
                 bridge.startRelaying(to: upstreamChannel, as: description)
+                bridge.deadline = grant.deadline(startedAt: Date())
                 return .accept
             } catch {
                 journal.protocolError(context, "target refused \(command.kind): \(error.description)")

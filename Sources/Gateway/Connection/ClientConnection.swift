@@ -8,7 +8,8 @@ import SSH
 /// so no libssh object is ever touched by two threads.
 final class ClientConnection {
     let server: ServerSession
-    let settings: GatewaySettings
+    var settings: GatewaySettings
+    var settingsGeneration: Int
     let runtime: GatewayRuntime
     var context: ConnectionContext
     var phase: ConnectionPhase = .keyExchange
@@ -25,6 +26,7 @@ final class ClientConnection {
     init(server: ServerSession, settings: GatewaySettings, runtime: GatewayRuntime) throws(SSHError) {
         self.server = server
         self.settings = settings
+        self.settingsGeneration = runtime.settingsGeneration
         self.runtime = runtime
         self.poller = try EventPoller()
         self.context = ConnectionContext(id: ConnectionContext.makeIdentifier(prefix: "c-"),
@@ -62,25 +64,40 @@ final class ClientConnection {
             }
             checkLegs()
             checkDeadlines()
+            checkPolicy()
         }
     }
 
-    /// Long waits while relaying (sockets wake us); short ones while a deadline runs.
+    /// Long waits while relaying (sockets wake us, a reload is seen within 5 s); short
+    /// ones while a handshake deadline runs or a session's grant is about to end.
     private func pollTimeout() -> Int32 {
         switch phase {
-        case .keyExchange, .authenticating, .draining: 200
-        case .authorized: 5000
+        case .keyExchange, .authenticating, .draining:
+            return 200
+        case .authorized:
+            let now = Date()
+            let nextDeadline = bridges.compactMap { bridge in
+                bridge.deadline.map { bridge.warnedOfDeadline ? $0.date : $0.date - Self.deadlineWarning }
+            }.min()
+            guard let nextDeadline else { return 5000 }
+            return Int32(max(50, min(5000, nextDeadline.timeIntervalSince(now) * 1000)))
         }
     }
 
     private func pumpBridges() {
-        for bridge in bridges { bridge.pump() }
+        for bridge in bridges {
+            bridge.pump()
+            if let (command, ticket) = bridge.takeEnteredTicket() {
+                bridge.ticket = ticket
+                if start(command, on: bridge) == .deny { bridge.refuse(.commandRefused(command.kind)) }
+            }
+        }
         bridges.removeAll { bridge in
             guard bridge.isFinished else { return false }
             if let outcome = bridge.finishedOutcome {
                 journal.sessionClosed(context, sessionID: bridge.sessionID, outcome: outcome)
             }
-            if let upstreamChannel = bridge.upstream { upstream?.release(upstreamChannel) }
+            if let upstreamChannel = bridge.upstreamChannel { upstream?.release(upstreamChannel) }
             server.release(bridge.client)
             return true
         }
@@ -119,7 +136,7 @@ final class ClientConnection {
                 endReason = .tooManyAttempts
             }
         case .authorized:
-            break
+            checkSessionDeadlines()
         case .draining(let deadline):
             if now >= deadline || bridges.isEmpty && !server.isConnected {
                 endReason = runtime.shutdown.isRequested ? .shutdown : .clientQuit

@@ -36,9 +36,11 @@ package final class ConnectionJournal: Sendable {
         log(result == .accepted ? .info : .notice, "authentication attempt", context, extra)
     }
 
-    func decision(_ context: ConnectionContext, allowedBy grant: Grant) throws(AuditError) {
-        try audit.recordDurably(.accessDecision(context.auditContext, result: .allowed, grant: grant.name))
-        log(.info, "access allowed", context, ["tg.grant": "\(grant.name)"])
+    /// `grant` nil: the gateway's own read-only shell, which every authenticated user may use.
+    func decision(_ context: ConnectionContext, allowedBy grant: Grant?) throws(AuditError) {
+        let grantName = grant?.name ?? "gateway-shell"
+        try audit.recordDurably(.accessDecision(context.auditContext, result: .allowed, grant: grantName))
+        log(.info, "access allowed", context, ["tg.grant": "\(grantName)"])
     }
 
     func decision(_ context: ConnectionContext, refused refusal: Refusal) throws(AuditError) {

@@ -16,8 +16,15 @@ enum ConnectionPhase {
     }
 }
 
-/// The access decision for the connection's `LOGIN@TARGET`.
+/// The access decision for the connection's user name.
 enum AccessOutcome {
-    case allowed(target: Target, login: String, grant: Grant)
+    /// `request` is kept to check the session again after a policy reload.
+    case allowed(request: AccessRequest, target: Target, login: String, grant: Grant)
+    /// A ticket is required. SSH carries it only after authentication, with the session's
+    /// environment (TRACEGATE_TICKET), or typed at the gateway's prompt on a terminal:
+    /// decided when the session starts.
+    case ticketExpected(request: AccessRequest)
+    /// The user name names no target: the gateway's own read-only shell.
+    case gatewayShell
     case refused(Refusal)
 }

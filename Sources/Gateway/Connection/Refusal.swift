@@ -16,6 +16,9 @@ package enum Refusal: Error, Sendable, Equatable {
     case upstreamLost(target: String)
     case shuttingDown
     case auditUnavailable
+    case commandRefused(String)
+    case sessionExpired(reason: String)
+    case sessionEndingSoon(reason: String)
 
     package var message: String {
         switch self {
@@ -35,16 +38,16 @@ package enum Refusal: Error, Sendable, Equatable {
         case .upstreamLost(let target): "tracegate: connection to \(target) lost"
         case .shuttingDown: "tracegate: the gateway is shutting down"
         case .auditUnavailable: "tracegate: the audit trail cannot be written; no new session can start"
+        case .commandRefused(let kind): "tracegate: the target refused the \(kind) request"
+        case .sessionExpired(let reason): "tracegate: session ended: \(reason)"
+        case .sessionEndingSoon(let reason): "tracegate: this session ends in 1 minute: \(reason)"
         }
     }
 
     /// A stable short code for logs and audit rows.
     package var code: String {
         switch self {
-        case .denied(.unknownTarget): "unknown_target"
-        case .denied(.noDefaultLogin): "no_default_login"
-        case .denied(.loginNotGranted): "login_not_granted"
-        case .denied: "denied"
+        case .denied(let reason): reason.code
         case .malformedUsername: "malformed_username"
         case .targetUnreachable: "target_unreachable"
         case .hostKeyMismatch: "host_key_mismatch"
@@ -57,6 +60,9 @@ package enum Refusal: Error, Sendable, Equatable {
         case .upstreamLost: "target_dropped"
         case .shuttingDown: "shutdown"
         case .auditUnavailable: "audit_unavailable"
+        case .commandRefused: "command_refused"
+        case .sessionExpired: "session_expired"
+        case .sessionEndingSoon: "session_ending"
         }
     }
 }

@@ -33,7 +33,7 @@ package final class GatewayService {
         listener = try ServerListener(host: configuration.listen.host, port: configuration.listen.port,
                                       hostKeyPath: keys.hostKey.path, algorithms: settings.serverAlgorithms)
         runtime = GatewayRuntime(settings: settings, upstreamKey: keys.upstreamKey,
-                                 journal: ConnectionJournal(logger: logger, audit: audit))
+                                 journal: ConnectionJournal(logger: logger, audit: audit), auditStore: auditStore)
         let listenAddress = "\(configuration.listen.host):\(listener.boundPort)"
         let headHash = try auditStore.headHash()
         try audit.recordDurably(.gatewayStart(listen: listenAddress, version: GatewayVersion.current, headHash: headHash))

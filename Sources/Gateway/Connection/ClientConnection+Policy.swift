@@ -1,0 +1,46 @@
+import Foundation
+import Policy
+
+/// A running connection under its grant: sessions end when the grant's hours, validity or
+/// max_session run out (with a warning a minute before), and a reload that revokes the
+/// grant ends them at once.
+extension ClientConnection {
+    static let deadlineWarning: TimeInterval = 60
+
+    func checkSessionDeadlines() {
+        let now = Date()
+        for bridge in bridges where bridge.isRelaying {
+            guard let deadline = bridge.deadline else { continue }
+            if now >= deadline.date {
+                let ended = Refusal.sessionExpired(reason: deadline.reason)
+                journal.requestRefused(context, refusal: ended)
+                bridge.refuse(ended)
+            } else if !bridge.warnedOfDeadline && now >= deadline.date - Self.deadlineWarning {
+                bridge.warnedOfDeadline = true
+                bridge.notify(.sessionEndingSoon(reason: deadline.reason))
+            }
+        }
+    }
+
+    /// After a reload, judges the connection again under the new policy.
+    func checkPolicy() {
+        guard let (newSettings, generation) = runtime.settings(newerThan: settingsGeneration) else { return }
+        settings = newSettings
+        settingsGeneration = generation
+        guard case .authorized(.allowed(var access, _, _, let grant)) = phase else { return }
+        access.time = Date()
+        access.ticket = context.ticket
+        switch settings.policy.stillAllows(access, grantName: grant.name) {
+        case .allowed(let target, let login, let newGrant):
+            phase = .authorized(.allowed(request: access, target: target, login: login, grant: newGrant))
+            for bridge in bridges where bridge.isRelaying {
+                bridge.deadline = newGrant.deadline(startedAt: bridge.startedAt ?? Date())
+            }
+        case .denied(let reason):
+            let revoked = Refusal.denied(reason)
+            _ = record(.refused(revoked))
+            phase = .authorized(.refused(revoked))
+            for bridge in bridges { bridge.refuse(revoked) }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Policy
+
+/// The commands of the gateway's shell. Each returns its text and an exit status.
+struct GatewayShellCommands {
+    let context: ConnectionContext
+    let settings: GatewaySettings
+    let recentSessions: () -> [String]
+
+    var banner: String {
+        "Tracegate: you reached the gateway itself, not a target.\nType help for the commands.\n"
+    }
+
+    func run(_ line: String) -> (String, Int) {
+        let words = line.split(separator: " ").map(String.init)
+        switch words.first ?? "" {
+        case "": return ("", 0)
+        case "whoami": return (whoami, 0)
+        case "targets": return (targets, 0)
+        case "sessions": return (sessions, 0)
+        case "help": return (help, 0)
+        default:
+            let shown = SafeText.quoted(words.first ?? "", limit: 32)
+            return ("tracegate: unknown command \(shown); type help\n", 1)
+        }
+    }
+
+    private var help: String {
+        """
+        whoami     your user, organisation and key
+        targets    what you may reach, as which logins, under which conditions, and the ssh line
+        sessions   your recent sessions
+        exit       leave
+
+        """
+    }
+
+    private var whoami: String {
+        guard let user = context.user else { return "unknown\n" }
+        return "\(user.name) (\(user.organization)), key \(context.keyType ?? "") \(context.keyFingerprint ?? "")\n"
+    }
+
+    private var targets: String {
+        guard let user = context.user else { return "" }
+        let reachable = settings.policy.reachableTargets(for: user, at: Date(), sourceAddress: context.clientAddress)
+        guard !reachable.isEmpty else { return "You may not reach any target.\n" }
+        let listen = settings.configuration.listen
+        var rows = [["TARGET", "LOGINS", "MODE", "CONDITIONS", "CONNECT WITH"]]
+        for entry in reachable {
+            let modes = Set(entry.grants.map(\.mode.rawValue)).sorted().joined(separator: ",")
+            let conditions = entry.grants.flatMap(\.conditionSummary)
+            let command = entry.logins.first.map { "ssh -p \(listen.port) \($0)@\(entry.target.name)@\(listen.host)" }
+                ?? "ssh -J \(user.name)@\(listen.host):\(listen.port) LOGIN@\(entry.target.host)"
+            rows.append([entry.target.name, entry.logins.isEmpty ? "-" : entry.logins.joined(separator: ","), modes,
+                         conditions.isEmpty ? "-" : conditions.joined(separator: "; "), command])
+        }
+        return Self.align(rows)
+    }
+
+    private var sessions: String {
+        let lines = recentSessions()
+        return lines.isEmpty ? "No sessions yet.\n" : lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Columns padded to their widest cell.
+    static func align(_ rows: [[String]]) -> String {
+        let widths = rows.reduce(into: [Int](repeating: 0, count: rows.first?.count ?? 0)) { widths, row in
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        }
+        return rows.map { row in
+            row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+}
