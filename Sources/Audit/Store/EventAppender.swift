@@ -1,7 +1,8 @@
 internal import GRDB
 
 /// Appends events to the chain inside the caller's write transaction: reads the head, then for
-/// each event assigns the next id, links and hashes it, inserts it and updates the query tables.
+/// each event assigns the next id, links and hashes it and inserts it; the query tables follow
+/// in the same transaction.
 ///
 /// The head is read inside the transaction (one index seek) rather than cached, so that
 /// another process appending to the same file (a `tracegate audit` command recording its
@@ -14,12 +15,14 @@ enum EventAppender {
     static func append(_ events: [(event: AuditEvent, time: AuditTimestamp)], in db: Database) throws -> ChainHead {
         var head = try currentHead(in: db)
         let insert = try db.cachedStatement(sql: insertSQL)
+        var queryTables = QueryTableBatch()
         for (event, time) in events {
             let stored = StoredEvent(id: head.id + 1, time: time, event: event, prevHash: head.hash)
             try insert.execute(arguments: StatementArguments(stored.insertionValues))
-            try QueryTableUpdater.apply(event, stored: stored, in: db)
+            try queryTables.apply(event, stored: stored, in: db)
             head = ChainHead(id: stored.id, hash: stored.hash)
         }
+        try queryTables.flush(in: db)
         return head
     }
 

@@ -62,7 +62,11 @@ final class ChannelBridge {
 
     var isRelaying: Bool { upstream != nil }
 
-    func startRelaying(to upstream: Channel, as description: SessionDescription) {
+    /// False for a forwarded port (`ssh -L`), which carries no terminal and no stderr.
+    private(set) var isSession = true
+
+    func startRelaying(to upstream: Channel, as description: SessionDescription?) {
+        isSession = description != nil
         startedAt = Date()
         upstreamChannel = upstream
         state = .relaying(upstream: upstream)
@@ -84,9 +88,10 @@ final class ChannelBridge {
         state = .refusing(refusal)
     }
 
-    /// Shows a line on a running session's stderr without ending it.
+    /// Shows a line on a running session's stderr without ending it (a forwarded port
+    /// has no stderr: its bytes belong to someone else's protocol).
     func notify(_ refusal: Refusal) {
-        guard isRelaying, !client.sentClose else { return }
+        guard isRelaying, isSession, !client.sentClose else { return }
         writeLine(refusal.message)
     }
 

@@ -46,12 +46,10 @@ extension ClientConnection: ServerSessionDelegate {
             return .accept
         case .forwardingChannelRequested(let request):
             guard phase.isAuthorized else { return outOfPhase("direct-tcpip channel") }
-            journal.requestRefused(context, refusal: .portForwarding)
-            journal.protocolError(context, "direct-tcpip to \(request.destinationHost):\(request.destinationPort) refused")
-            // libssh 0.10.6 cannot put a reason in the open failure; an open session
-            // (ssh -L with a shell) at least shows the engineer why on its stderr.
-            for bridge in bridges { bridge.notify(.portForwarding) }
-            return .deny
+            return forwardingRequested(request)
+        case .forwardingChannelOpened(let channel, let request):
+            forwardingOpened(channel, request)
+            return .accept
         case .remoteForwardingRequested:
             guard phase.isAuthorized else { return outOfPhase("tcpip-forward") }
             connectionRefusal = .remoteForwarding

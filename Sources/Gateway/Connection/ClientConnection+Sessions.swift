@@ -110,7 +110,7 @@ extension ClientConnection {
 
     /// The target connection, opened on first use and shared by every channel of this
     /// connection (OpenSSH multiplexing puts many sessions on one connection).
-    private func connectUpstream(to target: Target, as login: String) -> UpstreamSession? {
+    func connectUpstream(to target: Target, as login: String) -> UpstreamSession? {
         if let upstream { return upstream }
         if upstreamFailure != nil { return nil }
         let connector = UpstreamConnector(upstreamKey: runtime.upstreamKey, settings: settings)

@@ -16,6 +16,8 @@ final class ClientConnection {
     var upstream: UpstreamSession?
     var upstreamFailure: Refusal?
     var bridges: [ChannelBridge] = []
+    var tunnels: [TunnelBridge] = []
+    let preparedForward = Handoff<PreparedForward>()
     var authenticationAttempts = 0
     var isAuthenticated = false
     /// A connection-wide refusal (remote forwarding was asked for): every session fails.
@@ -68,7 +70,7 @@ final class ClientConnection {
         }
     }
 
-    /// Long waits while relaying (sockets wake us, a reload is seen within 5 s); short
+    /// Long waits while relaying (sockets wake us; a reload is seen within 2 s); short
     /// ones while a handshake deadline runs or a session's grant is about to end.
     private func pollTimeout() -> Int32 {
         switch phase {
@@ -79,8 +81,9 @@ final class ClientConnection {
             let nextDeadline = bridges.compactMap { bridge in
                 bridge.deadline.map { bridge.warnedOfDeadline ? $0.date : $0.date - Self.deadlineWarning }
             }.min()
-            guard let nextDeadline else { return 5000 }
-            return Int32(max(50, min(5000, nextDeadline.timeIntervalSince(now) * 1000)))
+            if tunnels.contains(where: \.hasPendingWrites) { return 20 }
+            guard let nextDeadline else { return 2000 }
+            return Int32(max(50, min(2000, nextDeadline.timeIntervalSince(now) * 1000)))
         }
     }
 
@@ -91,6 +94,13 @@ final class ClientConnection {
                 bridge.ticket = ticket
                 if start(command, on: bridge) == .deny { bridge.refuse(.commandRefused(command.kind)) }
             }
+        }
+        for tunnel in tunnels { tunnel.pump(poller) }
+        tunnels.removeAll { tunnel in
+            guard tunnel.isFinished else { return false }
+            journal.sessionClosed(context, sessionID: tunnel.sessionID, outcome: tunnel.outcome)
+            server.release(tunnel.client)
+            return true
         }
         bridges.removeAll { bridge in
             guard bridge.isFinished else { return false }
@@ -106,7 +116,7 @@ final class ClientConnection {
     /// A TCP drop fires no channel callback: ask both sessions after every poll.
     private func checkLegs() {
         if !server.isConnected {
-            endReason = isAuthenticated && bridges.isEmpty ? .clientQuit : .clientDropped
+            endReason = isAuthenticated && bridges.isEmpty && tunnels.isEmpty ? .clientQuit : .clientDropped
             if case .draining = phase, runtime.shutdown.isRequested { endReason = .shutdown }
             return
         }
@@ -160,6 +170,11 @@ final class ClientConnection {
             }
         }
         bridges.removeAll()
+        for tunnel in tunnels {
+            journal.sessionClosed(context, sessionID: tunnel.sessionID, outcome: tunnel.outcome)
+            tunnel.socket.close()
+        }
+        tunnels.removeAll()
         upstream?.tearDown()
         upstream = nil
         server.tearDown()

@@ -80,6 +80,13 @@ package final class ConnectionJournal: Sendable {
         log(.info, "session started", context, extra)
     }
 
+    /// A direct-tcpip channel (`-L` or a tunnel), durable before its first byte moves.
+    func forwardStarted(_ context: ConnectionContext, sessionID: String, host: String, port: Int) throws(AuditError) {
+        let channel = ChannelDescription(type: .directTCPIP, forwardHost: host, forwardPort: port)
+        try audit.recordDurably(.channelOpen(context.auditContext, sessionID: sessionID, channel: channel))
+        log(.info, "forward started", context, ["tg.session": "\(sessionID)", "tg.forward": "\(host):\(port)"])
+    }
+
     func sessionClosed(_ context: ConnectionContext, sessionID: String, outcome: SessionOutcome) {
         audit.record(.sessionClose(context.auditContext, sessionID: sessionID, outcome: outcome.auditEnd))
         var extra: Logger.Metadata = [

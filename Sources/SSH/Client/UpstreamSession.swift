@@ -106,6 +106,22 @@ package final class UpstreamSession {
         return channel
     }
 
+    /// Opens a direct-tcpip channel from the target to `host:port` (`ssh -L` relayed
+    /// through the gateway's own connection); call in blocking mode.
+    package func openForwardChannel(to host: String, port: Int, from originator: String,
+                                    originatorPort: Int) throws(SSHError) -> Channel {
+        guard let raw = ssh_channel_new(handle) else { throw .channelFailed(LibSSH.lastError(handle)) }
+        guard ssh_channel_open_forward(raw, host, Int32(port), originator, Int32(originatorPort)) == SSH_OK else {
+            let reason = LibSSH.lastError(handle)
+            ssh_channel_free(raw)
+            throw .channelFailed(reason)
+        }
+        nextChannelNumber += 1
+        let channel = Channel(handle: raw, role: .upstream, number: nextChannelNumber)
+        channels[raw] = channel
+        return channel
+    }
+
     package func release(_ channel: Channel) {
         channel.free()
         channels[channel.handle] = nil

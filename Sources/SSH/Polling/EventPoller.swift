@@ -8,6 +8,7 @@ package final class EventPoller {
     private var servers: [ServerSession] = []
     private var upstreams: [UpstreamSession] = []
     private var wakeDescriptors: [Int32] = []
+    private var watchedDescriptors: [Int32] = []
 
     package init() throws(SSHError) {
         guard let event = ssh_event_new() else { throw .io("cannot allocate a libssh event") }
@@ -37,6 +38,24 @@ package final class EventPoller {
         }
     }
 
+    /// Watches a plain socket (a tunnel to a target): `watch.isReadable` is set when data
+    /// or EOF waits. The watch must stay alive until `removeDescriptor`.
+    package func addDescriptor(_ fd: Int32, watch: DescriptorWatch) {
+        let userdata = Unmanaged.passUnretained(watch).toOpaque()
+        if ssh_event_add_fd(event, fd, Int16(POLLIN), { _, _, userdata in
+            Unmanaged<DescriptorWatch>.fromOpaque(userdata!).takeUnretainedValue().isReadable = true
+            return 0
+        }, userdata) == SSH_OK {
+            watchedDescriptors.append(fd)
+        }
+    }
+
+    package func removeDescriptor(_ fd: Int32) {
+        guard let index = watchedDescriptors.firstIndex(of: fd) else { return }
+        ssh_event_remove_fd(event, fd)
+        watchedDescriptors.remove(at: index)
+    }
+
     /// Processes whatever is ready, waiting at most `timeoutMilliseconds`.
     /// Returns false when libssh reports an error (often a dropped socket).
     @discardableResult
@@ -48,7 +67,8 @@ package final class EventPoller {
     package func removeAll() {
         for session in servers { ssh_event_remove_session(event, session.handle) }
         for session in upstreams { ssh_event_remove_session(event, session.handle) }
-        for fd in wakeDescriptors { ssh_event_remove_fd(event, fd) }
+        for fd in wakeDescriptors + watchedDescriptors { ssh_event_remove_fd(event, fd) }
+        watchedDescriptors.removeAll()
         servers.removeAll()
         upstreams.removeAll()
         wakeDescriptors.removeAll()
@@ -64,4 +84,10 @@ package final class EventPoller {
         ssh_event_remove_session(event, session.handle)
         upstreams.remove(at: index)
     }
+}
+
+/// Readiness of a descriptor watched by an `EventPoller`, set from libssh's poll.
+package final class DescriptorWatch {
+    package var isReadable = false
+    package init() {}
 }

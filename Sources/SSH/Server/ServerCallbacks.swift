@@ -60,7 +60,11 @@ enum ServerCallbacks {
                 destinationPort: Int(ssh_message_channel_request_open_destination_port(message)),
                 originatorHost: LibSSH.string(ssh_message_channel_request_open_originator(message)),
                 originatorPort: Int(ssh_message_channel_request_open_originator_port(message)))
-            _ = session.deliver(.forwardingChannelRequested(request))
+            guard session.deliver(.forwardingChannelRequested(request)) == .accept,
+                  let raw = ssh_message_channel_request_open_reply_accept(message) else { return 1 }
+            let channel = session.adopt(raw)
+            _ = session.deliver(.forwardingChannelOpened(channel, request))
+            return 0
         case Int32(SSH_REQUEST_CHANNEL.rawValue) where subtype == Int32(SSH_CHANNEL_REQUEST_X11.rawValue):
             if let channel = session.channel(for: ssh_message_channel_request_channel(message)) {
                 _ = session.deliver(.channelRequest(channel, .x11Forwarding))

@@ -12,8 +12,10 @@ package enum ServerEvent {
     case otherAuthenticationAttempt(username: String, method: String)
     /// A session channel the client wants to open; `deny` refuses it.
     case sessionChannelRequested(Channel)
-    /// direct-tcpip: `ssh -W`, `-J` (ProxyJump) or a connection on a `-L` port.
+    /// direct-tcpip: `ssh -W`, `-J` (ProxyJump) or a connection on a `-L` port. After
+    /// `accept`, `forwardingChannelOpened` hands over the new channel.
     case forwardingChannelRequested(ForwardingRequest)
+    case forwardingChannelOpened(Channel, ForwardingRequest)
     /// tcpip-forward: `ssh -R`.
     case remoteForwardingRequested(address: String, port: Int)
     /// A request on an open session channel.

@@ -69,7 +69,11 @@ package final class ServerSession {
 
     /// Creates the libssh channel for an incoming session channel request.
     func makeChannel() -> Channel? {
-        guard let raw = ssh_channel_new(handle) else { return nil }
+        ssh_channel_new(handle).map(adopt)
+    }
+
+    /// Wraps a channel libssh created while accepting a direct-tcpip open.
+    func adopt(_ raw: OpaquePointer) -> Channel {
         nextChannelNumber += 1
         let channel = Channel(handle: raw, role: .client, number: nextChannelNumber)
         channel.server = self

@@ -1,0 +1,18 @@
+import Dispatch
+import Synchronization
+
+/// Lets the thread that ends a session wait until the writer thread has closed its file.
+final class FinishWaiter: Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let result = Mutex<RecordingSummary?>(nil)
+
+    func resolve(_ summary: RecordingSummary) {
+        result.withLock { $0 = summary }
+        done.signal()
+    }
+
+    func wait() -> RecordingSummary? {
+        done.wait()
+        return result.withLock { $0 }
+    }
+}
