@@ -8,6 +8,7 @@ import SSH
 /// The running gateway: one acceptor (this thread) and one thread per connection.
 package final class GatewayService {
     private let configurationPath: String
+    private let stateDirectory: String
     private let runtime: GatewayRuntime
     private let listener: ServerListener
     private let logger: Logger
@@ -21,6 +22,7 @@ package final class GatewayService {
 
     package init(configuration: GatewayConfiguration, logger: Logger) throws {
         self.configurationPath = configuration.sourcePath
+        self.stateDirectory = configuration.stateDirectory
         self.logger = logger
         try FileManager.default.createDirectory(atPath: configuration.stateDirectory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
@@ -54,6 +56,8 @@ package final class GatewayService {
     /// Accepts connections until SIGTERM or SIGINT, then drains and returns.
     package func run() {
         installSignalHandlers()
+        PidFile.write(stateDirectory: stateDirectory)
+        defer { PidFile.remove(stateDirectory: stateDirectory) }
         while !runtime.shutdown.isRequested {
             guard let socket = listener.accept(timeoutMilliseconds: 250) else { continue }
             admit(socket)
