@@ -12,6 +12,8 @@ final class StreamRelay {
     let writesStandardError: Bool
     private let queue = ByteQueue()
     private(set) var bytesRelayed = 0
+    /// Sees every byte once, as it is read (the session recorder); never blocks.
+    var tap: ((UnsafeRawBufferPointer) -> Void)?
 
     init(readsStandardError: Bool = false, writesStandardError: Bool = false) {
         self.readsStandardError = readsStandardError
@@ -27,6 +29,7 @@ final class StreamRelay {
         source.clearUnreadFlag(stderr: readsStandardError)
         guard let available = source.bufferedByteCount(stderr: readsStandardError), available > 0 else { return }
         queue.append(maximum: available) { source.read(into: $0, stderr: readsStandardError) }
+        if let tap { queue.withQueuedBytes(tap) }
         try flush(to: destination)
     }
 
