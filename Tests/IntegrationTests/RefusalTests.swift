@@ -115,12 +115,16 @@ extension IntegrationSuite {
             try await expectGatewayStillServes(fixture)
         }
 
-        @Test func localPortForwardConnectionIsRefusedAtChannelOpen() async throws {
+        /// `-L` with a remote command (the usual way) and with `-N` (a tunnel-only connection).
+        @Test(arguments: [true, false])
+        func localPortForwardConnectionIsRefused(withSession: Bool) async throws {
             let fixture = try SharedGateway.current()
             let localPort = try LoopbackPort.free()
             let targetPort = fixture.target("web-01").port
+            let forward = ["-L", "127.0.0.1:\(localPort):127.0.0.1:\(targetPort)"]
             let forwarder = try fixture.alice(on: "web-01").spawnSSH(
-                options: refusalOptions + ["-N", "-L", "127.0.0.1:\(localPort):127.0.0.1:\(targetPort)"]
+                withSession ? "sleep 20" : nil,
+                options: refusalOptions + forward + (withSession ? [] : ["-N"])
             )
             defer { forwarder.terminateGroup(signal: SIGKILL) }
             let listening = await waitFor(timeout: .seconds(15)) { LoopbackPort.acceptsConnections(localPort) }
