@@ -105,6 +105,33 @@ final class ChannelBridge {
             bytesFromTarget: fromTarget.bytesRelayed + errorsFromTarget.bytesRelayed)
     }
 
+    /// Whether pumping again right away would move something. libssh reads packets inside
+    /// many calls (a write flushes, a poll of one channel reads the socket), so data and
+    /// EOFs can land after this bridge was pumped; the connection pumps again instead of
+    /// sleeping in poll with bytes already waiting in memory.
+    var canProgress: Bool {
+        switch state {
+        case .awaitingCommand, .closing, .finished:
+            return false
+        case .refusing:
+            return true
+        case .gatewayShell, .askingTicket:
+            return client.hasUnreadOutput || client.receivedEOF
+        case .relaying(let upstream):
+            let clientReader: Channel? = client.sentClose ? nil : client
+            if toTarget.canProgress(from: client, to: upstream.sentEOF ? nil : upstream)
+                || fromTarget.canProgress(from: upstream, to: clientReader)
+                || errorsFromTarget.canProgress(from: upstream, to: clientReader) {
+                return true
+            }
+            let targetDrained = fromTarget.seemsDrained(from: upstream) && errorsFromTarget.seemsDrained(from: upstream)
+            return (client.receivedEOF && !upstream.sentEOF && toTarget.seemsDrained(from: client))
+                || (client.receivedClose && !upstream.sentClose)
+                || (upstream.receivedEOF && !client.sentEOF && targetDrained)
+                || (upstream.receivedClose && !client.sentClose && targetDrained)
+        }
+    }
+
     /// Moves data and lifecycle messages as far as they can go without blocking.
     func pump() {
         switch state {

@@ -39,6 +39,20 @@ final class StreamRelay {
         return (source.bufferedByteCount(stderr: readsStandardError) ?? 0) == 0
     }
 
+    /// Whether a pump now would move something: bytes wait in libssh and the queue is free,
+    /// or queued bytes meet an open window. Cheap (flags only): asking libssh would
+    /// process packets and could change the answer.
+    func canProgress(from source: Channel, to destination: Channel?) -> Bool {
+        if queue.isEmpty { return hasUnread(source) }
+        guard let destination else { return true }
+        return !destination.sentClose && destination.sendWindow > 0
+    }
+
+    /// Nothing left to forward, judged from flags only (see `canProgress`).
+    func seemsDrained(from source: Channel) -> Bool {
+        queue.isEmpty && !hasUnread(source)
+    }
+
     private func hasUnread(_ source: Channel) -> Bool {
         readsStandardError ? source.hasUnreadErrorOutput : source.hasUnreadOutput
     }

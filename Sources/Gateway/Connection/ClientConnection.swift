@@ -75,8 +75,9 @@ final class ClientConnection {
     private func pollTimeout() -> Int32 {
         switch phase {
         case .keyExchange, .authenticating, .draining:
-            return 200
+            return hasImmediateWork ? 0 : 200
         case .authorized:
+            if hasImmediateWork { return 0 }
             let now = Date()
             let nextDeadline = bridges.compactMap { bridge in
                 bridge.deadline.map { bridge.warnedOfDeadline ? $0.date : $0.date - Self.deadlineWarning }
@@ -87,15 +88,29 @@ final class ClientConnection {
         }
     }
 
+    /// Pumps until nothing more can move without waiting for the network (bounded, so
+    /// that one busy channel cannot starve the checks of the loop).
     private func pumpBridges() {
-        for bridge in bridges {
-            bridge.pump()
-            if let (command, ticket) = bridge.takeEnteredTicket() {
-                bridge.ticket = ticket
-                if start(command, on: bridge) == .deny { bridge.refuse(.commandRefused(command.kind)) }
+        var passes = 0
+        repeat {
+            for bridge in bridges {
+                bridge.pump()
+                if let (command, ticket) = bridge.takeEnteredTicket() {
+                    bridge.ticket = ticket
+                    if start(command, on: bridge) == .deny { bridge.refuse(.commandRefused(command.kind)) }
+                }
             }
-        }
-        for tunnel in tunnels { tunnel.pump(poller) }
+            for tunnel in tunnels { tunnel.pump(poller) }
+            passes += 1
+        } while passes < 16 && hasImmediateWork
+        removeFinishedBridges()
+    }
+
+    private var hasImmediateWork: Bool {
+        bridges.contains(where: \.canProgress) || tunnels.contains(where: \.canProgress)
+    }
+
+    private func removeFinishedBridges() {
         tunnels.removeAll { tunnel in
             guard tunnel.isFinished else { return false }
             journal.sessionClosed(context, sessionID: tunnel.sessionID, outcome: tunnel.outcome)

@@ -104,4 +104,9 @@ final class TunnelBridge {
 
     /// Something is still queued towards the target socket: poll again soon.
     var hasPendingWrites: Bool { !toTarget.isEmpty }
+
+    /// Engineer bytes already in libssh's buffer: pump again instead of sleeping.
+    var canProgress: Bool {
+        (toTarget.isEmpty && client.hasUnreadOutput) || (!fromTarget.isEmpty && client.sendWindow > 0)
+    }
 }
