@@ -92,6 +92,20 @@ struct FilterTests {
         #expect(since.count == 7)
     }
 
+    @Test func eventFiltersOnWhoSelectWholeConnections() throws {
+        let fixture = try Self.store()
+        let store = fixture.store
+        try store.recordQuery(by: AuditInvoker(name: "bob", uid: 1002), command: "sessions", filter: [:])
+        let bobs = try store.records(in: .events, matching: AuditFilter(user: "bob"))
+        // Both of bob's connections whole (7 + 4 events, their connection.open included, which
+        // knew no user yet), and the query bob the Unix user ran (in no connection).
+        #expect(bobs.count == 12)
+        #expect(bobs.first?["kind"] == "audit.query")
+        #expect(bobs.filter { $0["kind"] == "connection.open" }.count == 2)
+        let denied = try store.records(in: .events, matching: AuditFilter(organization: "provider", result: "denied"))
+        #expect(denied.map { $0["kind"] } == ["access.decision"])
+    }
+
     @Test func aFilterAListingDoesNotHaveIsRefused() throws {
         let fixture = try Self.store()
         let store = fixture.store

@@ -42,6 +42,25 @@ struct HashChainTests {
         }
     }
 
+    @Test func textAClientControlsCannotBreakTheChain() throws {
+        // A NUL would be cut by SQLite readers and make the row look edited; empty strings must
+        // stay empty strings, not NULL.
+        let directory = try TemporaryDirectory()
+        let store = try AuditStore.open(path: directory.databasePath)
+        let context = AuditContext(connectionID: "c-00000000000e", clientVersion: "SSH-2.0-evil\u{0}client", login: "")
+        store.writeAll([
+            .connectionOpen(context),
+            .accessDecision(context, result: .denied, reason: "quote ' and \" and \\ and é and 🦆"),
+            .channelOpen(context, sessionID: "s-1", channel: ChannelDescription(type: .exec, command: "echo \u{0}; rm -rf /")),
+        ])
+        #expect(try store.verifyChain().isIntact)
+        let row = try store.read { db in
+            try Row.fetchOne(db, sql: "SELECT client_version, login FROM events WHERE id = 1")
+        }
+        #expect(row?["client_version"] == "SSH-2.0-evil\u{FFFD}client")
+        #expect(row?["login"] == "")
+    }
+
     @Test func theTriggersRefuseAnOrdinaryUpdateOrDelete() throws {
         let directory = try TemporaryDirectory()
         _ = try Self.populatedStore(directory)

@@ -157,6 +157,24 @@ struct QueryTableTests {
         #expect(try store.records(in: .connections, matching: AuditFilter()).count == 3)
     }
 
+    @Test func aReusedConnectionIdUpdatesTheExistingRowInsteadOfFailing() throws {
+        let fixture = try Self.store(with: EventFixtures.allowedExec("c-000000000007"))
+        let store = fixture.store
+        let context = EventFixtures.context("c-000000000007", user: "alice")
+        store.writeAll([
+            .connectionOpen(AuditContext(connectionID: "c-000000000007", sourceAddress: "192.0.2.99")),
+            .authAttempt(context, result: .accepted, user: "alice", organization: "retailer", keyType: "ssh-ed25519",
+                         keyFingerprint: "SHA256:alicekey"),
+            .channelOpen(context, sessionID: "s-000000000077", channel: ChannelDescription(type: .subsystem, subsystem: "sftp")),
+        ])
+        let connection = try #require(try store.records(in: .connections, matching: AuditFilter()).first)
+        #expect(connection["auth_attempts"] == 2)
+        #expect(connection["session_count"] == 2)
+        #expect(connection["opened_at"] == .string(EventFixtures.base.iso8601), "the first opening stays")
+        #expect(try store.records(in: .sessions, matching: AuditFilter()).count == 2)
+        #expect(try store.verifyChain().isIntact)
+    }
+
     @Test func showGathersAttemptsSessionsAndEventsOfOneConnection() throws {
         let fixture = try Self.store(with: EventFixtures.allowedExec("c-000000000001", command: "ls -la /srv")
             + EventFixtures.denied("c-000000000002"))

@@ -49,20 +49,22 @@ package enum CanonicalEncoding {
 
     package static func encode(_ fields: [CanonicalField]) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(512)
-        appendNetstring(Array(version.utf8), to: &bytes)
+        bytes.reserveCapacity(1_024)
+        appendNetstring(version.utf8, to: &bytes)
         for field in fields {
             switch field {
             case .null: bytes.append(UInt8(ascii: "~"))
-            case .integer(let integer): appendNetstring(Array(String(integer).utf8), to: &bytes)
-            case .text(let text): appendNetstring(Array(text.utf8), to: &bytes)
+            case .integer(let integer): appendNetstring(String(integer).utf8, to: &bytes)
+            case .text(let text): appendNetstring(text.utf8, to: &bytes)
             case .bytes(let raw): appendNetstring(raw, to: &bytes)
             }
         }
         return bytes
     }
 
-    private static func appendNetstring(_ payload: [UInt8], to bytes: inout [UInt8]) {
+    // Generic over the payload so that text is copied once, straight from the string's own
+    // storage (this runs for every column of every event on the writer thread).
+    private static func appendNetstring<Payload: Collection<UInt8>>(_ payload: Payload, to bytes: inout [UInt8]) {
         bytes.append(contentsOf: String(payload.count).utf8)
         bytes.append(UInt8(ascii: ":"))
         bytes.append(contentsOf: payload)

@@ -29,6 +29,15 @@ package struct StoredEvent: Sendable, Hashable {
     package var prevHash: String
     package var hash: String
 
+    /// Text as it can be stored and read back unchanged: SQLite readers (GRDB, the `sqlite3`
+    /// shell) end text at a NUL, so a NUL sent by a client (in a login, a ticket, a version
+    /// string) would come back shorter than what was hashed and look like tampering. It is
+    /// replaced by U+FFFD, visibly. JSON columns escape it instead (`\u0000`).
+    static func storable(_ text: String) -> String {
+        guard text.utf8.contains(0) else { return text }
+        return String(text.unicodeScalars.map { $0 == "\0" ? "\u{FFFD}" : Character($0) })
+    }
+
     /// The columns in canonical order: every column but `hash`, ending with `prev_hash`.
     /// Changing this list changes every hash: it is versioned by `CanonicalEncoding.version`.
     package static let hashedColumns = [
@@ -47,22 +56,22 @@ package struct StoredEvent: Sendable, Hashable {
         self.id = id
         self.time = time.iso8601
         self.kind = event.kind.rawValue
-        self.connectionID = event.connectionID
-        self.sessionID = event.sessionID
-        self.user = event.user
-        self.organization = event.organization
-        self.sourceAddress = event.sourceAddress
+        self.connectionID = event.connectionID.map(Self.storable)
+        self.sessionID = event.sessionID.map(Self.storable)
+        self.user = event.user.map(Self.storable)
+        self.organization = event.organization.map(Self.storable)
+        self.sourceAddress = event.sourceAddress.map(Self.storable)
         self.sourcePort = event.sourcePort.map(Int64.init)
-        self.clientVersion = event.clientVersion
-        self.keyType = event.keyType
-        self.keyFingerprint = event.keyFingerprint
-        self.target = event.target
-        self.targetOwner = event.targetOwner
+        self.clientVersion = event.clientVersion.map(Self.storable)
+        self.keyType = event.keyType.map(Self.storable)
+        self.keyFingerprint = event.keyFingerprint.map(Self.storable)
+        self.target = event.target.map(Self.storable)
+        self.targetOwner = event.targetOwner.map(Self.storable)
         self.targetLabels = CanonicalJSON.encode(event.targetLabels)
-        self.login = event.login
-        self.ticket = event.ticket
-        self.result = event.result
-        self.reason = event.reason
+        self.login = event.login.map(Self.storable)
+        self.ticket = event.ticket.map(Self.storable)
+        self.result = event.result.map(Self.storable)
+        self.reason = event.reason.map(Self.storable)
         self.details = CanonicalJSON.encode(event.details)
         self.prevHash = prevHash
         self.hash = ""
@@ -80,11 +89,14 @@ package struct StoredEvent: Sendable, Hashable {
     }
 
     /// The arguments of an `INSERT` listing `hashedColumns` then `hash`.
-    var insertionValues: [(any DatabaseValueConvertible)?] {
+    var insertionValues: [DatabaseValue] {
         [
-            id, time, kind, connectionID, sessionID, user, organization, sourceAddress, sourcePort, clientVersion,
-            keyType, keyFingerprint, target, targetOwner, targetLabels, login, ticket, result, reason, details,
-            prevHash, hash,
+            id.databaseValue, time.databaseValue, kind.databaseValue, connectionID.databaseValue,
+            sessionID.databaseValue, user.databaseValue, organization.databaseValue, sourceAddress.databaseValue,
+            sourcePort.databaseValue, clientVersion.databaseValue, keyType.databaseValue, keyFingerprint.databaseValue,
+            target.databaseValue, targetOwner.databaseValue, targetLabels.databaseValue, login.databaseValue,
+            ticket.databaseValue, result.databaseValue, reason.databaseValue, details.databaseValue,
+            prevHash.databaseValue, hash.databaseValue,
         ]
     }
 

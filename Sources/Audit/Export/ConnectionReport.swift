@@ -51,7 +51,7 @@ package enum ConnectionReport {
             lines.append("  " + ["#\(event.id)", event.time, event.kind.padding(to: 16), event.sessionID ?? "", outcome, details]
                 .filter { !$0.isEmpty }.joined(separator: "  "))
         }
-        return lines
+        return lines.map { String($0.reversed().drop { $0 == " " }.reversed()) }
     }
 
     private static func sessionLines(_ session: AuditRecord) -> [String] {

@@ -15,6 +15,13 @@ package struct AuditListing: Sendable {
     package let timeColumns: Set<String>
     /// The `AuditFilter` conditions this listing understands.
     let filterableColumns: Set<String>
+    /// Events: who and what (user, organization, target, login, ticket) select the events of
+    /// the connections whose row matches, through the connections' indexes, plus events outside
+    /// any connection (gateway, configuration, `audit.query`) whose own columns match. Indexing
+    /// `events` itself by user would cost a random index write for every event appended.
+    let identityThroughConnections: Bool
+
+    static let identityColumns: Set<String> = ["user", "organization", "target", "login", "ticket"]
 
     package static let connections = AuditListing(
         name: "connections",
@@ -33,7 +40,8 @@ package struct AuditListing: Sendable {
             "result", "reason", "close_reason", "duration_ms", "session_count",
         ],
         timeColumns: ["opened_at", "closed_at"],
-        filterableColumns: ["user", "organization", "target", "login", "ticket", "result", "connection_id"]
+        filterableColumns: ["user", "organization", "target", "login", "ticket", "result", "connection_id"],
+        identityThroughConnections: false
     )
 
     package static let sessions = AuditListing(
@@ -53,7 +61,8 @@ package struct AuditListing: Sendable {
             "command", "subsystem", "exit_status", "result", "duration_ms", "bytes_in", "bytes_out",
         ],
         timeColumns: ["opened_at", "closed_at"],
-        filterableColumns: ["user", "organization", "target", "login", "ticket", "result", "connection_id"]
+        filterableColumns: ["user", "organization", "target", "login", "ticket", "result", "connection_id"],
+        identityThroughConnections: false
     )
 
     package static let events = AuditListing(
@@ -64,7 +73,8 @@ package struct AuditListing: Sendable {
         columns: StoredEvent.hashedColumns + ["hash"],
         tableColumns: ["id", "time", "kind", "connection_id", "session_id", "user", "target", "login", "result", "reason"],
         timeColumns: ["time"],
-        filterableColumns: ["user", "organization", "target", "login", "ticket", "result", "kind", "connection_id"]
+        filterableColumns: ["user", "organization", "target", "login", "ticket", "result", "kind", "connection_id"],
+        identityThroughConnections: true
     )
 
     /// The statement for `filter`: each condition on its own indexed column, newest first.
@@ -80,12 +90,23 @@ package struct AuditListing: Sendable {
             conditions.append("\(timeColumn) < ?")
             arguments.append(until.iso8601)
         }
+        var identity: [(column: String, value: String)] = []
         for (column, value) in filter.exactMatches {
             guard filterableColumns.contains(column) else {
                 throw .invalidFilter("\(name) cannot be filtered by \(column)")
             }
+            if identityThroughConnections && Self.identityColumns.contains(column) {
+                identity.append((column, value))
+                continue
+            }
             conditions.append("\(column) = ?")
             arguments.append(value)
+        }
+        if !identity.isEmpty {
+            let matches = identity.map { "\($0.column) = ?" }.joined(separator: " AND ")
+            conditions.append(
+                "(connection_id IN (SELECT id FROM connections WHERE \(matches)) OR (connection_id IS NULL AND \(matches)))")
+            for match in identity + identity { arguments.append(match.value) }
         }
         var sql = "SELECT \(columns.joined(separator: ", ")) FROM \(source)"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }

@@ -41,6 +41,11 @@ package final class AuditStore: Sendable {
             try pool.barrierWriteWithoutTransaction { db in
                 // GRDB sets NORMAL when it enables WAL; the trail needs FULL (see above).
                 try db.execute(sql: "PRAGMA synchronous = FULL")
+                // The writer touches a dozen index b-trees per event: 64 MiB of page cache keeps
+                // their upper levels in memory instead of re-reading them from the OS.
+                try db.execute(sql: "PRAGMA cache_size = -65536")
+                // Once the log is checkpointed and restarted, truncate it back to 64 MiB at most.
+                try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
                 try Migrator(migrations: Migration.embedded).migrate(db)
             }
         } catch {
@@ -72,6 +77,14 @@ package final class AuditStore: Sendable {
     /// The schema version (`PRAGMA user_version`): the number of the last migration applied.
     package func schemaVersion() throws(AuditError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+    }
+
+    /// While a writer runs, its checkpointer thread copies the WAL into the database file; SQLite's
+    /// own automatic checkpoints (inside a commit, on the writer thread) are then turned off.
+    func setAutomaticCheckpoints(enabled: Bool) {
+        _ = try? pool.writeWithoutTransaction { db in
+            try db.execute(sql: enabled ? "PRAGMA wal_autocheckpoint = 1000" : "PRAGMA wal_autocheckpoint = 0")
+        }
     }
 
     /// Runs `body` in a read transaction on a reader connection (a consistent snapshot).

@@ -18,17 +18,22 @@ package struct AuditStoreOptions: Sendable, Hashable {
     /// How long `AuditWriter.close()` keeps retrying to drain pending events into a failing store.
     package var closeTimeoutSeconds: Double
 
+    /// How often a writer's background checkpoint copies the WAL into the database file.
+    package var checkpointIntervalSeconds: Double
+
     package init(
         busyTimeoutSeconds: Double = 5,
         maximumBatchSize: Int = 2_048,
         initialRetryDelaySeconds: Double = 0.1,
         maximumRetryDelaySeconds: Double = 2,
-        closeTimeoutSeconds: Double = 10
+        closeTimeoutSeconds: Double = 10,
+        checkpointIntervalSeconds: Double = 0.5
     ) {
         self.busyTimeoutSeconds = busyTimeoutSeconds
         self.maximumBatchSize = maximumBatchSize
         self.initialRetryDelaySeconds = initialRetryDelaySeconds
         self.maximumRetryDelaySeconds = maximumRetryDelaySeconds
         self.closeTimeoutSeconds = closeTimeoutSeconds
+        self.checkpointIntervalSeconds = checkpointIntervalSeconds
     }
 }

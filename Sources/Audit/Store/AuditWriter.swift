@@ -15,11 +15,16 @@ package final class AuditWriter: Sendable {
     private let queue: WriterQueue
     private let stopped = DispatchGroup()
     private let closeTimeoutSeconds: Double
+    private let store: AuditStore
+    private let checkpointer: WALCheckpointer
 
     init(store: AuditStore) {
         let queue = WriterQueue(options: store.options)
         self.queue = queue
+        self.store = store
         self.closeTimeoutSeconds = store.options.closeTimeoutSeconds
+        store.setAutomaticCheckpoints(enabled: false)
+        checkpointer = WALCheckpointer(path: store.path, intervalSeconds: store.options.checkpointIntervalSeconds)
         let stopped = self.stopped
         stopped.enter()
         // The thread captures the queue and the store, never `self`, so that dropping the last
@@ -77,6 +82,10 @@ package final class AuditWriter: Sendable {
     package func close() -> Int {
         queue.close(timeoutSeconds: closeTimeoutSeconds)
         stopped.wait()
+        if queue.markCheckpointerStopped() {
+            checkpointer.stop()
+            store.setAutomaticCheckpoints(enabled: true)
+        }
         return queue.droppedCount
     }
 }

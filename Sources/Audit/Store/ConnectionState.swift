@@ -65,11 +65,11 @@ struct ConnectionState: Equatable {
         lastEventID = stored.id
     }
 
-    /// A row read back with `SELECT <columns>`; raw values, so that a hand-edited row
+    /// A row read back with `SELECT <columns>`, as raw values, so that a hand-edited row
     /// cannot crash the writer.
-    init(row: Row) {
-        func text(_ index: Int) -> String? { CanonicalField(row[index] as DatabaseValue).textValue }
-        func integer(_ index: Int) -> Int64? { (row[index] as DatabaseValue).storage.int64 }
+    init(values row: [DatabaseValue]) {
+        func text(_ index: Int) -> String? { CanonicalField(row[index]).textValue }
+        func integer(_ index: Int) -> Int64? { row[index].storage.int64 }
         id = text(0) ?? ""
         openedAt = text(1) ?? ""
         closedAt = text(2)

@@ -37,8 +37,6 @@ CREATE TABLE events (
 
 CREATE INDEX events_by_time ON events (time);
 CREATE INDEX events_by_connection ON events (connection_id, id);
-CREATE INDEX events_by_user ON events (user, time);
-CREATE INDEX events_by_target ON events (target, time);
 
 -- The writer only ever inserts. These triggers turn an accidental UPDATE or DELETE (a tool,
 -- a hand-typed statement) into an error; they are not the tamper evidence, the chain is:

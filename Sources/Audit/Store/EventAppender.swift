@@ -18,7 +18,7 @@ enum EventAppender {
         var queryTables = QueryTableBatch()
         for (event, time) in events {
             let stored = StoredEvent(id: head.id + 1, time: time, event: event, prevHash: head.hash)
-            try insert.execute(arguments: StatementArguments(stored.insertionValues))
+            try RawStatement.execute(insert, stored.insertionValues, in: db)
             try queryTables.apply(event, stored: stored, in: db)
             head = ChainHead(id: stored.id, hash: stored.hash)
         }

@@ -86,8 +86,9 @@ struct QueryTableBatch {
     /// A `connection.open` for an id that was already in the table: apply the batch's events for
     /// it to the stored row after all.
     private func reapply(_ events: [(event: AuditEvent, stored: StoredEvent)], toExisting id: String, in db: Database) throws {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.selectConnection), arguments: [id]) else { return }
-        let original = ConnectionState(row: row)
+        guard let row = try RawStatement.fetchFirstRow(db.cachedStatement(sql: Self.selectConnection), [id.databaseValue], in: db)
+        else { return }
+        let original = ConnectionState(values: row)
         var state = original
         for (event, stored) in events { state.apply(event, stored: stored) }
         state.sessionCount = original.sessionCount + (connections[id]?.sessionCount ?? 0)
@@ -106,10 +107,11 @@ struct QueryTableBatch {
             assumedNew[id] = []
             return ConnectionState(id: id, firstSeen: stored)
         }
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.selectConnection), arguments: [id]) else {
+        guard let row = try RawStatement.fetchFirstRow(db.cachedStatement(sql: Self.selectConnection), [id.databaseValue], in: db)
+        else {
             return ConnectionState(id: id, firstSeen: stored)
         }
-        let state = ConnectionState(row: row)
+        let state = ConnectionState(values: row)
         loadedConnections[id] = state
         return state
     }
@@ -117,11 +119,12 @@ struct QueryTableBatch {
     private mutating func session(_ id: String, in db: Database) throws -> SessionState? {
         if let state = sessions[id] { return state }
         if missingSessions.contains(id) { return nil }
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: Self.selectSession), arguments: [id]) else {
+        guard let row = try RawStatement.fetchFirstRow(db.cachedStatement(sql: Self.selectSession), [id.databaseValue], in: db)
+        else {
             missingSessions.insert(id)
             return nil
         }
-        let state = SessionState(row: row)
+        let state = SessionState(values: row)
         loadedSessions[id] = state
         sessions[id] = state
         sessionOrder.append(id)
@@ -136,15 +139,16 @@ struct QueryTableBatch {
         in db: Database
     ) throws -> Bool {
         guard let original else {
-            try db.cachedStatement(sql: insertion).execute(arguments: StatementArguments(values))
+            try RawStatement.execute(db.cachedStatement(sql: insertion), values, in: db)
             return db.changesCount > 0
         }
         let changed = columns.indices.filter { values[$0] != original[$0] }
         guard !changed.isEmpty else { return true }
         // Statements are cached by their text; the sets of changed columns that occur are few.
         let assignments = changed.map { "\(columns[$0]) = ?" }.joined(separator: ", ")
-        try db.cachedStatement(sql: "UPDATE \(table) SET \(assignments) WHERE id = ?")
-            .execute(arguments: StatementArguments(changed.map { values[$0] } + [original[0]]))
+        try RawStatement.execute(
+            db.cachedStatement(sql: "UPDATE \(table) SET \(assignments) WHERE id = ?"),
+            changed.map { values[$0] } + [original[0]], in: db)
         return true
     }
 }

@@ -82,9 +82,9 @@ struct SessionState: Equatable {
         lastEventID = stored.id
     }
 
-    init(row: Row) {
-        func text(_ index: Int) -> String? { CanonicalField(row[index] as DatabaseValue).textValue }
-        func integer(_ index: Int) -> Int64? { (row[index] as DatabaseValue).storage.int64 }
+    init(values row: [DatabaseValue]) {
+        func text(_ index: Int) -> String? { CanonicalField(row[index]).textValue }
+        func integer(_ index: Int) -> Int64? { row[index].storage.int64 }
         id = text(0) ?? ""
         connectionID = text(1) ?? ""
         openedAt = text(2) ?? ""

@@ -23,6 +23,7 @@ final class WriterQueue: @unchecked Sendable {
     private var lastFailure: AuditError?
     private var dropped = 0
     private var statistics = WriterStatistics()
+    private var checkpointerStopped = false
 
     init(options: AuditStoreOptions) {
         self.options = options
@@ -34,6 +35,14 @@ final class WriterQueue: @unchecked Sendable {
     var count: Int { locked { pending.count - head } }
     var droppedCount: Int { locked { dropped } }
     var currentStatistics: WriterStatistics { locked { statistics } }
+
+    /// True exactly once: for the `close()` call that must stop the checkpointer.
+    func markCheckpointerStopped() -> Bool {
+        locked {
+            defer { checkpointerStopped = true }
+            return !checkpointerStopped
+        }
+    }
 
     /// Stamps and appends `event`; `false` once the writer is closing.
     @discardableResult

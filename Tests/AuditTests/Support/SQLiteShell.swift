@@ -21,7 +21,8 @@ enum SQLiteShell {
         process.standardOutput = output
         process.standardError = error
         try process.run()
-        input.fileHandleForWriting.write(Data(sql.utf8))
+        // Wait for a lock like a patient person would, rather than failing at once.
+        input.fileHandleForWriting.write(Data((".timeout 5000\n" + sql).utf8))
         try input.fileHandleForWriting.close()
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = error.fileHandleForReading.readDataToEndOfFile()

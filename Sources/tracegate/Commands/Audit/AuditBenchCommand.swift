@@ -1,0 +1,98 @@
+import ArgumentParser
+import Audit
+import Foundation
+
+struct AuditBenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Load benchmark on a scratch database: write throughput, then auditors' query latency.",
+        discussion: """
+            1. Writes --events synthetic events through the real writer from --threads threads, each
+               connection's decision durably (as the gateway does), and reports events/s.
+            2. Adds connection and session rows directly until there are --connections (query timing
+               only; these rows have no events behind them, so use a scratch file).
+            3. Times the auditors' questions --runs times each and reports p50 and p99.
+            The database must not exist yet: this never touches a real trail.
+            """)
+
+    @Option(help: "A new file to create for the benchmark.")
+    var database: String
+
+    @Option(help: "Events to write through the writer.")
+    var events: Int = 1_000_000
+
+    @Option(help: "Connections in the table when the queries are timed.")
+    var connections: Int = 1_000_000
+
+    @Option(help: "Concurrent writing threads (one per simulated SSH connection).")
+    var threads: Int = 32
+
+    @Option(help: "Runs of each query.")
+    var runs: Int = 200
+
+    func validate() throws {
+        guard !FileManager.default.fileExists(atPath: database) else {
+            throw ValidationError("\(database) exists; the benchmark only writes to a new scratch file")
+        }
+        guard events >= 0, connections >= 0, threads > 0, runs > 0 else {
+            throw ValidationError("--events and --connections must be 0 or more, --threads and --runs above 0")
+        }
+    }
+
+    func run() throws {
+        let store = try auditing { () throws(AuditError) in try AuditStore.open(path: database) }
+        let now = AuditTimestamp.now()
+        let span: Int64 = 30 * 86_400 * 1_000_000
+        let workload = SyntheticWorkload(start: now.adding(microseconds: -span), spanMicroseconds: span)
+        let total = max(connections, 1)
+
+        let writing = ProgressMeter("events written")
+        let written = WriteBenchmark.run(
+            store: store, eventCount: events, threadCount: threads, workload: workload, totalConnections: total,
+            progress: { writing.update(Int64($0), of: Int64(events)) })
+        writing.finish()
+        print("write: \(written.events) events (\(written.connections) connections) by \(written.threads) threads "
+            + "in \(format(written.seconds)) s = \(Int(written.eventsPerSecond)) events/s durable (synchronous=FULL)")
+        print("       \(written.statistics.commits) commits, \(written.events / max(written.statistics.commits, 1)) "
+            + "events per commit on average, largest \(written.statistics.largestBatch)")
+        print("       recordDurably blocked the connection thread p50 \(format(written.durableLatency.p50)) ms, "
+            + "p99 \(format(written.durableLatency.p99)) ms, max \(format(written.durableLatency.max)) ms")
+
+        let verifying = ProgressMeter("verified events")
+        var verification: ChainVerification = .intact(count: 0, head: nil)
+        let verifySeconds = try measureMilliseconds {
+            verification = try auditing { () throws(AuditError) in
+                try ChainVerifier { checked, all in verifying.update(checked, of: all) }.verify(store)
+            }
+        } / 1_000
+        verifying.finish()
+        print("verify: \(verification) in \(format(verifySeconds)) s")
+
+        let filling = ProgressMeter("connections")
+        let added = try auditing { () throws(AuditError) in
+            try QueryBenchmark.fillConnections(store: store, upTo: connections, workload: workload) {
+                filling.update(Int64($0), of: Int64(connections))
+            }
+        }
+        filling.finish()
+        print("fill: \(added) connection rows added directly; \(connections) connections in the table")
+
+        let timings = try auditing { () throws(AuditError) in
+            try QueryBenchmark.run(store: store, workload: workload, totalConnections: total, now: now, runs: runs)
+        }
+        let width = timings.map(\.name.count).max() ?? 0
+        print("queries (\(runs) runs each, milliseconds):")
+        print("  " + "query".padding(toLength: width, withPad: " ", startingAt: 0) + "      p50      p99      max   rows")
+        for timing in timings {
+            print("  " + timing.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                + [timing.latency.p50, timing.latency.p99, timing.latency.max].map { column(format($0)) }.joined()
+                + column(String(Int(timing.averageRows.rounded())), width: 7))
+        }
+    }
+
+    private func format(_ value: Double) -> String { String(format: value < 10 ? "%.2f" : "%.1f", value) }
+
+    private func column(_ text: String, width: Int = 9) -> String {
+        String(repeating: " ", count: max(1, width - text.count)) + text
+    }
+}

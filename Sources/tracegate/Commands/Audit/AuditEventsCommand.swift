@@ -1,0 +1,33 @@
+import ArgumentParser
+import Audit
+
+struct AuditEventsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "List raw audit events, newest first.",
+        discussion: "Filters match each event's own columns; `show ID` gathers a whole connection.")
+
+    @OptionGroup var database: AuditDatabaseOptions
+    @OptionGroup var filter: AuditFilterOptions
+
+    @Option(help: "Only this kind, e.g. access.decision (see docs/audit-schema.md).")
+    var kind: String?
+
+    @Option(help: "Only the events of this connection.")
+    var connection: String?
+
+    func validate() throws {
+        if let kind, AuditEventKind(rawValue: kind) == nil {
+            throw ValidationError("unknown kind \(kind); kinds: \(AuditEventKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        var query = try filter.makeFilter()
+        query.kind = kind
+        query.connectionID = connection
+        try AuditListingRun.run(
+            .events, filter: query, format: filter.format, store: try database.openExistingStore(),
+            explicitLimit: filter.limit != nil)
+    }
+}

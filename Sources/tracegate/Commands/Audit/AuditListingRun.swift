@@ -1,0 +1,34 @@
+import ArgumentParser
+import Audit
+
+/// What `audit connections`, `sessions` and `events` share: record the query, stream the rows
+/// to the renderer, show progress for long exports.
+enum AuditListingRun {
+    static func run(
+        _ listing: AuditListing, filter: AuditFilter, format: OutputFormat, store: AuditStore, explicitLimit: Bool
+    ) throws {
+        var recorded = filter.auditDetails
+        recorded["format"] = .string(format.rawValue)
+        try recordQuery(store, command: listing.name, filter: recorded)
+
+        let output = BufferedOutput()
+        // Progress only for exports going to a file or pipe while a person watches the terminal.
+        let progress = ProgressMeter("rows", enabled: format != .table && Terminal.standardErrorIsTerminal
+            && !Terminal.standardOutputIsTerminal)
+        var renderer = RecordRenderer(format: format.exportFormat, listing: listing) { output.writeLine($0) }
+        var count: Int64 = 0
+        try auditing { () throws(AuditError) in
+            try store.forEachRecord(in: listing, matching: filter) { record in
+                renderer.add(record)
+                count += 1
+                progress.update(count)
+            }
+        }
+        progress.finish()
+        renderer.finish()
+        output.flush()
+        if format == .table, !explicitLimit, count == Int64(AuditFilterOptions.defaultTableLimit) {
+            printError("(the newest \(count) shown; use --limit N, --limit 0 for all, or --format csv)")
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Audit
+
+struct AuditVerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check the hash chain: prints OK with the count and head hash, or the first broken event.",
+        discussion: """
+            A deleted tail leaves a shorter chain that is still valid; to detect it, pass head hashes
+            kept from earlier runs or from the gateway's start and stop logs with --expect.
+            Exits 1 if the chain is broken.
+            """)
+
+    @OptionGroup var database: AuditDatabaseOptions
+
+    @Option(name: .customLong("expect"), help: "A head hash kept earlier, which the chain must still pass through (repeatable).")
+    var expectedHashes: [String] = []
+
+    func run() throws {
+        let store = try database.openExistingStore()
+        try recordQuery(store, command: "verify", filter: expectedHashes.isEmpty
+            ? [:] : ["expect": .array(expectedHashes.map(AuditValue.string))])
+        let progress = ProgressMeter("verified events")
+        let verifier = ChainVerifier(expectedHashes: Set(expectedHashes.map { $0.lowercased() })) { checked, total in
+            progress.update(checked, of: total)
+        }
+        let result = try auditing { () throws(AuditError) in try verifier.verify(store) }
+        progress.finish()
+        print(result.description)
+        if !result.isIntact { throw ExitCode(1) }
+    }
+}
