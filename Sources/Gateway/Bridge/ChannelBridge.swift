@@ -124,8 +124,8 @@ final class ChannelBridge {
                 || errorsFromTarget.canProgress(from: upstream, to: clientReader) {
                 return true
             }
-            let targetDrained = fromTarget.seemsDrained(from: upstream) && errorsFromTarget.seemsDrained(from: upstream)
-            return (client.receivedEOF && !upstream.sentEOF && toTarget.seemsDrained(from: client))
+            let targetDrained = fromTarget.isDrained(from: upstream) && errorsFromTarget.isDrained(from: upstream)
+            return (client.receivedEOF && !upstream.sentEOF && toTarget.isDrained(from: client))
                 || (client.receivedClose && !upstream.sentClose)
                 || (upstream.receivedEOF && !client.sentEOF && targetDrained)
                 || (upstream.receivedClose && !client.sentClose && targetDrained)

@@ -33,23 +33,18 @@ final class StreamRelay {
         try flush(to: destination)
     }
 
-    /// True when nothing is left in libssh's buffer or in the queue.
-    func isDrained(from source: Channel) -> Bool {
-        guard queue.isEmpty else { return false }
-        return (source.bufferedByteCount(stderr: readsStandardError) ?? 0) == 0
-    }
-
     /// Whether a pump now would move something: bytes wait in libssh and the queue is free,
-    /// or queued bytes meet an open window. Cheap (flags only): asking libssh would
-    /// process packets and could change the answer.
+    /// or queued bytes meet an open window. Flags only, like `isDrained`.
     func canProgress(from source: Channel, to destination: Channel?) -> Bool {
         if queue.isEmpty { return hasUnread(source) }
         guard let destination else { return true }
         return !destination.sentClose && destination.sendWindow > 0
     }
 
-    /// Nothing left to forward, judged from flags only (see `canProgress`).
-    func seemsDrained(from source: Channel) -> Bool {
+    /// Nothing left to forward. Judged from the data flag, never by asking libssh: asking
+    /// processes packets, and a check of stderr could pull in the last stdout bytes (and
+    /// the close after them) just after stdout was judged empty, losing those bytes.
+    func isDrained(from source: Channel) -> Bool {
         queue.isEmpty && !hasUnread(source)
     }
 
