@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "SSH", "Policy", "Audit",
+                "SSH", "Policy", "Audit", "Recording",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "tracegate",
             dependencies: [
-                "Gateway", "Policy", "Audit", "SSH",
+                "Gateway", "Policy", "Audit", "SSH", "Recording",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,5 +1,6 @@
 import Foundation
 import Policy
+import Recording
 import SSH
 
 /// One engineer session channel and, once a command runs, its twin on the target.
@@ -62,6 +63,32 @@ final class ChannelBridge {
 
     var isRelaying: Bool { upstream != nil }
 
+    private var recorder: SessionRecorder?
+
+    /// Tees what the target prints (and, on a terminal, what the engineer types) into the
+    /// recording. The recorder only copies into memory; a writer thread does the disk.
+    func record(with recorder: SessionRecorder) {
+        self.recorder = recorder
+        fromTarget.tap = { recorder.output($0) }
+        errorsFromTarget.tap = { recorder.output($0) }
+        if terminal != nil { toTarget.tap = { recorder.input($0) } }
+    }
+
+    func recordResize(_ size: TerminalSize) {
+        recorder?.resize(columns: size.columns, rows: size.rows)
+    }
+
+    /// Closes the recording (waiting for its bytes to reach the disk) and returns the
+    /// session's outcome with the recording's size and SHA-256.
+    func completeOutcome() -> SessionOutcome? {
+        guard var outcome = finishedOutcome ?? outcome else { return nil }
+        if let recorder {
+            outcome.recording = recorder.finish(exitStatus: outcome.exitStatus)
+            self.recorder = nil
+        }
+        return outcome
+    }
+
     /// False for a forwarded port (`ssh -L`), which carries no terminal and no stderr.
     private(set) var isSession = true
 
@@ -102,7 +129,8 @@ final class ChannelBridge {
             exitSignal: upstream.exitSignal?.name,
             durationSeconds: Date().timeIntervalSince(startedAt),
             bytesToTarget: toTarget.bytesRelayed,
-            bytesFromTarget: fromTarget.bytesRelayed + errorsFromTarget.bytesRelayed)
+            bytesFromTarget: fromTarget.bytesRelayed + errorsFromTarget.bytesRelayed,
+            recording: nil)
     }
 
     /// Whether pumping again right away would move something. libssh reads packets inside

@@ -1,5 +1,6 @@
 import Foundation
 import Policy
+import Recording
 import SSH
 
 /// Session channels: collecting pty and env, then starting the command on the target.
@@ -35,6 +36,7 @@ extension ClientConnection {
         case .windowChange(let size):
             if let upstreamChannel = bridge.upstream {
                 upstreamChannel.changeTerminalSize(size)
+                bridge.recordResize(size)
             } else {
                 bridge.terminal?.size = size
             }
@@ -87,9 +89,16 @@ extension ClientConnection {
                 bridge.refuse(upstreamFailure ?? .targetUnreachable(target: target.name, reason: "unknown error"))
                 return .accept
             }
+            let recorder: SessionRecorder?
+            do {
+                recorder = try startRecording(command, on: bridge, target: target, login: login)
+            } catch {
+                bridge.refuse(error)
+                return .accept
+            }
             let description = SessionDescription(id: bridge.sessionID, channelNumber: bridge.client.number,
                                                  command: command, terminal: bridge.terminal,
-                                                 environment: bridge.environment)
+                                                 environment: bridge.environment, recordingPath: recorder?.path)
             do {
                 try journal.sessionStarted(context, session: description)
             } catch {
@@ -99,12 +108,40 @@ extension ClientConnection {
             do {
                 let upstreamChannel = try openUpstreamChannel(on: upstream, for: bridge, running: command)
                 bridge.startRelaying(to: upstreamChannel, as: description)
+                if let recorder { bridge.record(with: recorder) }
                 bridge.deadline = grant.deadline(startedAt: Date())
                 return .accept
             } catch {
                 journal.protocolError(context, "target refused \(command.kind): \(error.description)")
                 return .deny
             }
+        }
+    }
+
+    /// A terminal is recorded as asciicast; a command without one has its output captured;
+    /// sftp and scp payloads are not recorded as content. Fails closed: no recording, no
+    /// session, and none either when the recordings' disk is below its floor.
+    private func startRecording(_ command: SessionCommand, on bridge: ChannelBridge, target: Target,
+                                login: String) throws(Refusal) -> SessionRecorder? {
+        if case .subsystem = command { return nil }
+        let directory = settings.recordingsDirectory
+        if let free = RecordingFile.freeBytes(atPath: settings.configuration.stateDirectory),
+           free < settings.recordingFreeSpaceFloor {
+            throw .recordingsFull
+        }
+        let title = "\(context.user?.name ?? "?")@\(target.name) as \(login)"
+        do {
+            if let terminal = bridge.terminal {
+                return try SessionRecorder.startTerminal(
+                    directory: directory, connectionID: context.id, sessionID: bridge.sessionID,
+                    width: terminal.size.columns, height: terminal.size.rows, term: terminal.term, title: title)
+            }
+            return try SessionRecorder.startExecCapture(
+                directory: directory, connectionID: context.id, sessionID: bridge.sessionID,
+                command: command.text ?? "shell", title: title)
+        } catch {
+            journal.protocolError(context, "cannot start the recording: \(error)")
+            throw .recordingUnavailable
         }
     }
 

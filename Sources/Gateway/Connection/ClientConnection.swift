@@ -119,7 +119,7 @@ final class ClientConnection {
         }
         bridges.removeAll { bridge in
             guard bridge.isFinished else { return false }
-            if let outcome = bridge.finishedOutcome {
+            if let outcome = bridge.completeOutcome() {
                 journal.sessionClosed(context, sessionID: bridge.sessionID, outcome: outcome)
             }
             if let upstreamChannel = bridge.upstreamChannel { upstream?.release(upstreamChannel) }
@@ -180,7 +180,7 @@ final class ClientConnection {
     private func finish() {
         poller.removeAll()
         for bridge in bridges {
-            if let outcome = bridge.finishedOutcome ?? bridge.outcome {
+            if let outcome = bridge.completeOutcome() {
                 journal.sessionClosed(context, sessionID: bridge.sessionID, outcome: outcome)
             }
         }

@@ -17,6 +17,8 @@ package enum Refusal: Error, Sendable, Equatable {
     case shuttingDown
     case auditUnavailable
     case commandRefused(String)
+    case recordingsFull
+    case recordingUnavailable
     case sessionExpired(reason: String)
     case sessionEndingSoon(reason: String)
 
@@ -39,6 +41,8 @@ package enum Refusal: Error, Sendable, Equatable {
         case .shuttingDown: "tracegate: the gateway is shutting down"
         case .auditUnavailable: "tracegate: the audit trail cannot be written; no new session can start"
         case .commandRefused(let kind): "tracegate: the target refused the \(kind) request"
+        case .recordingsFull: "tracegate: the recordings disk is full; no new session can start"
+        case .recordingUnavailable: "tracegate: the session cannot be recorded; no new session can start"
         case .sessionExpired(let reason): "tracegate: session ended: \(reason)"
         case .sessionEndingSoon(let reason): "tracegate: this session ends in 1 minute: \(reason)"
         }
@@ -61,6 +65,8 @@ package enum Refusal: Error, Sendable, Equatable {
         case .shuttingDown: "shutdown"
         case .auditUnavailable: "audit_unavailable"
         case .commandRefused: "command_refused"
+        case .recordingsFull: "recordings_full"
+        case .recordingUnavailable: "recording_unavailable"
         case .sessionExpired: "session_expired"
         case .sessionEndingSoon: "session_ending"
         }

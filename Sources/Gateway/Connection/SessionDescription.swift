@@ -1,4 +1,5 @@
 import Audit
+import Recording
 import SSH
 
 /// What a session channel asked to run, for logs and the audit trail.
@@ -31,6 +32,8 @@ package struct SessionDescription: Sendable {
     package let command: SessionCommand
     package let terminal: PseudoTerminal?
     package let environment: [String: String]
+    /// Where the session's recording is written; nil for sftp/scp payloads, which are not recorded.
+    package let recordingPath: String?
 }
 
 /// How a session ended, for its closing event.
@@ -40,6 +43,7 @@ package struct SessionOutcome: Sendable {
     package var durationSeconds: Double
     package var bytesToTarget: Int
     package var bytesFromTarget: Int
+    package var recording: RecordingSummary?
 }
 
 extension SessionDescription {
@@ -49,9 +53,10 @@ extension SessionDescription {
         }
         switch command {
         case .shell:
-            return ChannelDescription(type: .shell, environment: environment, pty: pty)
+            return ChannelDescription(type: .shell, environment: environment, pty: pty, recordingPath: recordingPath)
         case .exec(let text):
-            return ChannelDescription(type: .exec, command: text, environment: environment, pty: pty)
+            return ChannelDescription(type: .exec, command: text, environment: environment, pty: pty,
+                                      recordingPath: recordingPath)
         case .subsystem(let name):
             return ChannelDescription(type: .subsystem, subsystem: name, environment: environment, pty: pty)
         }
@@ -62,6 +67,8 @@ extension SessionOutcome {
     var auditEnd: SessionEnd {
         SessionEnd(exitStatus: exitStatus, exitSignal: exitSignal,
                    durationMilliseconds: Int64(durationSeconds * 1000),
-                   bytesIn: Int64(bytesToTarget), bytesOut: Int64(bytesFromTarget))
+                   bytesIn: Int64(bytesToTarget), bytesOut: Int64(bytesFromTarget),
+                   recordingPath: recording?.path, recordingSize: recording.map { Int64($0.size) },
+                   recordingSHA256: recording?.sha256)
     }
 }

@@ -27,4 +27,10 @@ package struct GatewaySettings: Sendable {
     }
 
     var pinnedHostKeysPath: String { configuration.stateDirectory + "/known_hosts" }
+
+    var recordingsDirectory: String { configuration.stateDirectory + "/recordings" }
+
+    /// Below this much free space on the state filesystem, new sessions are refused: a
+    /// session that cannot be recorded must not start.
+    var recordingFreeSpaceFloor: Int { 256 << 20 }
 }

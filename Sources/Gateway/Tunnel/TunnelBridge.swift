@@ -28,7 +28,7 @@ final class TunnelBridge {
 
     var outcome: SessionOutcome {
         SessionOutcome(exitStatus: nil, exitSignal: nil, durationSeconds: Date().timeIntervalSince(startedAt),
-                       bytesToTarget: bytesToTarget, bytesFromTarget: bytesFromTarget)
+                       bytesToTarget: bytesToTarget, bytesFromTarget: bytesFromTarget, recording: nil)
     }
 
     /// Watch the socket only while the engineer's window can take more: a readable socket
