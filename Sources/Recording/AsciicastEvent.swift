@@ -33,29 +33,61 @@ package struct AsciicastEvent: Sendable, Equatable {
 
     /// Appends the event's line, newline included.
     package func encode(into output: inout [UInt8]) {
-        output.append(UInt8(ascii: "["))
-        Self.appendTime(time, to: &output)
-        output.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: " "), UInt8(ascii: "\""),
-                                   UInt8(ascii: kind.rawValue.unicodeScalars.first!), UInt8(ascii: "\""),
-                                   UInt8(ascii: ","), UInt8(ascii: " ")])
-        JSONStringEncoding.appendQuoted(data, to: &output)
-        output.append(contentsOf: [UInt8(ascii: "]"), UInt8(ascii: "\n")])
+        let buffer = ByteBuffer()
+        encode(into: buffer)
+        buffer.withBytes { output.append(contentsOf: $0) }
     }
 
     package var encodedLine: [UInt8] {
-        var output: [UInt8] = []
-        encode(into: &output)
-        return output
+        let buffer = ByteBuffer()
+        encode(into: buffer)
+        return buffer.bytes
+    }
+
+    /// The writer's path: no intermediate arrays, since it runs for every chunk of output.
+    func encode(into buffer: ByteBuffer) {
+        buffer.append(UInt8(ascii: "["))
+        Self.appendTime(time, to: buffer)
+        buffer.append(kind.separator)
+        JSONStringEncoding.appendQuoted(data, to: buffer)
+        buffer.append("]\n" as StaticString)
     }
 
     /// Microsecond precision, fixed point: the shortest form that round-trips the
     /// relay's clock and is what asciinema itself writes (`round(ts, 6)`).
-    static func appendTime(_ time: Double, to output: inout [UInt8]) {
+    static func appendTime(_ time: Double, to buffer: ByteBuffer) {
         let microseconds = max(0, Int((time * 1_000_000).rounded()))
-        output.append(contentsOf: String(microseconds / 1_000_000).utf8)
-        output.append(UInt8(ascii: "."))
-        let fraction = String(microseconds % 1_000_000)
-        output.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: 6 - fraction.utf8.count))
-        output.append(contentsOf: fraction.utf8)
+        appendDigits(microseconds / 1_000_000, minimumCount: 1, to: buffer)
+        buffer.append(UInt8(ascii: "."))
+        appendDigits(microseconds % 1_000_000, minimumCount: 6, to: buffer)
+    }
+
+    private static func appendDigits(_ value: Int, minimumCount: Int, to buffer: ByteBuffer) {
+        var digits = 0
+        var rest = value
+        repeat {
+            digits += 1
+            rest /= 10
+        } while rest > 0
+        let count = max(digits, minimumCount)
+        let destination = buffer.reserve(count)
+        rest = value
+        for position in stride(from: count - 1, through: 0, by: -1) {
+            destination[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
+        buffer.advance(count)
+    }
+}
+
+extension AsciicastEvent.Kind {
+    /// What goes between the time and the data, e.g. `, "o", `.
+    fileprivate var separator: StaticString {
+        switch self {
+        case .output: ", \"o\", "
+        case .input: ", \"i\", "
+        case .resize: ", \"r\", "
+        case .marker: ", \"m\", "
+        }
     }
 }

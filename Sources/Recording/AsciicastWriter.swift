@@ -13,7 +13,7 @@ struct AsciicastWriter {
     private var descriptor: Int32
     private let maximumBytes: Int
     private var hasher = SHA256()
-    private var pending: [UInt8] = []
+    private let pending = ByteBuffer()
     /// Times never go backwards in a file, even when an input event released late carries
     /// the time it was typed.
     private var lastTime: Double = 0
@@ -29,7 +29,7 @@ struct AsciicastWriter {
         self.path = path
         self.maximumBytes = maximumBytes
         self.descriptor = try RecordingFile.create(path)
-        pending = header.encodedLine
+        header.encodedLine.withUnsafeBytes { pending.append($0) }
         size = pending.count
         flush()
         if let failure {
@@ -52,10 +52,10 @@ struct AsciicastWriter {
         // of the writer's work, and a second copy of each would show.
         let start = pending.count
         lastTime = max(lastTime, time)
-        AsciicastEvent(time: lastTime, kind: kind, data: data).encode(into: &pending)
+        AsciicastEvent(time: lastTime, kind: kind, data: data).encode(into: pending)
         let length = pending.count - start
         if size + length > maximumBytes {
-            pending.removeSubrange(start...)
+            pending.truncate(to: start)
             truncated = true
             appendClosingMarker(RecordingMarker.truncated(atBytes: size), at: time)
             return false
@@ -72,7 +72,7 @@ struct AsciicastWriter {
         guard failure == nil else { return }
         let start = pending.count
         lastTime = max(lastTime, time)
-        AsciicastEvent(time: lastTime, kind: .marker, data: text).encode(into: &pending)
+        AsciicastEvent(time: lastTime, kind: .marker, data: text).encode(into: pending)
         size += pending.count - start
         if pending.count >= Self.writeThreshold { flush() }
     }
@@ -80,14 +80,14 @@ struct AsciicastWriter {
     /// Hands the gathered lines to the kernel. Called at the end of each batch, so that a
     /// recording being followed by `tracegate replay` lags by one batch at most.
     mutating func flush() {
-        guard !pending.isEmpty, failure == nil else { return }
-        let error = pending.withUnsafeBytes { RecordingFile.write($0, to: descriptor) }
+        guard pending.count > 0, failure == nil else { return }
+        let error = pending.withBytes { RecordingFile.write($0, to: descriptor) }
         if let error {
             failure = .cannotWrite(path: path, reason: RecordingError.systemReason(error))
         } else {
-            pending.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            pending.withBytes { hasher.update(bufferPointer: $0) }
         }
-        pending.removeAll(keepingCapacity: pending.capacity <= Self.writeThreshold * 2)
+        pending.removeAll()
     }
 
     /// Flushes, forces the file to disk and closes it.

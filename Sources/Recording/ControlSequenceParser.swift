@@ -148,8 +148,8 @@ package struct ControlSequenceParser: Sendable {
         }
     }
 
-    /// What a C0 control, ESC, CAN or SUB does in the middle of a sequence; anything else
-    /// that is not part of the grammar is dropped.
+    /// What a C0 control, ESC, CAN, SUB, DEL or a non-ASCII character does in the middle
+    /// of a sequence.
     private mutating func interruption(_ code: UInt32) -> Token? {
         switch code {
         case Self.escapeByte:
@@ -160,8 +160,13 @@ package struct ControlSequenceParser: Sendable {
             return nil
         case 0x00...0x1F:
             return .control(code)
+        case 0x7F:
+            return nil  // DEL is ignored everywhere, as terminals do
         default:
-            return nil
+            // A character that no sequence can contain ends a malformed one, and is shown,
+            // rather than letting the parser swallow the text that follows.
+            state = .ground
+            return .text(code)
         }
     }
 

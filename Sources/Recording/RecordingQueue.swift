@@ -170,10 +170,3 @@ final class RecordingQueue: Sendable {
         return true
     }
 }
-
-/// How hard the recorder had to work to keep up; for tests and metrics.
-package struct RecordingStatistics: Sendable, Equatable {
-    /// The most bytes ever queued or being written at once.
-    package var pendingHighWaterBytes: Int
-    package var droppedBytes: Int
-}

@@ -87,6 +87,11 @@ struct TerminalTextExtractorTests {
         #expect(extractor.lines == ["Password:", "[input hidden (terminal echo off)]", "ok"])
     }
 
+    @Test func aMalformedSequenceDoesNotSwallowTheTextAfterIt() {
+        #expect(lines("\u{1B}é ok\r\n") == ["é ok"])
+        #expect(lines("\u{1B}[1中文 ok\r\n") == ["中文 ok"])
+    }
+
     @Test func hostileSequencesCannotGrowALineWithoutBound() {
         #expect(lines("\u{1B}[65535Cx\u{1B}[99999@\r\n") == [""])
         let long = lines(String(repeating: "y", count: 10_000) + "\r\n")
