@@ -1,4 +1,5 @@
 import Policy
+import Recording
 import SSH
 
 /// The configuration a connection runs under, taken whole when it is accepted so that a
@@ -28,7 +29,7 @@ package struct GatewaySettings: Sendable {
 
     var pinnedHostKeysPath: String { configuration.stateDirectory + "/known_hosts" }
 
-    var recordingsDirectory: String { configuration.stateDirectory + "/recordings" }
+    var recordingsDirectory: String { RecordingLocator.recordingsDirectory(stateDirectory: configuration.stateDirectory) }
 
     /// Below this much free space on the state filesystem, new sessions are refused: a
     /// session that cannot be recorded must not start.
