@@ -1,3 +1,4 @@
+import Foundation
 internal import GRDB
 
 /// One row of a listing, with its column names: what the table, JSON and CSV renderers print.

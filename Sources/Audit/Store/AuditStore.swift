@@ -103,11 +103,13 @@ package final class AuditStore: Sendable {
             try fileGuard.check()
             return try pool.writeWithoutTransaction { db in
                 var value: T?
+                // GRDB's transaction rolls back on any error, including a failed COMMIT.
                 try db.inTransaction(.immediate) {
                     value = try body(db)
                     return .commit
                 }
-                return value!
+                guard let value else { throw AuditError.writeFailed(path: path, reason: "the transaction returned nothing") }
+                return value
             }
         } catch {
             throw AuditError.writing(error, path: path)

@@ -1,5 +1,10 @@
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The single serialised writer of the audit trail.
 ///
@@ -31,7 +36,9 @@ package final class AuditWriter: Sendable {
         // reference to the writer runs `deinit`, which closes it.
         let thread = Thread {
             while let batch = queue.nextBatch() {
-                queue.finish(batch, with: store.append(batch))
+                let started = threadCPUSeconds()
+                let outcome = store.append(batch)
+                queue.finish(batch, with: outcome, cpuSeconds: threadCPUSeconds() - started)
             }
             stopped.leave()
         }
@@ -88,4 +95,12 @@ package final class AuditWriter: Sendable {
         }
         return queue.droppedCount
     }
+}
+
+/// CPU time of the calling thread, in seconds (not wall time: waits for fsync or for the CPU do
+/// not count).
+private func threadCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1_000_000_000
 }

@@ -94,8 +94,9 @@ final class WriterQueue: @unchecked Sendable {
     /// events nobody waits for go back to the front, in order, to be retried; a durable event
     /// is not retried, because its caller was told it failed and refused the action, and a
     /// later "allowed" row would record something that never happened.
-    func finish(_ batch: [PendingEvent], with outcome: Result<Void, AuditError>) {
+    func finish(_ batch: [PendingEvent], with outcome: Result<Void, AuditError>, cpuSeconds: Double) {
         condition.lock()
+        statistics.cpuSeconds += cpuSeconds
         switch outcome {
         case .success:
             statistics.commits += 1
@@ -167,4 +168,6 @@ package struct WriterStatistics: Sendable, Hashable {
     package var committedEvents = 0
     package var failedCommits = 0
     package var largestBatch = 0
+    /// CPU time the writer thread spent appending and committing: what bounds its throughput.
+    package var cpuSeconds = 0.0
 }

@@ -25,7 +25,7 @@ struct AuditBenchCommand: ParsableCommand {
     var connections: Int = 1_000_000
 
     @Option(help: "Concurrent writing threads (one per simulated SSH connection).")
-    var threads: Int = 32
+    var threads: Int = 64
 
     @Option(help: "Runs of each query.")
     var runs: Int = 200
@@ -55,6 +55,8 @@ struct AuditBenchCommand: ParsableCommand {
             + "in \(format(written.seconds)) s = \(Int(written.eventsPerSecond)) events/s durable (synchronous=FULL)")
         print("       \(written.statistics.commits) commits, \(written.events / max(written.statistics.commits, 1)) "
             + "events per commit on average, largest \(written.statistics.largestBatch)")
+        print("       writer thread CPU \(format(written.statistics.cpuSeconds * 1_000_000 / Double(max(written.events, 1)))) µs "
+            + "per event (about \(Int(Double(written.events) / max(written.statistics.cpuSeconds, 0.001))) events/s on a free core)")
         print("       recordDurably blocked the connection thread p50 \(format(written.durableLatency.p50)) ms, "
             + "p99 \(format(written.durableLatency.p99)) ms, max \(format(written.durableLatency.max)) ms")
 
