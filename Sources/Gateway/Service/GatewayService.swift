@@ -67,7 +67,8 @@ package final class GatewayService {
         while runtime.admission.liveConnections > 0 && ContinuousClock.now < deadline {
             Thread.sleep(forTimeInterval: 0.05)
         }
-        audit.record(.gatewayStop(reason: "shutdown", headHash: nil))
+        // The head before the stop event: what the other organisation compares its copy with.
+        audit.record(.gatewayStop(reason: "shutdown", headHash: (try? auditStore.headHash()) ?? nil))
         let unwritten = audit.close()
         // Logged so that the other organisation can keep a copy of where the chain stood.
         let headHash = (try? auditStore.headHash()) ?? nil
