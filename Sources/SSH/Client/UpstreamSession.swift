@@ -7,9 +7,7 @@ package final class UpstreamSession {
     let handle: OpaquePointer
     package let host: String
     package let port: Int
-    private var channels: [OpaquePointer: Channel] = [:]
-    private var nextChannelNumber = 0
-    private var isTornDown = false
+    private let channels = SessionChannels()
 
     /// Prepares a session that reads no configuration file (neither ~/.ssh/config nor
     /// /etc/ssh/*): root's ProxyCommand or Include must never shape upstream traffic.
@@ -42,8 +40,8 @@ package final class UpstreamSession {
             (SSH_OPTIONS_PUBLICKEY_ACCEPTED_TYPES, algorithms.publicKeys),
         ]
         for (option, list) in lists where !list.isEmpty {
+            // Thrown after every property is set, so deinit runs and frees the session.
             guard ssh_options_set(session, option, list.joined(separator: ",")) == SSH_OK else {
-                ssh_free(session)
                 throw .connectFailed("unsupported algorithm list \(list.joined(separator: ","))")
             }
         }
@@ -86,11 +84,7 @@ package final class UpstreamSession {
         ssh_set_blocking(handle, blocking ? 1 : 0)
     }
 
-    package var isConnected: Bool {
-        guard !isTornDown else { return false }
-        let status = ssh_get_status(handle)
-        return (status & (SSH_CLOSED | SSH_CLOSED_ERROR)) == 0 && ssh_is_connected(handle) != 0
-    }
+    package var isConnected: Bool { channels.isConnected(session: handle) }
 
     /// Opens a session channel; call in blocking mode.
     package func openSessionChannel() throws(SSHError) -> Channel {
@@ -100,10 +94,7 @@ package final class UpstreamSession {
             ssh_channel_free(raw)
             throw .channelFailed(reason)
         }
-        nextChannelNumber += 1
-        let channel = Channel(handle: raw, role: .upstream, number: nextChannelNumber)
-        channels[raw] = channel
-        return channel
+        return channels.adopt(raw, role: .upstream)
     }
 
     /// Opens a direct-tcpip channel from the target to `host:port` (`ssh -L` relayed
@@ -116,24 +107,15 @@ package final class UpstreamSession {
             ssh_channel_free(raw)
             throw .channelFailed(reason)
         }
-        nextChannelNumber += 1
-        let channel = Channel(handle: raw, role: .upstream, number: nextChannelNumber)
-        channels[raw] = channel
-        return channel
+        return channels.adopt(raw, role: .upstream)
     }
 
     package func release(_ channel: Channel) {
-        channel.free()
-        channels[channel.handle] = nil
+        channels.release(channel)
     }
 
     package func tearDown() {
-        guard !isTornDown else { return }
-        isTornDown = true
-        for channel in channels.values { channel.free() }
-        channels.removeAll()
-        ssh_disconnect(handle)
-        ssh_free(handle)
+        channels.tearDown(session: handle)
     }
 
     /// libssh prefixes socket errors with context the engineer does not need.

@@ -9,9 +9,7 @@ package final class ServerSession {
     package let clientPort: Int
     package weak var delegate: (any ServerSessionDelegate)?
     private let callbacks: UnsafeMutablePointer<ssh_server_callbacks_struct>
-    private var channels: [OpaquePointer: Channel] = [:]
-    private var nextChannelNumber = 0
-    private var isTornDown = false
+    private let channels = SessionChannels()
 
     init(handle: OpaquePointer, clientAddress: String, clientPort: Int) {
         self.handle = handle
@@ -50,13 +48,8 @@ package final class ServerSession {
         LibSSH.string(ssh_get_clientbanner(handle))
     }
 
-    /// False once the client has gone, politely or not. A TCP drop fires no channel
-    /// callback, so the relay must ask after every poll.
-    package var isConnected: Bool {
-        guard !isTornDown else { return false }
-        let status = ssh_get_status(handle)
-        return (status & (SSH_CLOSED | SSH_CLOSED_ERROR)) == 0 && ssh_is_connected(handle) != 0
-    }
+    /// False once the client has gone, politely or not.
+    package var isConnected: Bool { channels.isConnected(session: handle) }
 
     /// Switches to non-blocking mode for the relay loop.
     package func setBlocking(_ blocking: Bool) {
@@ -74,31 +67,22 @@ package final class ServerSession {
 
     /// Wraps a channel libssh created while accepting a direct-tcpip open.
     func adopt(_ raw: OpaquePointer) -> Channel {
-        nextChannelNumber += 1
-        let channel = Channel(handle: raw, role: .client, number: nextChannelNumber)
+        let channel = channels.adopt(raw, role: .client)
         channel.server = self
-        channels[raw] = channel
         return channel
     }
 
     func channel(for raw: OpaquePointer?) -> Channel? {
-        raw.flatMap { channels[$0] }
+        channels.channel(for: raw)
     }
 
     /// Frees a channel the relay has finished with.
     package func release(_ channel: Channel) {
-        channel.free()
-        channels[channel.handle] = nil
+        channels.release(channel)
     }
 
-    /// Disconnects and frees the session. Channels go first: `ssh_disconnect` frees
-    /// them itself, and freeing one afterwards crashes.
+    /// Disconnects and frees the session and its channels.
     package func tearDown() {
-        guard !isTornDown else { return }
-        isTornDown = true
-        for channel in channels.values { channel.free() }
-        channels.removeAll()
-        ssh_disconnect(handle)
-        ssh_free(handle)
+        channels.tearDown(session: handle)
     }
 }
