@@ -68,6 +68,18 @@ package final class AuditWriter: Sendable {
         queue.enqueue(event, waiter: nil)
     }
 
+    /// Indexes lines a session showed or ran for `tracegate audit search`, in the next batch;
+    /// returns at once, like `record`.
+    ///
+    /// Why through this writer rather than a second connection: SQLite allows one writer per
+    /// database at a time, and a second one would meet `SQLITE_BUSY` (or wait out the busy
+    /// timeout) exactly when the audit trail is busiest, delaying the durable decision events.
+    /// Riding in the same batches costs no extra fsync, and the lines are outside the hash chain.
+    package func indexText(_ lines: SessionTextLines) {
+        guard !lines.lines.isEmpty else { return }
+        queue.enqueue(lines)
+    }
+
     /// `false` after a failed commit, until a later commit succeeds. The gateway refuses new
     /// connections while it is false (running sessions go on; their events are retried).
     package var isHealthy: Bool { queue.isHealthy }

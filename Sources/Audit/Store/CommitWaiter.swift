@@ -21,9 +21,21 @@ final class CommitWaiter: @unchecked Sendable {
     }
 }
 
-/// An event accepted by the writer, stamped, waiting for its batch.
+/// An event (or lines of session text to index) accepted by the writer, stamped, waiting for
+/// its batch.
 struct PendingEvent: Sendable {
-    var event: AuditEvent
+    var entry: Entry
     var time: AuditTimestamp
     var waiter: CommitWaiter?
+
+    enum Entry: Sendable {
+        case event(AuditEvent)
+        /// Search text: committed in the same batches, but outside the hash chain.
+        case text(SessionTextLines)
+    }
+
+    var isEvent: Bool {
+        if case .event = entry { return true }
+        return false
+    }
 }

@@ -39,8 +39,19 @@ enum EventAppender {
 extension AuditStore {
     /// Commits one batch of the writer: the file checks, then one immediate transaction.
     func append(_ batch: [PendingEvent]) -> Result<Void, AuditError> {
+        var events: [(event: AuditEvent, time: AuditTimestamp)] = []
+        var text: [SessionTextLines] = []
+        for item in batch {
+            switch item.entry {
+            case .event(let event): events.append((event, item.time))
+            case .text(let lines): text.append(lines)
+            }
+        }
         do {
-            _ = try write { db in try EventAppender.append(batch.map { ($0.event, $0.time) }, in: db) }
+            try write { db in
+                if !events.isEmpty { try EventAppender.append(events, in: db) }
+                if !text.isEmpty { try SessionTextIndex.insert(text, in: db) }
+            }
             return .success(())
         } catch {
             return .failure(error)

@@ -54,10 +54,19 @@ final class WriterQueue: @unchecked Sendable {
             return false
         }
         // Stamped under the lock, so that queue order (hence chain order) is time order.
-        pending.append(PendingEvent(event: event, time: event.time ?? .now(), waiter: waiter))
+        pending.append(PendingEvent(entry: .event(event), time: event.time ?? .now(), waiter: waiter))
         if waiter != nil { pendingDurable += 1 }
         condition.signal()
         return true
+    }
+
+    /// Appends lines to index in the next batch; nobody waits for them. Dropped once closing.
+    func enqueue(_ text: SessionTextLines) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closing else { return }
+        pending.append(PendingEvent(entry: .text(text), time: .now(), waiter: nil))
+        condition.signal()
     }
 
     /// Blocks until there is something to commit and it is time to try; returns `nil` when
@@ -100,8 +109,9 @@ final class WriterQueue: @unchecked Sendable {
         switch outcome {
         case .success:
             statistics.commits += 1
-            statistics.committedEvents += batch.count
-            statistics.largestBatch = max(statistics.largestBatch, batch.count)
+            let events = batch.count(where: \.isEvent)
+            statistics.committedEvents += events
+            statistics.largestBatch = max(statistics.largestBatch, events)
             healthy = true
             lastFailure = nil
             retryAt = nil

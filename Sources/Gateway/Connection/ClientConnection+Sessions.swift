@@ -130,15 +130,24 @@ extension ClientConnection {
             throw .recordingsFull
         }
         let title = "\(context.user?.name ?? "?")@\(target.name) as \(login)"
+        // Lines reach the search index while the session runs, not when it ends, so that an
+        // auditor can find a session that is still going on.
+        let indexer = journal.textIndexer(sessionID: bridge.sessionID, connectionID: context.id)
+        let onTextLines: TextLinesHandler = { lines in indexer.indexOutput(lines) }
         do {
+            let recorder: SessionRecorder
             if let terminal = bridge.terminal {
-                return try SessionRecorder.startTerminal(
+                recorder = try SessionRecorder.startTerminal(
                     directory: directory, connectionID: context.id, sessionID: bridge.sessionID,
-                    width: terminal.size.columns, height: terminal.size.rows, term: terminal.term, title: title)
+                    width: terminal.size.columns, height: terminal.size.rows, term: terminal.term, title: title,
+                    onTextLines: onTextLines)
+            } else {
+                recorder = try SessionRecorder.startExecCapture(
+                    directory: directory, connectionID: context.id, sessionID: bridge.sessionID,
+                    command: command.text ?? "shell", title: title, onTextLines: onTextLines)
             }
-            return try SessionRecorder.startExecCapture(
-                directory: directory, connectionID: context.id, sessionID: bridge.sessionID,
-                command: command.text ?? "shell", title: title)
+            if case .exec(let text) = command { indexer.indexCommand(text) }
+            return recorder
         } catch {
             journal.protocolError(context, "cannot start the recording: \(error)")
             throw .recordingUnavailable

@@ -9,7 +9,7 @@ import Policy
 /// action must not happen (fail closed).
 package final class ConnectionJournal: Sendable {
     private let logger: Logger
-    private let audit: AuditWriter
+    let audit: AuditWriter
 
     package init(logger: Logger, audit: AuditWriter) {
         self.logger = logger

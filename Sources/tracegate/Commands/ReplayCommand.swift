@@ -7,7 +7,8 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Play a recorded terminal session with its timing, or print its final text.",
         discussion: """
-            RECORDING is a .cast file, or a session id (s-…) found by name in the recordings \
+            RECORDING is a .cast file, or a session id (s-…) looked up in the audit database of \
+            --config (the path on its session row), else found by name in the recordings \
             directory (STATE_DIR/recordings of --config, or --recordings-dir). A recording that \
             is still being written is followed until its session ends. Recorder notes (hidden \
             input, gaps, truncation, the end of the session) are shown in brackets.
@@ -42,7 +43,7 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let path = try RecordingLocator.resolve(recording, recordingsDirectory: try lookupDirectory())
+            let path = try recordedPath() ?? RecordingLocator.resolve(recording, recordingsDirectory: try lookupDirectory())
             if cat {
                 try printFinalText(of: path)
             } else {
@@ -52,6 +53,15 @@ struct ReplayCommand: ParsableCommand {
             printError("tracegate: \(error)")
             throw ExitCode(1)
         }
+    }
+
+    /// The path the audit trail stored for the session (or the connection's only recording),
+    /// when RECORDING is an id and the trail can be read; `nil` to fall back to the file name.
+    private func recordedPath() throws -> String? {
+        guard recordingsDirectory == nil, !FileManager.default.fileExists(atPath: recording),
+              !recording.contains("/") else { return nil }
+        let stateDirectory = try options.load().stateDirectory
+        return RecordedSessionLookup.path(forID: recording, stateDirectory: stateDirectory)
     }
 
     /// The configuration is only read when RECORDING is not a file: replaying a copied

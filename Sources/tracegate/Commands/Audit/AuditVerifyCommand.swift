@@ -4,11 +4,13 @@ import Audit
 struct AuditVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check the hash chain: prints OK with the count and head hash, or the first broken event.",
+        abstract: "Check the hash chain and every recording against the SHA-256 on its session row.",
         discussion: """
             A deleted tail leaves a shorter chain that is still valid; to detect it, pass head hashes
             kept from earlier runs or from the gateway's start and stop logs with --expect.
-            Exits 1 if the chain is broken.
+            Every recording named by a closed session must exist and hash to the stored SHA-256;
+            each one that does not is named with its session and file.
+            Exits 1 if the chain is broken or a recording does not match.
             """)
 
     @OptionGroup var database: AuditDatabaseOptions
@@ -27,6 +29,9 @@ struct AuditVerifyCommand: ParsableCommand {
         let result = try auditing { () throws(AuditError) in try verifier.verify(store) }
         progress.finish()
         print(result.description)
-        if !result.isIntact { throw ExitCode(1) }
+        let recordings = RecordingCheck.run(try auditing { () throws(AuditError) in try store.recordingReferences() })
+        for problem in recordings.problems { print(problem.description) }
+        print(recordings.summary)
+        if !result.isIntact || !recordings.problems.isEmpty { throw ExitCode(1) }
     }
 }
