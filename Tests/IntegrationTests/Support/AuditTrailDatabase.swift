@@ -159,13 +159,18 @@ struct AuditTrailDatabase: Sendable {
         try await query("SELECT * FROM session_summary WHERE connection_id = \(Self.literal(id)) ORDER BY first_event_id")
     }
 
-    /// The connections whose first event comes after `mark`, once `count` of them are closed
-    /// (their `connection.close` is written asynchronously, after the client has gone).
+    /// The SSH connections whose first event comes after `mark`, once `count` of them are
+    /// closed (their `connection.close` is written asynchronously, after the client has gone).
+    /// Connections that never sent an SSH version are left out: the harness's readiness probe
+    /// (a bare TCP connect at start) is recorded as one, `kex_failed`, a moment later.
     func closedConnections(after mark: Int, count: Int, timeout: Duration = .seconds(15)) async throws -> [AuditRow] {
         let deadline = ContinuousClock.now + timeout
         var rows: [AuditRow] = []
         while ContinuousClock.now < deadline {
-            rows = try await query("SELECT * FROM connection_summary WHERE first_event_id > \(mark) ORDER BY first_event_id")
+            rows = try await query("""
+                SELECT * FROM connection_summary
+                WHERE first_event_id > \(mark) AND client_version IS NOT NULL ORDER BY first_event_id
+                """)
             if rows.count >= count, rows.allSatisfy({ $0["closed_at"] != nil }) { return rows }
             try await Task.sleep(for: .milliseconds(100))
         }
