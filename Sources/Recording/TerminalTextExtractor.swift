@@ -139,8 +139,11 @@ package struct TerminalTextExtractor: Sendable {
     private mutating func put(_ scalar: Unicode.Scalar) {
         if Self.isCombining(scalar) {
             // A combining mark joins the character before the cursor.
+            // Arbitrary bytes can put a mark after something it does not combine with (a
+            // control picture, another cluster): then it is dropped, never a crash.
             if let index = (0..<min(column, cells.count)).last(where: { cells[$0] != Self.continuation }) {
-                cells[index] = Character(String(cells[index]) + String(scalar))
+                let combined = String(cells[index]) + String(scalar)
+                if combined.count == 1, let character = combined.first { cells[index] = character }
             }
             return
         }
