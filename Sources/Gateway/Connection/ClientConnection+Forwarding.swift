@@ -11,7 +11,7 @@ extension ClientConnection {
     /// by `forwardingOpened`.
     enum PreparedForward {
         case throughUpstream(Channel, sessionID: String)
-        case tunnel(TCPSocket, sessionID: String)
+        case tunnel(TCPSocket, sessionID: String, target: Target)
     }
 
     func forwardingRequested(_ request: ForwardingRequest) -> ServerReply {
@@ -28,8 +28,8 @@ extension ClientConnection {
             let bridge = ChannelBridge(client: channel, sessionID: sessionID)
             bridge.startRelaying(to: upstreamChannel, as: nil)
             bridges.append(bridge)
-        case .tunnel(let socket, let sessionID):
-            tunnels.append(TunnelBridge(client: channel, socket: socket, sessionID: sessionID))
+        case .tunnel(let socket, let sessionID, let target):
+            tunnels.append(TunnelBridge(client: channel, socket: socket, sessionID: sessionID, target: target))
         case nil:
             channel.close()
         }
@@ -86,7 +86,7 @@ extension ClientConnection {
                 try journal.decision(context, allowedBy: grant)
                 let socket = try TCPSocket(host: target.host, port: target.port, timeout: settings.limits.upstreamTimeout)
                 try journal.forwardStarted(context, sessionID: sessionID, host: target.host, port: target.port)
-                preparedForward.value = .tunnel(socket, sessionID: sessionID)
+                preparedForward.value = .tunnel(socket, sessionID: sessionID, target: target)
                 return .accept
             } catch let failure as TCPSocket.Failure {
                 journal.upstreamFailed(context, address: target.address,

@@ -27,6 +27,7 @@ extension ClientConnection {
         guard let (newSettings, generation) = runtime.settings(newerThan: settingsGeneration) else { return }
         settings = newSettings
         settingsGeneration = generation
+        recheckTunnels()
         guard case .authorized(.allowed(var access, _, _, let grant)) = phase else { return }
         access.time = Date()
         access.ticket = context.ticket
@@ -41,6 +42,20 @@ extension ClientConnection {
             _ = record(.refused(revoked))
             phase = .authorized(.refused(revoked))
             for bridge in bridges { bridge.refuse(revoked) }
+        }
+    }
+
+    /// Tunnels are judged on their own grants (`mode: tunnel`), whatever the user name said.
+    private func recheckTunnels() {
+        guard let user = context.user else { return }
+        for tunnel in tunnels {
+            let decision = settings.policy.stillAllowsTunnel(
+                user: user, target: tunnel.target, time: Date(), sourceAddress: context.clientAddress,
+                ticket: context.ticket)
+            if case .denied(let reason) = decision {
+                journal.requestRefused(context, refusal: .denied(reason))
+                tunnel.end()
+            }
         }
     }
 }

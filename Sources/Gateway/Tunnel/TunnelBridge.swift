@@ -1,4 +1,5 @@
 import Foundation
+import Policy
 import SSH
 
 /// A direct-tcpip channel relayed to a plain TCP socket (tunnel mode: `ssh -J`). The
@@ -20,10 +21,21 @@ final class TunnelBridge {
 
     private static let chunk = 64 * 1024
 
-    init(client: Channel, socket: TCPSocket, sessionID: String) {
+    /// The target this tunnel reaches, to judge it again after a policy reload.
+    let target: Target
+
+    init(client: Channel, socket: TCPSocket, sessionID: String, target: Target) {
         self.client = client
         self.socket = socket
         self.sessionID = sessionID
+        self.target = target
+    }
+
+    /// Ends the tunnel (a reload revoked its grant): both directions close now.
+    func end() {
+        socketEnded = true
+        fromTarget.removeAll()
+        client.close()
     }
 
     var outcome: SessionOutcome {
