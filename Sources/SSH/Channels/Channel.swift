@@ -20,8 +20,11 @@ package final class Channel {
     package internal(set) var exitStatus: Int?
     package internal(set) var exitSignal: ExitSignal?
     /// Set by the data callback; cleared once the relay has drained libssh's buffer.
-    package internal(set) var hasUnreadOutput = false
-    package internal(set) var hasUnreadErrorOutput = false
+    /// They start set: bytes can arrive before the callbacks are installed (a forward's
+    /// destination that speaks first, while the channel is still being opened), and the
+    /// first pump must look for them.
+    package internal(set) var hasUnreadOutput = true
+    package internal(set) var hasUnreadErrorOutput = true
     package private(set) var sentEOF = false
     package private(set) var sentClose = false
     package private(set) var isFreed = false
