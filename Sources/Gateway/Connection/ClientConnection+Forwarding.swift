@@ -11,7 +11,7 @@ extension ClientConnection {
     /// by `forwardingOpened`.
     enum PreparedForward {
         case throughUpstream(Channel, sessionID: String)
-        case tunnel(TCPSocket, sessionID: String, target: Target)
+        case tunnel(TCPSocket, sessionID: String, target: Target, grant: Grant)
     }
 
     func forwardingRequested(_ request: ForwardingRequest) -> ServerReply {
@@ -28,8 +28,10 @@ extension ClientConnection {
             let bridge = ChannelBridge(client: channel, sessionID: sessionID)
             bridge.startRelaying(to: upstreamChannel, as: nil)
             bridges.append(bridge)
-        case .tunnel(let socket, let sessionID, let target):
-            tunnels.append(TunnelBridge(client: channel, socket: socket, sessionID: sessionID, target: target))
+        case .tunnel(let socket, let sessionID, let target, let grant):
+            let tunnel = TunnelBridge(client: channel, socket: socket, sessionID: sessionID, target: target)
+            tunnel.deadline = grant.deadline(startedAt: Date())
+            tunnels.append(tunnel)
         case nil:
             channel.close()
         }
@@ -86,7 +88,7 @@ extension ClientConnection {
                 try journal.decision(context, allowedBy: grant)
                 let socket = try TCPSocket(host: target.host, port: target.port, timeout: settings.limits.upstreamTimeout)
                 try journal.forwardStarted(context, sessionID: sessionID, host: target.host, port: target.port)
-                preparedForward.value = .tunnel(socket, sessionID: sessionID, target: target)
+                preparedForward.value = .tunnel(socket, sessionID: sessionID, target: target, grant: grant)
                 return .accept
             } catch let failure as TCPSocket.Failure {
                 journal.upstreamFailed(context, address: target.address,

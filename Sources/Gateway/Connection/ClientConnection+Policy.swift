@@ -9,6 +9,13 @@ extension ClientConnection {
 
     func checkSessionDeadlines() {
         let now = Date()
+        // A tunnel carries the engineer's own SSH: no place for a warning, only the end.
+        for tunnel in tunnels {
+            guard let deadline = tunnel.deadline, now >= deadline.date else { continue }
+            journal.requestRefused(context, refusal: .sessionExpired(reason: deadline.reason))
+            tunnel.deadline = nil
+            tunnel.end()
+        }
         for bridge in bridges where bridge.isRelaying {
             guard let deadline = bridge.deadline else { continue }
             if now >= deadline.date {

@@ -79,9 +79,9 @@ final class ClientConnection {
         case .authorized:
             if hasImmediateWork { return 0 }
             let now = Date()
-            let nextDeadline = bridges.compactMap { bridge in
+            let nextDeadline = (bridges.compactMap { bridge in
                 bridge.deadline.map { bridge.warnedOfDeadline ? $0.date : $0.date - Self.deadlineWarning }
-            }.min()
+            } + tunnels.compactMap { $0.deadline?.date }).min()
             if tunnels.contains(where: \.hasPendingWrites) { return 20 }
             guard let nextDeadline else { return 2000 }
             return Int32(max(50, min(2000, nextDeadline.timeIntervalSince(now) * 1000)))

@@ -23,6 +23,8 @@ final class TunnelBridge {
 
     /// The target this tunnel reaches, to judge it again after a policy reload.
     let target: Target
+    /// When the tunnel grant stops covering it (until, hours, max_session).
+    var deadline: SessionDeadline?
 
     init(client: Channel, socket: TCPSocket, sessionID: String, target: Target) {
         self.client = client
