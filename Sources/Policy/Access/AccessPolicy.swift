@@ -70,15 +70,21 @@ package struct AccessPolicy: Sendable {
     /// target, and the grant the entry carries says what they are (`Grant.conditionSummary`).
     package func reachableTargets(for user: User, at now: Date, sourceAddress: String? = nil) -> [ReachableTarget] {
         guard let current = usersByName[user.name] else { return [] }
-        return configuration.targets.sorted { $0.name < $1.name }.compactMap { target in
-            let grants = configuration.grants.filter { grant in
-                grant.applies(to: current, target: target)
-                    && grant.validUntil.map { now < $0 } ?? true
-                    && (sourceAddress == nil || grant.allowsSource(sourceAddress))
+        // Plain loops on purpose: the nested-closure form of this function crashes the
+        // Swift 6.3.1 optimizer (CopyPropagation "Found ownership error") in release builds.
+        var reachable: [ReachableTarget] = []
+        for target in configuration.targets.sorted(by: { $0.name < $1.name }) {
+            var grants: [Grant] = []
+            for grant in configuration.grants where grant.applies(to: current, target: target) {
+                if let validUntil = grant.validUntil, now >= validUntil { continue }
+                if let sourceAddress, !grant.allowsSource(sourceAddress) { continue }
+                grants.append(grant)
             }
-            guard !grants.isEmpty else { return nil }
-            let logins = Set(grants.filter { $0.mode == .record }.flatMap(\.logins))
-            return ReachableTarget(target: target, logins: logins.sorted(), grants: grants)
+            guard !grants.isEmpty else { continue }
+            var logins = Set<String>()
+            for grant in grants where grant.mode == .record { logins.formUnion(grant.logins) }
+            reachable.append(ReachableTarget(target: target, logins: logins.sorted(), grants: grants))
         }
+        return reachable
     }
 }
