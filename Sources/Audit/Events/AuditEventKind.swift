@@ -23,6 +23,7 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
     case upstreamConnect = "upstream.connect"
     case channelOpen = "channel.open"
     case sessionClose = "session.close"
+    case recordingStop = "recording.stop"
     case connectionClose = "connection.close"
     case auditQuery = "audit.query"
 
@@ -40,6 +41,7 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .upstreamConnect: "the gateway connected, or failed to connect, to the target"
         case .channelOpen: "a session channel opened (shell, exec, subsystem, forward)"
         case .sessionClose: "a session channel closed"
+        case .recordingStop: "a session's recording stopped before the session ended (size cap, write failure)"
         case .connectionClose: "a client connection ended"
         case .auditQuery: "someone read the audit trail"
         }

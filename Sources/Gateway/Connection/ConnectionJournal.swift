@@ -8,7 +8,7 @@ import Policy
 /// they return only once the event is durable, and when it cannot be made durable the
 /// action must not happen (fail closed).
 package final class ConnectionJournal: Sendable {
-    private let logger: Logger
+    let logger: Logger
     let audit: AuditWriter
 
     package init(logger: Logger, audit: AuditWriter) {
@@ -88,6 +88,9 @@ package final class ConnectionJournal: Sendable {
     }
 
     func sessionClosed(_ context: ConnectionContext, sessionID: String, outcome: SessionOutcome) {
+        if let unclosed = outcome.unclosedRecording {
+            recordingNotClosed(context, sessionID: sessionID, path: unclosed.path, after: unclosed.waitedSeconds)
+        }
         audit.record(.sessionClose(context.auditContext, sessionID: sessionID, outcome: outcome.auditEnd))
         var extra: Logger.Metadata = [
             "tg.session": "\(sessionID)",
