@@ -45,7 +45,7 @@ extension ClientConnection: ServerSessionDelegate {
             bridges.append(ChannelBridge(client: channel, sessionID: ConnectionContext.makeIdentifier(prefix: "s-")))
             return .accept
         case .forwardingChannelRequested(let request):
-            guard phase.isAuthorized else { return outOfPhase("direct-tcpip channel") }
+            guard phase.isAuthorized, !runtime.shutdown.isRequested else { return outOfPhase("direct-tcpip channel") }
             return forwardingRequested(request)
         case .forwardingChannelOpened(let channel, let request):
             forwardingOpened(channel, request)

@@ -60,7 +60,8 @@ extension ClientConnection {
     /// OpenSSH's generic "request failed".
     func start(_ command: SessionCommand, on bridge: ChannelBridge) -> ServerReply {
         guard case .awaitingCommand = bridge.state, case .authorized(let access) = phase else { return .deny }
-        if let refusal = bridge.pendingRefusal ?? connectionRefusal {
+        // A stopping gateway lets running sessions finish but starts none.
+        if let refusal = bridge.pendingRefusal ?? connectionRefusal ?? (runtime.shutdown.isRequested ? .shuttingDown : nil) {
             bridge.refuse(refusal)
             return .accept
         }
@@ -93,6 +94,7 @@ extension ClientConnection {
             do {
                 recorder = try startRecording(command, on: bridge, target: target, login: login)
             } catch {
+                journal.requestRefused(context, refusal: error)
                 bridge.refuse(error)
                 return .accept
             }
@@ -125,7 +127,8 @@ extension ClientConnection {
                                 login: String) throws(Refusal) -> SessionRecorder? {
         if case .subsystem = command { return nil }
         let directory = settings.recordingsDirectory
-        if let free = RecordingFile.freeBytes(atPath: settings.configuration.stateDirectory),
+        // The recordings' own filesystem (it may be a mount of its own), the state dir before it exists.
+        if let free = RecordingFile.freeBytes(atPath: directory) ?? RecordingFile.freeBytes(atPath: settings.configuration.stateDirectory),
            free < settings.recordingFreeSpaceFloor {
             throw .recordingsFull
         }

@@ -44,6 +44,9 @@ package struct SessionOutcome: Sendable {
     package var bytesToTarget: Int
     package var bytesFromTarget: Int
     package var recording: RecordingSummary?
+    /// Why the gateway ended the session (a `Refusal` code such as `shutdown` or
+    /// `target_dropped`); nil when it ended on its own.
+    package var endReason: String? = nil
 }
 
 extension SessionDescription {
@@ -69,6 +72,6 @@ extension SessionOutcome {
                    durationMilliseconds: Int64(durationSeconds * 1000),
                    bytesIn: Int64(bytesToTarget), bytesOut: Int64(bytesFromTarget),
                    recordingPath: recording?.path, recordingSize: recording.map { Int64($0.size) },
-                   recordingSHA256: recording?.sha256)
+                   recordingSHA256: recording?.sha256, reason: endReason)
     }
 }
