@@ -23,6 +23,9 @@ final class ClientConnection {
     /// A connection-wide refusal (remote forwarding was asked for): every session fails.
     var connectionRefusal: Refusal?
     var endReason: ConnectionCloseReason?
+    /// Kinds of refused requests already in the trail for this connection: a client sending
+    /// thousands of them gets each refused, but the trail records the first of each kind.
+    var auditedRequestRefusals: Set<String> = []
     let poller: EventPoller
 
     init(server: ServerSession, settings: GatewaySettings, runtime: GatewayRuntime) throws(SSHError) {

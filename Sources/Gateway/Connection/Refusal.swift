@@ -21,6 +21,8 @@ package enum Refusal: Error, Sendable, Equatable {
     case commandRefused(String)
     case recordingsFull
     case recordingUnavailable
+    /// A malformed request that would have started a session (e.g. a subsystem name with control characters).
+    case invalidRequest(String)
     /// The recording of a running session could not be written (disk full): it is closed.
     case recordingFailed(reason: String)
     case sessionExpired(reason: String)
@@ -48,6 +50,7 @@ package enum Refusal: Error, Sendable, Equatable {
         case .commandRefused(let kind): "tracegate: the target refused the \(kind) request"
         case .recordingsFull: "tracegate: the recordings disk is full; no new session can start"
         case .recordingUnavailable: "tracegate: the session cannot be recorded; no new session can start"
+        case .invalidRequest(let what): "tracegate: request refused: \(what)"
         case .recordingFailed(let reason): "tracegate: this session can no longer be recorded (\(reason)); it is closed"
         case .sessionExpired(let reason): "tracegate: session ended: \(reason)"
         case .sessionEndingSoon(let reason): "tracegate: this session ends in 1 minute: \(reason)"
@@ -74,6 +77,7 @@ package enum Refusal: Error, Sendable, Equatable {
         case .commandRefused: "command_refused"
         case .recordingsFull: "recordings_full"
         case .recordingUnavailable: "recording_unavailable"
+        case .invalidRequest: "invalid_request"
         case .recordingFailed: "recording_failed"
         case .sessionExpired: "session_expired"
         case .sessionEndingSoon: "session_ending"
