@@ -36,4 +36,8 @@ if [[ $(id -u) -eq 0 ]]; then
 fi
 
 swift build
-exec swift test "$@"
+swift test "$@"
+# libFuzzer on the configuration and user name parsers, 25 s each (fuzz/run.sh 600 by hand).
+if (($# == 0)); then
+    bash fuzz/run.sh 25
+fi
