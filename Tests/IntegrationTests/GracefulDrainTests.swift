@@ -21,6 +21,7 @@ extension IntegrationSuite {
 
         @Test func sigtermDrainsFiftySessionsThenClosesTheRestAsShutdown() async throws {
             let fixture = try SharedGateway.current()
+            if !fixture.gateway.isRunning { try await fixture.gateway.start() }
             let database = fixture.auditDatabase
             let gatewayPID = try #require(fixture.gateway.pid)
 
@@ -109,6 +110,35 @@ extension IntegrationSuite {
 
             let verified = try await fixture.audit(["verify"])
             #expect(verified.succeeded && verified.stdout.hasPrefix("OK "), "\(verified)")
+        }
+
+        /// An operator who does not want to wait signals again: the drain ends at once.
+        @Test func aSecondSigtermEndsTheDrainAtOnce() async throws {
+            let fixture = try SharedGateway.current()
+            if !fixture.gateway.isRunning { try await fixture.gateway.start() }
+            let gatewayPID = try #require(fixture.gateway.pid)
+            let sessions = try (0..<3).map { try AuditTrailOpenSession(fixture.alice(on: "web-01"), command: "cat; : impatient-\($0)") }
+            defer { sessions.forEach { $0.process.terminateGroup(signal: SIGKILL) } }
+            for (index, session) in sessions.enumerated() {
+                try #require(try await session.roundTrip("hi-\(index)\n", expecting: "hi-\(index)\n"), "\(fixture.gatewayLogTail)")
+            }
+            #expect(kill(gatewayPID, SIGTERM) == 0)
+            let told = await waitFor(timeout: .seconds(5)) { sessions.allSatisfy { $0.process.standardErrorText.contains(Self.notice) } }
+            #expect(told, "\(fixture.gatewayLogTail)")
+            let secondAt = ContinuousClock.now
+            #expect(kill(gatewayPID, SIGTERM) == 0)
+            _ = await waitFor(timeout: .seconds(Self.drainSeconds + 10), every: .milliseconds(100)) { !fixture.gateway.isRunning }
+            let stoppedAfter = ContinuousClock.now - secondAt
+            #expect(fixture.gateway.termination == .exited(0), "\(String(describing: fixture.gateway.termination))")
+            #expect(stoppedAfter < .seconds(5), "the second SIGTERM should end the drain at once, took \(stoppedAfter)")
+            for session in sessions {
+                #expect(await session.process.waitForExit(timeout: .seconds(5)) == .exited(255))
+            }
+            let rows = try await fixture.auditDatabase.query("""
+                SELECT e.reason FROM events e JOIN sessions s ON s.id = e.session_id
+                WHERE e.kind = 'session.close' AND s.command LIKE 'cat; : impatient-%'
+                """)
+            #expect(rows.count == 3 && rows.allSatisfy { $0["reason"] == "shutdown" }, "\(rows)")
         }
 
         static func command(_ index: Int) -> String { "cat; : drain-\(index)" }

@@ -18,15 +18,16 @@ struct GracefulDrain {
         ])
         // After the deadline each connection sends its closing message and waits up to
         // close_grace for its client; the last 2 s cover a thread stuck in a libssh call.
-        let giveUp = drainDeadline + limits.closeGrace + .seconds(2)
         var lastReport = ContinuousClock.now
-        while runtime.admission.liveConnections > 0 && ContinuousClock.now < giveUp {
+        // Read again on every turn: a second signal moves the deadline to now.
+        while runtime.admission.liveConnections > 0,
+              ContinuousClock.now < (runtime.shutdown.drainDeadline ?? drainDeadline) + limits.closeGrace + .seconds(2) {
             Thread.sleep(forTimeInterval: 0.05)
             if ContinuousClock.now - lastReport >= .seconds(5) {
                 lastReport = .now
                 logger.info("gateway draining", metadata: [
                     "tg.connections": "\(runtime.admission.liveConnections)",
-                    "tg.drain_seconds": "\(Self.seconds(until: drainDeadline))",
+                    "tg.drain_seconds": "\(Self.seconds(until: runtime.shutdown.drainDeadline ?? drainDeadline))",
                 ])
             }
         }

@@ -28,9 +28,9 @@ package final class ShutdownSignal: Sendable {
     var drainDeadline: ContinuousClock.Instant? { drainEnd.withLock { $0 } }
 
     /// Asks every connection to stop. Sessions may go on for `drainTimeout` (zero: end
-    /// them now); only the first request counts.
+    /// them now). A second request (an operator pressing Ctrl-C again) ends the drain at once.
     package func request(drainTimeout: Duration = .zero) {
-        drainEnd.withLock { $0 = $0 ?? .now + drainTimeout }
+        drainEnd.withLock { $0 = $0 == nil ? .now + drainTimeout : min($0!, .now) }
         guard !requested.exchange(true, ordering: .acquiringAndReleasing) else { return }
         var byte: UInt8 = 1
         _ = write(writeEnd, &byte, 1)
