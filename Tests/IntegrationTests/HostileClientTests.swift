@@ -78,7 +78,7 @@ extension IntegrationSuite {
             for expected in [
                 "env: value longer than 8192 bytes", "env: variable not in env_allow", "env: more than 64 variables",
                 "pty-req: terminal size out of range (at most 65535)", "window-change: terminal size out of range (at most 65535)",
-                "subsystem: invalid subsystem name",
+                "subsystem: invalid subsystem name", "channel-open: unsupported channel type (unknown)",
             ] {
                 #expect(reasons.contains(expected), "missing request.refused \(expected) in \(reasons.sorted())")
             }
