@@ -141,6 +141,34 @@ extension IntegrationSuite {
             #expect(rows.count == 3 && rows.allSatisfy { $0["reason"] == "shutdown" }, "\(rows)")
         }
 
+        /// kill -9 in the middle of a drain: the restart closes the sessions as interrupted
+        /// and the chain verifies, as after any crash.
+        @Test func sigkillDuringTheDrainLeavesSessionsInterruptedAndTheChainValid() async throws {
+            let fixture = try SharedGateway.current()
+            if !fixture.gateway.isRunning { try await fixture.gateway.start() }
+            let gatewayPID = try #require(fixture.gateway.pid)
+            let sessions = try (0..<3).map { try AuditTrailOpenSession(fixture.alice(on: "web-02"), command: "cat; : killed-\($0)") }
+            defer { sessions.forEach { $0.process.terminateGroup(signal: SIGKILL) } }
+            for (index, session) in sessions.enumerated() {
+                try #require(try await session.roundTrip("hi-\(index)\n", expecting: "hi-\(index)\n"), "\(fixture.gatewayLogTail)")
+            }
+            #expect(kill(gatewayPID, SIGTERM) == 0)
+            let told = await waitFor(timeout: .seconds(5)) { sessions.allSatisfy { $0.process.standardErrorText.contains(Self.notice) } }
+            #expect(told, "\(fixture.gatewayLogTail)")
+            let killed = await fixture.gateway.stop(signal: SIGKILL)
+            #expect(killed == .signalled(SIGKILL), "\(String(describing: killed))")
+            for session in sessions { _ = await session.process.waitForExit(timeout: .seconds(10)) }
+
+            try await fixture.gateway.start()
+            let rows = try await fixture.auditDatabase.query(
+                "SELECT status, result FROM session_summary WHERE command LIKE 'cat; : killed-%'")
+            #expect(rows.count == 3 && rows.allSatisfy { $0["status"] == "interrupted" && $0["result"] == "interrupted" }, "\(rows)")
+            let verified = try await fixture.audit(["verify"])
+            #expect(verified.succeeded && verified.stdout.hasPrefix("OK "), "\(verified)")
+            let after = try await fixture.alice(on: "web-01").ssh("echo after-kill")
+            #expect(after.succeeded && after.stdout == "after-kill\n", "\(after)\n\(fixture.gatewayLogTail)")
+        }
+
         static func command(_ index: Int) -> String { "cat; : drain-\(index)" }
 
         /// N in "… this session ends in N s".
