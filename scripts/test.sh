@@ -12,6 +12,7 @@ packages=(
     libssh-dev libsqlite3-dev pkg-config                    # the gateway's C libraries
     openssh-server openssh-client rsync sqlite3             # real targets and real clients
     python3 procps iproute2 asciinema                       # pty driver, process and socket tools
+    python3-paramiko                                        # fuzz/ssh_fuzz.py, the hostile client
 )
 
 # apt-get update costs half a minute; skip it when everything is already installed.
@@ -35,4 +36,8 @@ if [[ $(id -u) -eq 0 ]]; then
 fi
 
 swift build
-exec swift test "$@"
+swift test "$@"
+# libFuzzer on the configuration and user name parsers, 25 s each (fuzz/run.sh 600 by hand).
+if (($# == 0)); then
+    bash fuzz/run.sh 25
+fi

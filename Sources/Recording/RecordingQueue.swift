@@ -22,6 +22,8 @@ final class RecordingQueue: Sendable {
         /// skips even the copy.
         var accepting = true
         var truncated = false
+        /// Why the file could not be written (disk full): the gateway ends the session.
+        var writeFailure: String?
         var finished = false
         /// Exec capture only: output seen and output kept, against `captureLimit`.
         var seenBytes = 0
@@ -40,6 +42,14 @@ final class RecordingQueue: Sendable {
     }
 
     var isTruncated: Bool { state.withLock { $0.truncated } }
+    var writeFailure: String? { state.withLock { $0.writeFailure } }
+
+    /// Writer thread: the file can no longer be written. Nothing more is queued.
+    func failed(_ reason: String) {
+        state.withLock { state in
+            if state.writeFailure == nil { state.writeFailure = reason }
+        }
+    }
     var statistics: RecordingStatistics {
         state.withLock { RecordingStatistics(pendingHighWaterBytes: $0.highWaterBytes, droppedBytes: $0.droppedTotal) }
     }

@@ -40,6 +40,10 @@ final class RecordingSession: @unchecked Sendable {
         }
         transcript.flush()
         let writer = transcript.writer
+        if let failure = writer.failure {
+            // The system's reason only ("No space left on device"): the path is the gateway's business.
+            if case .cannotWrite(_, let reason) = failure { queue.failed(reason) } else { queue.failed(failure.description) }
+        }
         reportStop()
         queue.written(bytes, stopped: writer.isStopped, truncated: writer.truncated)
     }

@@ -108,5 +108,9 @@ package final class SessionRecorder: Sendable {
     /// True once the session cap stopped the recording; the gateway writes an audit event.
     package var isTruncated: Bool { session.queue.isTruncated }
 
+    /// Why the recording file can no longer be written (e.g. "No space left on device"),
+    /// once the writer thread met the failure; the session must not go on unrecorded.
+    package var writeFailure: String? { session.queue.writeFailure }
+
     package var statistics: RecordingStatistics { session.queue.statistics }
 }

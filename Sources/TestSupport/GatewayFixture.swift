@@ -21,6 +21,12 @@ package final class GatewayFixture: Sendable {
         package var limits: [(String, String)] = []
         /// Rendered as the `recording:` section, e.g. ("max_session_size", "4MiB").
         package var recording: [(String, String)] = []
+        /// Targets configured as given (a silent listener, a name that does not resolve);
+        /// alice may reach them like the others.
+        package var extraTargets: [GatewayConfiguration.Target] = []
+        /// The gateway's state_dir; nil puts it in the fixture's temp dir. A test that mounts
+        /// a small filesystem there (disk full) unmounts it after `stop()`.
+        package var stateDirectory: String?
 
         package init() {}
     }
@@ -122,6 +128,7 @@ package final class GatewayFixture: Sendable {
                 targetEntries.append(.init(name: name, address: server.address, hostKey: decoy.fingerprint, defaultLogin: login))
             }
         }
+        targetEntries += options.extraTargets
         for name in options.unreachableTargetNames {
             let unused = try LoopbackPort.free()
             targetEntries.append(.init(name: name, address: "127.0.0.1:\(unused)", hostKey: "SHA256:" + String(repeating: "A", count: 43), defaultLogin: login))
@@ -132,7 +139,8 @@ package final class GatewayFixture: Sendable {
         let aliceKey = try await KeyPair.generate(in: keys, name: "alice", comment: "alice@laptop")
         let bobKey = try await KeyPair.generate(in: keys, name: "bob", comment: "bob@laptop")
 
-        var configuration = GatewayConfiguration(listenPort: try LoopbackPort.free(), stateDirectory: directory.file("state"))
+        var configuration = GatewayConfiguration(listenPort: try LoopbackPort.free(),
+                                                 stateDirectory: options.stateDirectory ?? directory.file("state"))
         configuration.limits = options.limits
         configuration.recording = options.recording
         configuration.users = [

@@ -21,7 +21,7 @@ package final class OpenSSHServer: Sendable {
     package var log: String { process.standardErrorText }
     package var isRunning: Bool { process.isRunning }
 
-    private init(directory: TemporaryDirectory, configuration: SSHDConfiguration, hostKey: KeyPair, process: SpawnedProcess) {
+    init(directory: TemporaryDirectory, configuration: SSHDConfiguration, hostKey: KeyPair, process: SpawnedProcess) {
         self.directory = directory
         self.configuration = configuration
         self.hostKey = hostKey

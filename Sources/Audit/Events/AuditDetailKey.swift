@@ -2,6 +2,8 @@
 /// that auditors reach with `json_extract(details, '$.key')`. One place, so that the event
 /// constructors and `QueryTableUpdater` cannot drift apart.
 package enum AuditDetailKey {
+    // request.refused: which request (env, pty-req, subsystem, window-change)
+    package static let request = "request"
     // channel.open
     package static let channelType = "type"
     package static let command = "command"

@@ -53,12 +53,16 @@ package struct SessionEnd: Sendable, Hashable {
     package var recordingPath: String?
     package var recordingSize: Int64?
     package var recordingSHA256: String?
+    /// Why the gateway ended the session (e.g. `shutdown`); nil when it ended on its own.
+    package var reason: String?
 
     package init(
         exitStatus: Int? = nil, exitSignal: String? = nil, durationMilliseconds: Int64? = nil,
         bytesIn: Int64 = 0, bytesOut: Int64 = 0,
-        recordingPath: String? = nil, recordingSize: Int64? = nil, recordingSHA256: String? = nil
+        recordingPath: String? = nil, recordingSize: Int64? = nil, recordingSHA256: String? = nil,
+        reason: String? = nil
     ) {
+        self.reason = reason
         self.exitStatus = exitStatus
         self.exitSignal = exitSignal
         self.durationMilliseconds = durationMilliseconds
@@ -114,6 +118,7 @@ extension AuditEvent {
         if let size = outcome.recordingSize { details[AuditDetailKey.recordingSize] = .integer(size) }
         if let digest = outcome.recordingSHA256 { details[AuditDetailKey.recordingSHA256] = .string(digest) }
         return AuditEvent(
-            .sessionClose, context: context, sessionID: sessionID, result: outcome.result.rawValue, details: details)
+            .sessionClose, context: context, sessionID: sessionID, result: outcome.result.rawValue, reason: outcome.reason,
+            details: details)
     }
 }

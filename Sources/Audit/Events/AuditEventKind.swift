@@ -26,6 +26,7 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
     case recordingStop = "recording.stop"
     case connectionClose = "connection.close"
     case auditQuery = "audit.query"
+    case requestRefused = "request.refused"
 
     /// One line for humans: `tracegate audit show` and the schema documentation.
     package var summary: String {
@@ -44,6 +45,7 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .recordingStop: "a session's recording stopped before the session ended (size cap, write failure)"
         case .connectionClose: "a client connection ended"
         case .auditQuery: "someone read the audit trail"
+        case .requestRefused: "a request on a connection was refused (environment, terminal, subsystem) while the connection went on"
         }
     }
 }

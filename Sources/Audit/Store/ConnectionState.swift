@@ -147,8 +147,8 @@ struct ConnectionState: Equatable {
             if let opened = AuditTimestamp(iso8601: openedAt), let closed = AuditTimestamp(iso8601: stored.time) {
                 durationMilliseconds = closed.milliseconds(since: opened)
             }
-        case .connectionOpen, .channelOpen, .sessionClose, .gatewayStart, .gatewayStop, .configLoad, .configReload,
-            .configReject, .auditQuery, .recordingStop:
+        case .connectionOpen, .channelOpen, .sessionClose, .requestRefused, .gatewayStart, .gatewayStop, .configLoad,
+            .configReload, .configReject, .auditQuery, .recordingStop:
             break
         }
     }

@@ -41,7 +41,7 @@ struct QueryTableBatch {
         case .gatewayStart, .gatewayStop, .configLoad, .configReload, .configReject, .auditQuery, .recordingStop:
             return
         case .connectionOpen, .authAttempt, .accessDecision, .upstreamConnect, .channelOpen, .sessionClose,
-            .connectionClose:
+            .connectionClose, .requestRefused:
             break
         }
         guard let connectionID = event.connectionID else { return }

@@ -78,6 +78,9 @@ final class ChannelBridge {
         if terminal != nil { toTarget.tap = { recorder.input($0) } }
     }
 
+    /// Why this session's recording can no longer be written, once it cannot.
+    var recordingFailure: String? { recorder?.writeFailure }
+
     func recordResize(_ size: TerminalSize) {
         recorder?.resize(columns: size.columns, rows: size.rows)
     }
@@ -117,7 +120,9 @@ final class ChannelBridge {
     func refuse(_ refusal: Refusal) {
         switch state {
         case .refusing, .closing, .finished: return
-        case .relaying: finishedOutcome = outcome
+        case .relaying:
+            finishedOutcome = outcome
+            finishedOutcome?.endReason = refusal.code
         case .awaitingCommand, .gatewayShell, .askingTicket: break
         }
         state = .refusing(refusal)

@@ -45,7 +45,7 @@ extension ClientConnection: ServerSessionDelegate {
             bridges.append(ChannelBridge(client: channel, sessionID: ConnectionContext.makeIdentifier(prefix: "s-")))
             return .accept
         case .forwardingChannelRequested(let request):
-            guard phase.isAuthorized else { return outOfPhase("direct-tcpip channel") }
+            guard phase.isAuthorized, !runtime.shutdown.isRequested else { return outOfPhase("direct-tcpip channel") }
             return forwardingRequested(request)
         case .forwardingChannelOpened(let channel, let request):
             forwardingOpened(channel, request)
@@ -55,6 +55,9 @@ extension ClientConnection: ServerSessionDelegate {
             connectionRefusal = .remoteForwarding
             journal.requestRefused(context, refusal: .remoteForwarding)
             return .deny
+        case .unsupportedChannelRequested(let type):
+            guard phase.isAuthorized else { return outOfPhase("\(type) channel") }
+            return refuseRequest("channel-open", reason: "unsupported channel type (\(type))", on: nil)
         case .channelRequest(let channel, let request):
             guard phase.isAuthorized, let bridge = bridges.first(where: { $0.client === channel }) else {
                 return outOfPhase("channel request")

@@ -13,18 +13,31 @@ extension ClientConnection {
         switch request {
         case .pty(let terminal):
             guard case .awaitingCommand = bridge.state, bridge.terminal == nil else { return .deny }
+            guard Self.isPlausible(terminal.size) else {
+                return refuseRequest("pty-req", reason: "terminal size out of range (at most 65535)", on: bridge)
+            }
+            guard Self.isPlausibleTerminalType(terminal.term) else {
+                return refuseRequest("pty-req", reason: "invalid terminal type", on: bridge)
+            }
             bridge.terminal = terminal
             return .accept
         case .environment(let name, let value) where name == Self.ticketVariable:
             // The ticket is for the gateway, never forwarded to the target.
-            guard case .awaitingCommand = bridge.state, value.utf8.count <= 128 else { return .deny }
+            guard case .awaitingCommand = bridge.state else { return .deny }
+            guard value.utf8.count <= 128 else { return refuseRequest("env", reason: "ticket longer than 128 bytes", on: bridge) }
             bridge.ticket = value
             return .accept
         case .environment(let name, let value):
-            guard case .awaitingCommand = bridge.state,
-                  settings.configuration.allowsEnvironmentVariable(name),
-                  value.utf8.count <= Self.maximumEnvironmentValueBytes,
-                  bridge.environment.count < Self.maximumEnvironmentVariables else { return .deny }
+            guard case .awaitingCommand = bridge.state else { return .deny }
+            guard settings.configuration.allowsEnvironmentVariable(name) else {
+                return refuseRequest("env", reason: "variable not in env_allow", on: bridge)
+            }
+            guard value.utf8.count <= Self.maximumEnvironmentValueBytes else {
+                return refuseRequest("env", reason: "value longer than \(Self.maximumEnvironmentValueBytes) bytes", on: bridge)
+            }
+            guard bridge.environment.count < Self.maximumEnvironmentVariables || bridge.environment[name] != nil else {
+                return refuseRequest("env", reason: "more than \(Self.maximumEnvironmentVariables) variables", on: bridge)
+            }
             bridge.environment[name] = value
             return .accept
         case .shell:
@@ -32,8 +45,17 @@ extension ClientConnection {
         case .exec(let command):
             return start(.exec(command), on: bridge)
         case .subsystem(let name):
+            guard Self.isValidSubsystemName(name) else {
+                _ = refuseRequest("subsystem", reason: "invalid subsystem name", on: bridge)
+                // Accepted, so that the engineer reads why on stderr instead of a bare failure.
+                bridge.refuse(.invalidRequest("invalid subsystem name (letters, digits and @._- only)"))
+                return .accept
+            }
             return start(.subsystem(name), on: bridge)
         case .windowChange(let size):
+            guard Self.isPlausible(size) else {
+                return refuseRequest("window-change", reason: "terminal size out of range (at most 65535)", on: bridge)
+            }
             if let upstreamChannel = bridge.upstream {
                 upstreamChannel.changeTerminalSize(size)
                 bridge.recordResize(size)
@@ -60,7 +82,8 @@ extension ClientConnection {
     /// OpenSSH's generic "request failed".
     func start(_ command: SessionCommand, on bridge: ChannelBridge) -> ServerReply {
         guard case .awaitingCommand = bridge.state, case .authorized(let access) = phase else { return .deny }
-        if let refusal = bridge.pendingRefusal ?? connectionRefusal {
+        // A stopping gateway lets running sessions finish but starts none.
+        if let refusal = bridge.pendingRefusal ?? connectionRefusal ?? (runtime.shutdown.isRequested ? .shuttingDown : nil) {
             bridge.refuse(refusal)
             return .accept
         }
@@ -93,6 +116,7 @@ extension ClientConnection {
             do {
                 recorder = try startRecording(command, on: bridge, target: target, login: login)
             } catch {
+                journal.requestRefused(context, refusal: error)
                 bridge.refuse(error)
                 return .accept
             }
@@ -125,7 +149,8 @@ extension ClientConnection {
                                 login: String) throws(Refusal) -> SessionRecorder? {
         if case .subsystem = command { return nil }
         let directory = settings.recordingsDirectory
-        if let free = RecordingFile.freeBytes(atPath: settings.configuration.stateDirectory),
+        // The recordings' own filesystem (it may be a mount of its own), the state dir before it exists.
+        if let free = RecordingFile.freeBytes(atPath: directory) ?? RecordingFile.freeBytes(atPath: settings.configuration.stateDirectory),
            free < settings.recordingFreeSpaceFloor {
             throw .recordingsFull
         }

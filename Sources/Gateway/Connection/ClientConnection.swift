@@ -22,7 +22,10 @@ final class ClientConnection {
     var isAuthenticated = false
     /// A connection-wide refusal (remote forwarding was asked for): every session fails.
     var connectionRefusal: Refusal?
-    private var endReason: ConnectionCloseReason?
+    var endReason: ConnectionCloseReason?
+    /// Kinds of refused requests already in the trail for this connection: a client sending
+    /// thousands of them gets each refused, but the trail records the first of each kind.
+    var auditedRequestRefusals: Set<String> = []
     let poller: EventPoller
 
     init(server: ServerSession, settings: GatewaySettings, runtime: GatewayRuntime) throws(SSHError) {
@@ -62,10 +65,11 @@ final class ClientConnection {
                 // Stop watching the pipe: it stays readable and would spin the loop.
                 watchingShutdown = false
                 poller.removeWakeDescriptors()
-                beginDraining(because: .shuttingDown)
+                shutdownRequested()
             }
             checkLegs()
             checkDeadlines()
+            checkRecordings()
             checkPolicy()
         }
     }
@@ -81,7 +85,7 @@ final class ClientConnection {
             let now = Date()
             let nextDeadline = (bridges.compactMap { bridge in
                 bridge.deadline.map { bridge.warnedOfDeadline ? $0.date : $0.date - Self.deadlineWarning }
-            } + tunnels.compactMap { $0.deadline?.date }).min()
+            } + tunnels.compactMap { $0.deadline?.date } + [drainDeadlineDate].compactMap { $0 }).min()
             if tunnels.contains(where: \.hasPendingWrites) { return 20 }
             guard let nextDeadline else { return 2000 }
             return Int32(max(50, min(2000, nextDeadline.timeIntervalSince(now) * 1000)))
@@ -162,6 +166,7 @@ final class ClientConnection {
             }
         case .authorized:
             checkSessionDeadlines()
+            checkDrainDeadline()
         case .draining(let deadline):
             if now >= deadline || bridges.isEmpty && !server.isConnected {
                 endReason = runtime.shutdown.isRequested ? .shutdown : .clientQuit
@@ -170,7 +175,7 @@ final class ClientConnection {
     }
 
     /// Ends every session with `refusal` and gives the client a grace period to leave.
-    private func beginDraining(because refusal: Refusal) {
+    func beginDraining(because refusal: Refusal) {
         for bridge in bridges { bridge.refuse(refusal) }
         if case .draining = phase { return }
         phase = .draining(deadline: .now + settings.limits.closeGrace)

@@ -18,7 +18,16 @@ package final class ConnectionJournal: Sendable {
 
     private func log(_ level: Logger.Level, _ message: Logger.Message, _ context: ConnectionContext,
                      _ extra: Logger.Metadata = [:]) {
-        logger.log(level: level, message, metadata: context.logMetadata.merging(extra) { $1 })
+        let metadata = context.logMetadata.merging(extra) { $1 }.mapValues(LogText.printable)
+        logger.log(level: level, message, metadata: metadata)
+    }
+
+    /// A request the gateway refused while the connection goes on (see `request.refused`).
+    func channelRequestRefused(_ context: ConnectionContext, sessionID: String?, request: String, reason: String) {
+        audit.record(.requestRefused(context.auditContext, sessionID: sessionID, request: request, reason: reason))
+        var extra: Logger.Metadata = ["tg.request": "\(request)", "tg.reason": "\(reason)"]
+        if let sessionID { extra["tg.session"] = "\(sessionID)" }
+        log(.notice, "request refused", context, extra)
     }
 
     func connectionOpened(_ context: ConnectionContext) {

@@ -15,10 +15,16 @@ package enum Refusal: Error, Sendable, Equatable {
     case portForwarding
     case upstreamLost(target: String)
     case shuttingDown
+    /// The notice at the start of a graceful stop: the session may go on until then.
+    case shuttingDownSoon(seconds: Int)
     case auditUnavailable
     case commandRefused(String)
     case recordingsFull
     case recordingUnavailable
+    /// A malformed request that would have started a session (e.g. a subsystem name with control characters).
+    case invalidRequest(String)
+    /// The recording of a running session could not be written (disk full): it is closed.
+    case recordingFailed(reason: String)
     case sessionExpired(reason: String)
     case sessionEndingSoon(reason: String)
 
@@ -39,10 +45,13 @@ package enum Refusal: Error, Sendable, Equatable {
         case .portForwarding: "tracegate: port forwarding is not allowed"
         case .upstreamLost(let target): "tracegate: connection to \(target) lost"
         case .shuttingDown: "tracegate: the gateway is shutting down"
+        case .shuttingDownSoon(let seconds): "tracegate: the gateway is shutting down; this session ends in \(seconds) s"
         case .auditUnavailable: "tracegate: the audit trail cannot be written; no new session can start"
         case .commandRefused(let kind): "tracegate: the target refused the \(kind) request"
         case .recordingsFull: "tracegate: the recordings disk is full; no new session can start"
         case .recordingUnavailable: "tracegate: the session cannot be recorded; no new session can start"
+        case .invalidRequest(let what): "tracegate: request refused: \(what)"
+        case .recordingFailed(let reason): "tracegate: this session can no longer be recorded (\(reason)); it is closed"
         case .sessionExpired(let reason): "tracegate: session ended: \(reason)"
         case .sessionEndingSoon(let reason): "tracegate: this session ends in 1 minute: \(reason)"
         }
@@ -63,10 +72,13 @@ package enum Refusal: Error, Sendable, Equatable {
         case .portForwarding: "port_forwarding"
         case .upstreamLost: "target_dropped"
         case .shuttingDown: "shutdown"
+        case .shuttingDownSoon: "shutdown_notice"
         case .auditUnavailable: "audit_unavailable"
         case .commandRefused: "command_refused"
         case .recordingsFull: "recordings_full"
         case .recordingUnavailable: "recording_unavailable"
+        case .invalidRequest: "invalid_request"
+        case .recordingFailed: "recording_failed"
         case .sessionExpired: "session_expired"
         case .sessionEndingSoon: "session_ending"
         }

@@ -46,6 +46,9 @@ package struct SessionOutcome: Sendable {
     package var recording: RecordingSummary?
     /// Set when the recording was not closed in time; the session row then has no hash.
     package var unclosedRecording: (path: String, waitedSeconds: Int)? = nil
+    /// Why the gateway ended the session (a `Refusal` code such as `shutdown` or
+    /// `target_dropped`); nil when it ended on its own.
+    package var endReason: String? = nil
 }
 
 extension SessionDescription {
@@ -71,6 +74,6 @@ extension SessionOutcome {
                    durationMilliseconds: Int64(durationSeconds * 1000),
                    bytesIn: Int64(bytesToTarget), bytesOut: Int64(bytesFromTarget),
                    recordingPath: recording?.path, recordingSize: recording.map { Int64($0.size) },
-                   recordingSHA256: recording?.sha256)
+                   recordingSHA256: recording?.sha256, reason: endReason)
     }
 }

@@ -62,11 +62,9 @@ package final class GatewayService {
             guard let socket = listener.accept(timeoutMilliseconds: 250) else { continue }
             admit(socket)
         }
-        logger.info("gateway stopping", metadata: ["tg.connections": "\(runtime.admission.liveConnections)"])
-        let deadline = ContinuousClock.now + runtime.settings.limits.closeGrace + .seconds(2)
-        while runtime.admission.liveConnections > 0 && ContinuousClock.now < deadline {
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+        // New clients are refused from here on; running sessions were told and drain.
+        listener.stopListening()
+        GracefulDrain(runtime: runtime, logger: logger).wait()
         // The head before the stop event: what the other organisation compares its copy with.
         audit.record(.gatewayStop(reason: "shutdown", headHash: (try? auditStore.headHash()) ?? nil))
         let unwritten = audit.close()
@@ -77,7 +75,7 @@ package final class GatewayService {
     }
 
     package func stop() {
-        runtime.shutdown.request()
+        runtime.shutdown.request(drainTimeout: runtime.settings.limits.drainTimeout)
     }
 
     private func admit(_ socket: AcceptedSocket) {
@@ -113,7 +111,7 @@ package final class GatewayService {
                 if number == SIGHUP {
                     ConfigurationReload(path: configurationPath, runtime: runtime, logger: logger, audit: audit).perform()
                 } else {
-                    runtime.shutdown.request()
+                    runtime.shutdown.request(drainTimeout: runtime.settings.limits.drainTimeout)
                 }
             }
             source.resume()

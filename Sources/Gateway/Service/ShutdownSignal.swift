@@ -8,6 +8,9 @@ package final class ShutdownSignal: Sendable {
     private let readEnd: Int32
     private let writeEnd: Int32
     private let requested = Atomic<Bool>(false)
+    /// When running sessions are closed: set once, by the first request, so that every
+    /// connection tells its engineers the same time and closes them at the same moment.
+    private let drainEnd = Mutex<ContinuousClock.Instant?>(nil)
 
     package init() {
         var ends: [Int32] = [0, 0]
@@ -21,7 +24,13 @@ package final class ShutdownSignal: Sendable {
     var descriptor: Int32 { readEnd }
     package var isRequested: Bool { requested.load(ordering: .acquiring) }
 
-    package func request() {
+    /// The moment running sessions are closed; nil until a stop is requested.
+    var drainDeadline: ContinuousClock.Instant? { drainEnd.withLock { $0 } }
+
+    /// Asks every connection to stop. Sessions may go on for `drainTimeout` (zero: end
+    /// them now). A second request (an operator pressing Ctrl-C again) ends the drain at once.
+    package func request(drainTimeout: Duration = .zero) {
+        drainEnd.withLock { $0 = $0 == nil ? .now + drainTimeout : min($0!, .now) }
         guard !requested.exchange(true, ordering: .acquiringAndReleasing) else { return }
         var byte: UInt8 = 1
         _ = write(writeEnd, &byte, 1)

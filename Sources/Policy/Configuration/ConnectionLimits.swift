@@ -7,6 +7,9 @@ package struct ConnectionLimits: Hashable, Sendable {
     /// Covers TCP connect, key exchange and authentication to a target together.
     package var upstreamTimeout: Duration
     package var closeGrace: Duration
+    /// On SIGTERM: how long running sessions may go on (their engineers told) before the
+    /// gateway closes them. Not in `init` so that adding it left every caller unchanged.
+    package var drainTimeout: Duration = Defaults.drainTimeout
 
     package init(
         authTimeout: Duration,

@@ -19,6 +19,8 @@ package enum Defaults {
         maxExecOutputBytes: 1 << 20,
         minFreeBytes: 256 << 20
     )
+    /// `limits.drain_timeout`: how long a stopping gateway lets sessions end on their own.
+    package static let drainTimeout: Duration = .seconds(30)
     package static let environmentAllowList = ["LANG", "LC_*", "TERM"]
 
     // Modern, widely supported choices only; no SHA-1, CBC or NIST-curve key exchange facing clients.

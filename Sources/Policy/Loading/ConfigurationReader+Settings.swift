@@ -34,12 +34,14 @@ extension ConfigurationReader {
 
     mutating func readLimits(_ node: Node) -> ConnectionLimits {
         var limits = Defaults.limits
-        let keys = ["auth_timeout", "max_auth_attempts", "kex_timeout", "max_unauthenticated", "upstream_timeout", "close_grace"]
+        let keys = ["auth_timeout", "max_auth_attempts", "kex_timeout", "max_unauthenticated", "upstream_timeout", "close_grace",
+                    "drain_timeout"]
         guard let fields = fields(of: node, "limits", allowed: keys) else { return limits }
         if let value = fields["auth_timeout"].flatMap({ duration($0, "limits.auth_timeout") }) { limits.authTimeout = value }
         if let value = fields["kex_timeout"].flatMap({ duration($0, "limits.kex_timeout") }) { limits.keyExchangeTimeout = value }
         if let value = fields["upstream_timeout"].flatMap({ duration($0, "limits.upstream_timeout") }) { limits.upstreamTimeout = value }
         if let value = fields["close_grace"].flatMap({ duration($0, "limits.close_grace") }) { limits.closeGrace = value }
+        if let value = fields["drain_timeout"].flatMap({ duration($0, "limits.drain_timeout") }) { limits.drainTimeout = value }
         if let value = fields["max_auth_attempts"].flatMap({ positiveInteger($0, "limits.max_auth_attempts") }) {
             limits.maxAuthAttempts = value
         }

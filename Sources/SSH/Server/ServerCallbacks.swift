@@ -65,6 +65,8 @@ enum ServerCallbacks {
             let channel = session.adopt(raw)
             _ = session.deliver(.forwardingChannelOpened(channel, request))
             return 0
+        case Int32(SSH_REQUEST_CHANNEL_OPEN.rawValue) where subtype != Int32(SSH_CHANNEL_SESSION.rawValue):
+            _ = session.deliver(.unsupportedChannelRequested(type: channelTypeName(subtype)))
         case Int32(SSH_REQUEST_CHANNEL.rawValue) where subtype == Int32(SSH_CHANNEL_REQUEST_X11.rawValue):
             if let channel = session.channel(for: ssh_message_channel_request_channel(message)) {
                 _ = session.deliver(.channelRequest(channel, .x11Forwarding))
@@ -77,6 +79,15 @@ enum ServerCallbacks {
             break
         }
         return 1
+    }
+
+    private static func channelTypeName(_ subtype: Int32) -> String {
+        switch subtype {
+        case Int32(SSH_CHANNEL_X11.rawValue): "x11"
+        case Int32(SSH_CHANNEL_FORWARDED_TCPIP.rawValue): "forwarded-tcpip"
+        case Int32(SSH_CHANNEL_AUTH_AGENT.rawValue): "auth-agent"
+        default: "unknown"
+        }
     }
 
     private static func authMethodName(_ subtype: Int32) -> String {

@@ -20,6 +20,9 @@ package enum ServerEvent {
     case remoteForwardingRequested(address: String, port: Int)
     /// A request on an open session channel.
     case channelRequest(Channel, ChannelRequest)
+    /// A channel of a type a client never needs to open on a server (x11, forwarded-tcpip,
+    /// auth-agent, or an unknown name): libssh refuses it; the gateway records it.
+    case unsupportedChannelRequested(type: String)
 }
 
 package struct ForwardingRequest: Sendable, Equatable {

@@ -15,7 +15,7 @@ package final class ServerListener: @unchecked Sendable {
     // Used only by the acceptor thread after init; `ssh_bind_accept_fd` mutates the
     // bind on first use, so it must never run on two threads at once.
     private let bind: OpaquePointer
-    private let socketDescriptor: Int32
+    private var socketDescriptor: Int32
     package let boundPort: Int
 
     package init(host: String, port: Int, hostKeyPath: String, algorithms: SSHAlgorithms) throws(SSHError) {
@@ -56,8 +56,16 @@ package final class ServerListener: @unchecked Sendable {
     }
 
     deinit {
-        Foundation.close(socketDescriptor)
+        if socketDescriptor >= 0 { Foundation.close(socketDescriptor) }
         ssh_bind_free(bind)
+    }
+
+    /// Closes the listening socket, so that new clients get "connection refused" at once
+    /// instead of waiting in the backlog of a gateway that is going away. Acceptor thread only.
+    package func stopListening() {
+        guard socketDescriptor >= 0 else { return }
+        Foundation.close(socketDescriptor)
+        socketDescriptor = -1
     }
 
     private static func openSocket(host: String, port: Int) throws(SSHError) -> (Int32, Int) {
@@ -91,6 +99,7 @@ package final class ServerListener: @unchecked Sendable {
     /// Waits up to `timeoutMilliseconds` for a connection; nil on timeout, so that the
     /// acceptor thread can notice a shutdown request.
     package func accept(timeoutMilliseconds: Int32) -> AcceptedSocket? {
+        guard socketDescriptor >= 0 else { return nil }
         var poller = pollfd(fd: socketDescriptor, events: Int16(POLLIN), revents: 0)
         guard poll(&poller, 1, timeoutMilliseconds) > 0 else { return nil }
         var storage = sockaddr_storage()
