@@ -19,6 +19,7 @@ package final class GatewayFixture: Sendable {
         /// Extra sshd_config lines for every real target (e.g. "RekeyLimit 32M").
         package var targetConfiguration: [String] = []
         package var limits: [(String, String)] = []
+        package var penalties: [(String, String)] = []
 
         package init() {}
     }
@@ -132,6 +133,7 @@ package final class GatewayFixture: Sendable {
 
         var configuration = GatewayConfiguration(listenPort: try LoopbackPort.free(), stateDirectory: directory.file("state"))
         configuration.limits = options.limits
+        configuration.penalties = options.penalties
         configuration.users = [
             .init(name: "alice", organization: "retailer", keys: [aliceKey.publicKeyLine]),
             .init(name: "bob", organization: "provider", keysFile: bobKey.publicKeyPath),

@@ -22,7 +22,9 @@ final class ClientConnection {
     var isAuthenticated = false
     /// A connection-wide refusal (remote forwarding was asked for): every session fails.
     var connectionRefusal: Refusal?
-    private var endReason: ConnectionCloseReason?
+    private(set) var endReason: ConnectionCloseReason?
+    /// The key exchange ran into its deadline (a penalty offence of its own).
+    private(set) var keyExchangeTimedOut = false
     let poller: EventPoller
 
     init(server: ServerSession, settings: GatewaySettings, runtime: GatewayRuntime) throws(SSHError) {
@@ -41,10 +43,14 @@ final class ClientConnection {
     func run() {
         server.delegate = self
         defer { finish() }
+        let keyExchangeStarted = ContinuousClock.now
         do {
             try server.performKeyExchange(timeout: settings.limits.keyExchangeTimeout)
         } catch {
             journal.protocolError(context, error.description)
+            // libssh reports its timeout like any other failure; the clock tells them apart.
+            let timedOut = ContinuousClock.now - keyExchangeStarted >= settings.limits.keyExchangeTimeout - .milliseconds(500)
+            keyExchangeTimedOut = timedOut
             endReason = .keyExchangeFailed
             return
         }
@@ -124,6 +130,7 @@ final class ClientConnection {
             }
             if let upstreamChannel = bridge.upstreamChannel { upstream?.release(upstreamChannel) }
             server.release(bridge.client)
+            runtime.userSessions.close(bridge.sessionID)
             return true
         }
     }
@@ -183,6 +190,7 @@ final class ClientConnection {
             if let outcome = bridge.completeOutcome() {
                 journal.sessionClosed(context, sessionID: bridge.sessionID, outcome: outcome)
             }
+            runtime.userSessions.close(bridge.sessionID)
         }
         bridges.removeAll()
         for tunnel in tunnels {
@@ -194,6 +202,7 @@ final class ClientConnection {
         upstream = nil
         server.tearDown()
         journal.connectionClosed(context, reason: endReason ?? .error)
-        runtime.admission.closed(wasAuthenticated: isAuthenticated)
+        runtime.admission.closed(source: context.clientAddress, wasAuthenticated: isAuthenticated)
+        if !isAuthenticated { recordPenalty() }
     }
 }

@@ -8,7 +8,7 @@ import Policy
 /// they return only once the event is durable, and when it cannot be made durable the
 /// action must not happen (fail closed).
 package final class ConnectionJournal: Sendable {
-    private let logger: Logger
+    let logger: Logger
     let audit: AuditWriter
 
     package init(logger: Logger, audit: AuditWriter) {

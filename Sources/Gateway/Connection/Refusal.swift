@@ -21,6 +21,8 @@ package enum Refusal: Error, Sendable, Equatable {
     case recordingUnavailable
     case sessionExpired(reason: String)
     case sessionEndingSoon(reason: String)
+    case tooManyChannels(limit: Int)
+    case tooManySessions(user: String, limit: Int)
 
     package var message: String {
         switch self {
@@ -45,6 +47,8 @@ package enum Refusal: Error, Sendable, Equatable {
         case .recordingUnavailable: "tracegate: the session cannot be recorded; no new session can start"
         case .sessionExpired(let reason): "tracegate: session ended: \(reason)"
         case .sessionEndingSoon(let reason): "tracegate: this session ends in 1 minute: \(reason)"
+        case .tooManyChannels(let limit): "tracegate: too many channels open on this connection (limit \(limit))"
+        case .tooManySessions(let user, let limit): "tracegate: \(user) has too many sessions open (limit \(limit))"
         }
     }
 
@@ -69,6 +73,8 @@ package enum Refusal: Error, Sendable, Equatable {
         case .recordingUnavailable: "recording_unavailable"
         case .sessionExpired: "session_expired"
         case .sessionEndingSoon: "session_ending"
+        case .tooManyChannels: "too_many_channels"
+        case .tooManySessions: "too_many_sessions"
         }
     }
 }
