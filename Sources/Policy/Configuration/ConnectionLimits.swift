@@ -28,7 +28,7 @@ package struct ConnectionLimits: Hashable, Sendable {
         earlyDropStart: Int = 64,
         earlyDropRate: Int = 30,
         maxChannelsPerConnection: Int = 64,
-        maxSessionsPerUser: Int = 256
+        maxSessionsPerUser: Int = 1024
     ) {
         self.authTimeout = authTimeout
         self.maxAuthAttempts = maxAuthAttempts

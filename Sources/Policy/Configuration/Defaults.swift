@@ -15,8 +15,10 @@ package enum Defaults {
         closeGrace: .seconds(5),
         earlyDropStart: 64,
         earlyDropRate: 30,
+        // Ansible's ControlPersist puts each host's tasks on one connection, a few channels at a
+        // time; a shared automation account may hold hundreds of sessions across hosts.
         maxChannelsPerConnection: 64,
-        maxSessionsPerUser: 256
+        maxSessionsPerUser: 1024
     )
     /// OpenSSH's PerSourcePenalties defaults (authfail 5s, noauth 1s, grace-exceeded 10s,
     /// min 15s, max 10m): a typo or two never locks an engineer out, a script soon is.
