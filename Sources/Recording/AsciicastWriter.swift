@@ -20,6 +20,8 @@ struct AsciicastWriter {
     /// Bytes written to the file plus bytes waiting in `pending`.
     private(set) var size = 0
     private(set) var truncated = false
+    /// The file's size when the cap stopped it, before its closing markers.
+    private(set) var truncatedAtSize: Int?
     private(set) var failure: RecordingError?
 
     /// Encoded lines are gathered into writes of about this size.
@@ -57,6 +59,7 @@ struct AsciicastWriter {
         if size + length > maximumBytes {
             pending.truncate(to: start)
             truncated = true
+            truncatedAtSize = size
             appendClosingMarker(RecordingMarker.truncated(atBytes: size), at: time)
             return false
         }

@@ -15,4 +15,11 @@ final class FinishWaiter: Sendable {
         done.wait()
         return result.withLock { $0 }
     }
+
+    /// Nil when the writer did not resolve in time (a hung disk).
+    func wait(atMost timeout: Duration) -> RecordingSummary? {
+        let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        guard done.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) == .success else { return nil }
+        return result.withLock { $0 }
+    }
 }

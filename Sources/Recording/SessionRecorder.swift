@@ -27,14 +27,15 @@ package final class SessionRecorder: Sendable {
     package static func startTerminal(
         directory: String, connectionID: String, sessionID: String, width: Int, height: Int, term: String,
         title: String, limits: RecordingLimits = RecordingLimits(), onTextLines: TextLinesHandler? = nil,
-        writerThread: RecordingWriterThread = .shared
+        onStop: RecordingStopHandler? = nil, writerThread: RecordingWriterThread = .shared
     ) throws(RecordingError) -> SessionRecorder {
         let path = try RecordingLocator.preparePath(directory: directory, connectionID: connectionID, sessionID: sessionID)
         let header = AsciicastHeader(width: max(1, width), height: max(1, height), timestamp: time(nil),
                                      term: term.isEmpty ? nil : term, title: title)
         let writer = try AsciicastWriter(path: path, header: header, maximumBytes: limits.maxSessionBytes)
         let queue = RecordingQueue(maxPendingBytes: limits.maxPendingBytes, captureLimit: nil)
-        let session = RecordingSession(queue: queue, transcript: TerminalCapture(writer: writer, onTextLines: onTextLines))
+        let session = RecordingSession(queue: queue, transcript: TerminalCapture(writer: writer, onTextLines: onTextLines),
+                                       onStop: onStop)
         return SessionRecorder(path: path, session: session, writerThread: writerThread, isTerminal: true)
     }
 
@@ -43,14 +44,15 @@ package final class SessionRecorder: Sendable {
     package static func startExecCapture(
         directory: String, connectionID: String, sessionID: String, command: String, title: String,
         limits: RecordingLimits = RecordingLimits(), onTextLines: TextLinesHandler? = nil,
-        writerThread: RecordingWriterThread = .shared
+        onStop: RecordingStopHandler? = nil, writerThread: RecordingWriterThread = .shared
     ) throws(RecordingError) -> SessionRecorder {
         let path = try RecordingLocator.preparePath(directory: directory, connectionID: connectionID, sessionID: sessionID)
         let header = AsciicastHeader(width: 80, height: 24, timestamp: time(nil), title: title, command: command)
         let writer = try AsciicastWriter(path: path, header: header, maximumBytes: limits.maxSessionBytes)
         let queue = RecordingQueue(maxPendingBytes: limits.maxPendingBytes,
                                    captureLimit: max(0, limits.maxExecCaptureBytes))
-        let session = RecordingSession(queue: queue, transcript: ExecCapture(writer: writer, onTextLines: onTextLines))
+        let session = RecordingSession(queue: queue, transcript: ExecCapture(writer: writer, onTextLines: onTextLines),
+                                       onStop: onStop)
         return SessionRecorder(path: path, session: session, writerThread: writerThread, isTerminal: false)
     }
 
@@ -89,6 +91,18 @@ package final class SessionRecorder: Sendable {
         guard end.accepted else { return nil }
         if end.wake { writerThread.schedule(session) }
         return waiter.wait()
+    }
+
+    /// Like `finish(exitStatus:)`, but a session's thread never waits more than `timeout`
+    /// for the disk: a hung filesystem must not hold a relay thread (and its engineer's
+    /// connection) forever. The writer still closes the file when it can.
+    package func finish(exitStatus: Int?, waitingAtMost timeout: Duration) -> RecordingFinish {
+        let waiter = FinishWaiter()
+        let end = session.queue.enqueueFinish(RecordingEnd(time: clock.elapsed, exitStatus: exitStatus, waiter: waiter))
+        guard end.accepted else { return .alreadyFinished }
+        if end.wake { writerThread.schedule(session) }
+        guard let summary = waiter.wait(atMost: timeout) else { return .timedOut }
+        return .closed(summary)
     }
 
     /// True once the session cap stopped the recording; the gateway writes an audit event.

@@ -52,6 +52,8 @@ package struct GatewayConfiguration: Sendable {
     package var stateDirectory: String
     /// Rendered as `limits: {key: value, …}` in this order, e.g. ("auth_timeout", "30s").
     package var limits: [(String, String)] = []
+    /// Rendered as `recording: {key: value, …}`, e.g. ("max_session_size", "4MiB").
+    package var recording: [(String, String)] = []
     /// Rendered as `penalties: {key: value, …}`, e.g. ("exempt", "[127.0.0.1]").
     package var penalties: [(String, String)] = []
     package var organizations: [String] = ["retailer", "provider"]
@@ -71,6 +73,9 @@ package struct GatewayConfiguration: Sendable {
         ]
         if !limits.isEmpty {
             lines.append("limits: {" + limits.map { "\($0.0): \($0.1)" }.joined(separator: ", ") + "}")
+        }
+        if !recording.isEmpty {
+            lines.append("recording: {" + recording.map { "\($0.0): \($0.1)" }.joined(separator: ", ") + "}")
         }
         if !penalties.isEmpty {
             lines.append("penalties: {" + penalties.map { "\($0.0): \($0.1)" }.joined(separator: ", ") + "}")

@@ -19,6 +19,8 @@ package final class GatewayFixture: Sendable {
         /// Extra sshd_config lines for every real target (e.g. "RekeyLimit 32M").
         package var targetConfiguration: [String] = []
         package var limits: [(String, String)] = []
+        /// Rendered as the `recording:` section, e.g. ("max_session_size", "4MiB").
+        package var recording: [(String, String)] = []
         package var penalties: [(String, String)] = []
 
         package init() {}
@@ -133,6 +135,7 @@ package final class GatewayFixture: Sendable {
 
         var configuration = GatewayConfiguration(listenPort: try LoopbackPort.free(), stateDirectory: directory.file("state"))
         configuration.limits = options.limits
+        configuration.recording = options.recording
         configuration.penalties = options.penalties
         configuration.users = [
             .init(name: "alice", organization: "retailer", keys: [aliceKey.publicKeyLine]),

@@ -53,45 +53,5 @@ extension IntegrationSuite {
             let text = try await fixture.gateway.run(["replay", recording.sessionID, "--cat"]).checked().stdout
             #expect(text.contains("replay-25-me"), "\(text)")
         }
-
-        /// 200 MiB through a pty: the recording stops at the 100 MiB default cap with its
-        /// marker, and the engineer still receives every byte, as a direct connection does.
-        ///
-        /// Paced in 1 MiB bursts: the recorder never slows the relay, so output faster than it
-        /// can encode becomes "gap" markers, and an unpaced stream (in a debug build) would
-        /// leave less than 100 MiB recorded and never meet the cap this test is about.
-        ///
-        /// Off by default (TRACEGATE_RECORDING_CAP_TEST=1 runs it): on a loaded 2-core machine
-        /// with a debug build the recorder still falls behind even when paced, records gaps,
-        /// and never reaches the cap, so the test cannot judge the cap there (seen at 08:59
-        /// on this machine while other suites ran). Issue 4 stays open on this point.
-        @Test(.enabled(if: ProcessInfo.processInfo.environment["TRACEGATE_RECORDING_CAP_TEST"] == "1",
-                       "needs a machine where the recorder keeps up; TRACEGATE_RECORDING_CAP_TEST=1"))
-        func recordingStopsAtTheCapWhileTheSessionCompletesByteExact() async throws {
-            let fixture = try SharedGateway.current()
-            let before = try await RecordedSession.all(in: fixture, sealedAtLeast: 0)
-            let directory = try TemporaryDirectory(prefix: "tracegate-cap")
-            let command = "for i in $(seq 200); do head -c 1M /dev/zero | tr '\\0' x | fold -w 100; sleep 0.25; done"
-            let through = directory.file("through")
-            let direct = directory.file("direct")
-            let gatewayRun = try await fixture.alice(on: "web-01").ssh(
-                command, options: ["-tt"], output: .file(through), timeout: .seconds(300))
-            #expect(gatewayRun.succeeded, "\(gatewayRun)\n\(fixture.gatewayLogTail)")
-            let directRun = try await fixture.direct(to: "web-01").ssh(
-                command, options: ["-tt"], output: .file(direct), timeout: .seconds(300))
-            #expect(directRun.succeeded, "\(directRun)")
-            let size = try FileManager.default.attributesOfItem(atPath: through)[.size] as? Int
-            #expect((size ?? 0) > 200 << 20)
-            let throughDigest = try await FileDigest.sha256(through)
-            let directDigest = try await FileDigest.sha256(direct)
-            #expect(throughDigest == directDigest)
-
-            let recording = try #require(try await RecordedSession.new(in: fixture, since: before, count: 1).first)
-            let recorded = try FileManager.default.attributesOfItem(atPath: recording.path)[.size] as? Int ?? 0
-            #expect(recorded <= (100 << 20) + 4_096 && recorded > (99 << 20), "recording is \(recorded) bytes")
-            let tail = try String(decoding: FileHandle(forReadingFrom: URL(fileURLWithPath: recording.path))
-                .readToEnd()?.suffix(4_096) ?? Data(), as: UTF8.self)
-            #expect(tail.contains("recording truncated at"), "\(tail)")
-        }
     }
 }

@@ -280,6 +280,21 @@ struct ConfigurationErrorTests {
             ExpectedError(6, 22, #"invalid limits.max_auth_attempts "0": expected a positive integer"#),
             ExpectedError(7, 24, #"invalid limits.max_unauthenticated "six": expected a positive integer"#),
         ]),
+        Case(rule: "recording sizes are positive, with a binary unit", yaml: """
+            recording:
+              max_session_size: 10MB
+              max_exec_output: -1
+              min_free_space: 99999999999TiB
+              max_size: 1GiB
+            """, expected: [
+            ExpectedError(2, 21, #"invalid size "10MB" for recording.max_session_size: expected a number of bytes or e.g. 512KiB"#),
+            ExpectedError(3, 20, #"invalid size "-1" for recording.max_exec_output"#),
+            ExpectedError(4, 19, #"invalid size "99999999999TiB" for recording.min_free_space"#),
+            ExpectedError(5, 3, #"unknown key "max_size" in recording; allowed keys: max_session_size, max_exec_output, min_free_space"#),
+        ]),
+        Case(rule: "a session cap too small to hold a recording", yaml: "recording: {max_session_size: 4KiB}\n", expected: [
+            ExpectedError(1, 31, "recording.max_session_size must be at least 64KiB"),
+        ]),
         Case(rule: "unknown log level", yaml: "log_level: verbose\n", expected: [
             ExpectedError(1, 12, #"unknown log_level "verbose"; expected one of: trace, debug, info, notice, warning, error, critical"#),
         ]),

@@ -163,3 +163,23 @@ struct ConfigurationLoaderTests {
         #expect(errors.description == "a.yaml:3:5: first\nkeys/bob.pub:2:1: second")
     }
 }
+
+@Suite("ConfigurationLoader: recording bounds")
+struct RecordingBoundsLoaderTests {
+    @Test func defaultsBoundEveryRecording() throws {
+        let configuration = try ConfigurationLoader.load(yaml: "", sourcePath: "c.yaml")
+        #expect(configuration.recording == RecordingBounds(
+            maxSessionBytes: 100 << 20, maxExecOutputBytes: 1 << 20, minFreeBytes: 256 << 20))
+    }
+
+    @Test(arguments: [
+        ("512KiB", 512 << 10), ("100MiB", 100 << 20), ("2GiB", 2 << 30), ("3G", 3 << 30), ("70000", 70_000),
+        ("1TiB", 1 << 40), ("65536B", 65_536),
+    ])
+    func sizesTakeBinaryUnits(text: String, bytes: Int) throws {
+        let configuration = try ConfigurationLoader.load(
+            yaml: "recording: {max_session_size: \(text), max_exec_output: \(text), min_free_space: \(text)}\n",
+            sourcePath: "c.yaml")
+        #expect(configuration.recording == RecordingBounds(maxSessionBytes: bytes, maxExecOutputBytes: bytes, minFreeBytes: bytes))
+    }
+}

@@ -23,6 +23,8 @@ package enum AuditDetailKey {
     package static let bytesOut = "bytes_out"
     package static let recordingSize = "recording_size"
     package static let recordingSHA256 = "recording_sha256"
+    // recording.stop (also recording_path, recording_size)
+    package static let recordingStopCause = "cause"
     // auth.attempt
     package static let method = "method"
     // access.decision

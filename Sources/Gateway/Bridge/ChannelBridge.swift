@@ -65,6 +65,10 @@ final class ChannelBridge {
 
     private var recorder: SessionRecorder?
 
+    /// How long a session's end waits for its recording to reach the disk. Seconds in
+    /// practice even for 100 MiB; past this the disk is hung and the connection must not be.
+    static let recordingCloseTimeout = 30
+
     /// Tees what the target prints (and, on a terminal, what the engineer types) into the
     /// recording. The recorder only copies into memory; a writer thread does the disk.
     func record(with recorder: SessionRecorder) {
@@ -83,7 +87,11 @@ final class ChannelBridge {
     func completeOutcome() -> SessionOutcome? {
         guard var outcome = finishedOutcome ?? outcome else { return nil }
         if let recorder {
-            outcome.recording = recorder.finish(exitStatus: outcome.exitStatus)
+            switch recorder.finish(exitStatus: outcome.exitStatus, waitingAtMost: .seconds(Self.recordingCloseTimeout)) {
+            case .closed(let summary): outcome.recording = summary
+            case .alreadyFinished: break
+            case .timedOut: outcome.unclosedRecording = (path: recorder.path, waitedSeconds: Self.recordingCloseTimeout)
+            }
             self.recorder = nil
         }
         return outcome

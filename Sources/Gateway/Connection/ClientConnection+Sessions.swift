@@ -134,17 +134,20 @@ extension ClientConnection {
         // auditor can find a session that is still going on.
         let indexer = journal.textIndexer(sessionID: bridge.sessionID, connectionID: context.id)
         let onTextLines: TextLinesHandler = { lines in indexer.indexOutput(lines) }
+        let path = directory + "/" + RecordingLocator.fileName(connectionID: context.id, sessionID: bridge.sessionID)
+        let onStop = journal.recordingStopHandler(context, sessionID: bridge.sessionID, path: path)
         do {
             let recorder: SessionRecorder
             if let terminal = bridge.terminal {
                 recorder = try SessionRecorder.startTerminal(
                     directory: directory, connectionID: context.id, sessionID: bridge.sessionID,
                     width: terminal.size.columns, height: terminal.size.rows, term: terminal.term, title: title,
-                    onTextLines: onTextLines)
+                    limits: settings.recordingLimits, onTextLines: onTextLines, onStop: onStop)
             } else {
                 recorder = try SessionRecorder.startExecCapture(
                     directory: directory, connectionID: context.id, sessionID: bridge.sessionID,
-                    command: command.text ?? "shell", title: title, onTextLines: onTextLines)
+                    command: command.text ?? "shell", title: title, limits: settings.recordingLimits,
+                    onTextLines: onTextLines, onStop: onStop)
             }
             if case .exec(let text) = command { indexer.indexCommand(text) }
             return recorder

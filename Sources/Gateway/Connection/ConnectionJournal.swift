@@ -88,6 +88,9 @@ package final class ConnectionJournal: Sendable {
     }
 
     func sessionClosed(_ context: ConnectionContext, sessionID: String, outcome: SessionOutcome) {
+        if let unclosed = outcome.unclosedRecording {
+            recordingNotClosed(context, sessionID: sessionID, path: unclosed.path, after: unclosed.waitedSeconds)
+        }
         audit.record(.sessionClose(context.auditContext, sessionID: sessionID, outcome: outcome.auditEnd))
         var extra: Logger.Metadata = [
             "tg.session": "\(sessionID)",

@@ -44,6 +44,8 @@ package struct SessionOutcome: Sendable {
     package var bytesToTarget: Int
     package var bytesFromTarget: Int
     package var recording: RecordingSummary?
+    /// Set when the recording was not closed in time; the session row then has no hash.
+    package var unclosedRecording: (path: String, waitedSeconds: Int)? = nil
 }
 
 extension SessionDescription {

@@ -33,5 +33,10 @@ package struct GatewaySettings: Sendable {
 
     /// Below this much free space on the state filesystem, new sessions are refused: a
     /// session that cannot be recorded must not start.
-    var recordingFreeSpaceFloor: Int { 256 << 20 }
+    var recordingFreeSpaceFloor: Int { configuration.recording.minFreeBytes }
+
+    var recordingLimits: RecordingLimits {
+        RecordingLimits(maxSessionBytes: configuration.recording.maxSessionBytes,
+                        maxExecCaptureBytes: configuration.recording.maxExecOutputBytes)
+    }
 }

@@ -32,6 +32,11 @@ package enum Defaults {
         exempt: [],
         maxSources: 65536
     )
+    package static let recording = RecordingBounds(
+        maxSessionBytes: 100 << 20,
+        maxExecOutputBytes: 1 << 20,
+        minFreeBytes: 256 << 20
+    )
     package static let environmentAllowList = ["LANG", "LC_*", "TERM"]
 
     // Modern, widely supported choices only; no SHA-1, CBC or NIST-curve key exchange facing clients.

@@ -6,6 +6,7 @@ package struct GatewayConfiguration: Hashable, Sendable {
     package var stateDirectory: String
     package var logLevel: String
     package var limits: ConnectionLimits
+    package var recording: RecordingBounds
     /// Environment variable names a client may set; a trailing `*` matches a prefix.
     package var environmentAllowList: [String]
     package var algorithms: AlgorithmPreferences
@@ -23,6 +24,7 @@ package struct GatewayConfiguration: Hashable, Sendable {
         stateDirectory: String = Defaults.stateDirectory,
         logLevel: String = Defaults.logLevel,
         limits: ConnectionLimits = Defaults.limits,
+        recording: RecordingBounds = Defaults.recording,
         environmentAllowList: [String] = Defaults.environmentAllowList,
         algorithms: AlgorithmPreferences = AlgorithmPreferences(),
         organizations: [String] = [],
@@ -36,6 +38,7 @@ package struct GatewayConfiguration: Hashable, Sendable {
         self.stateDirectory = stateDirectory
         self.logLevel = logLevel
         self.limits = limits
+        self.recording = recording
         self.environmentAllowList = environmentAllowList
         self.algorithms = algorithms
         self.organizations = organizations

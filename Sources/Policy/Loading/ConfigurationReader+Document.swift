@@ -4,7 +4,7 @@ import Yams
 /// (names must be known before anything refers to them, wherever they appear in the file).
 extension ConfigurationReader {
     static let topLevelKeys = [
-        "listen", "state_dir", "log_level", "limits", "env_allow", "algorithms", "penalties",
+        "listen", "state_dir", "log_level", "limits", "recording", "env_allow", "algorithms", "penalties",
         "organizations", "users", "groups", "targets", "grants",
     ]
 
@@ -18,6 +18,7 @@ extension ConfigurationReader {
         if let node = fields["state_dir"], let directory = readStateDirectory(node) { configuration.stateDirectory = directory }
         if let node = fields["log_level"], let level = readLogLevel(node) { configuration.logLevel = level }
         if let node = fields.optional("limits") { configuration.limits = readLimits(node) }
+        if let node = fields.optional("recording") { configuration.recording = readRecording(node) }
         if let node = fields.optional("env_allow"), let list = readEnvironmentAllowList(node) {
             configuration.environmentAllowList = list
         }

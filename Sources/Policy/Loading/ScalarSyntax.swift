@@ -16,6 +16,22 @@ enum ScalarSyntax {
         return .seconds(Int64(count) * unit)
     }
 
+    /// `512KiB`, `100MiB`, `2GiB` (powers of 1024; `K`, `M`, `G` alone mean the same) or a
+    /// bare number of bytes; must be positive.
+    static func byteSize(_ text: String) -> Int? {
+        let units: [(suffix: String, shift: Int)] = [
+            ("KiB", 10), ("MiB", 20), ("GiB", 30), ("TiB", 40), ("K", 10), ("M", 20), ("G", 30), ("T", 40), ("B", 0),
+        ]
+        var digits = Substring(text)
+        var shift = 0
+        if let unit = units.first(where: { text.hasSuffix($0.suffix) }) {
+            digits = digits.dropLast(unit.suffix.count)
+            shift = unit.shift
+        }
+        guard let count = positiveInteger(digits), count <= Int.max >> shift else { return nil }
+        return count << shift
+    }
+
     /// Decimal digits only, no sign, above zero. Capped at nine digits so that no limit can
     /// overflow when converted to a duration.
     static func positiveInteger(_ text: Substring) -> Int? {

@@ -25,11 +25,11 @@ extension SessionRecorder {
 
 enum RecordingFixtures {
     static func startTerminal(in directory: TemporaryDirectory, session: String = "s-000000000001",
-                              limits: RecordingLimits = RecordingLimits(),
+                              limits: RecordingLimits = RecordingLimits(), onStop: RecordingStopHandler? = nil,
                               writerThread: RecordingWriterThread = .shared) throws -> SessionRecorder {
         try SessionRecorder.startTerminal(directory: directory.recordings, connectionID: "c-00000000000a",
                                           sessionID: session, width: 80, height: 24, term: "xterm-256color",
-                                          title: "alice@web-01", limits: limits, writerThread: writerThread)
+                                          title: "alice@web-01", limits: limits, onStop: onStop, writerThread: writerThread)
     }
 
     static func read(_ path: String) throws -> AsciicastRecording {
