@@ -13,6 +13,7 @@ packages=(
     openssh-server openssh-client rsync sqlite3             # real targets and real clients
     python3 procps iproute2 asciinema                       # pty driver, process and socket tools
     python3-paramiko                                        # fuzz/ssh_fuzz.py, the hostile client
+    python3-venv                                            # a private venv for ssh-audit (below)
 )
 
 # apt-get update costs half a minute; skip it when everything is already installed.
@@ -33,6 +34,14 @@ fi
 if [[ $(id -u) -eq 0 ]]; then
     mkdir -p /run/sshd
     chmod 0755 /run/sshd
+fi
+
+# ssh-audit (PyPI, 3.x), the outside judge of the gateway's SSH configuration
+# (SSHAuditTests), in a venv of the repository's own; only when it is not there yet.
+if [[ ! -x .build-venv/bin/ssh-audit ]] && ! command -v ssh-audit >/dev/null; then
+    echo "installing ssh-audit into .build-venv/"
+    python3 -m venv .build-venv
+    .build-venv/bin/pip install --quiet 'ssh-audit>=3,<4'
 fi
 
 swift build

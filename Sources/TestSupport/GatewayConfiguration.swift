@@ -54,6 +54,8 @@ package struct GatewayConfiguration: Sendable {
     package var limits: [(String, String)] = []
     /// Rendered as `recording: {key: value, …}`, e.g. ("max_session_size", "4MiB").
     package var recording: [(String, String)] = []
+    /// Rendered as `penalties: {key: value, …}`, e.g. ("exempt", "[127.0.0.1]").
+    package var penalties: [(String, String)] = []
     package var organizations: [String] = ["retailer", "provider"]
     package var users: [User] = []
     package var targets: [Target] = []
@@ -74,6 +76,9 @@ package struct GatewayConfiguration: Sendable {
         }
         if !recording.isEmpty {
             lines.append("recording: {" + recording.map { "\($0.0): \($0.1)" }.joined(separator: ", ") + "}")
+        }
+        if !penalties.isEmpty {
+            lines.append("penalties: {" + penalties.map { "\($0.0): \($0.1)" }.joined(separator: ", ") + "}")
         }
         lines.append("organizations: " + Self.list(organizations))
         lines.append("users:")

@@ -27,6 +27,7 @@ package final class GatewayFixture: Sendable {
         /// The gateway's state_dir; nil puts it in the fixture's temp dir. A test that mounts
         /// a small filesystem there (disk full) unmounts it after `stop()`.
         package var stateDirectory: String?
+        package var penalties: [(String, String)] = []
 
         package init() {}
     }
@@ -143,6 +144,7 @@ package final class GatewayFixture: Sendable {
                                                  stateDirectory: options.stateDirectory ?? directory.file("state"))
         configuration.limits = options.limits
         configuration.recording = options.recording
+        configuration.penalties = options.penalties
         configuration.users = [
             .init(name: "alice", organization: "retailer", keys: [aliceKey.publicKeyLine]),
             .init(name: "bob", organization: "provider", keysFile: bobKey.publicKeyPath),

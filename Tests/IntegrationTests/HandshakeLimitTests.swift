@@ -7,6 +7,9 @@ extension IntegrationSuite {
     /// enforces a key-exchange deadline, an attempt limit and a cap on handshakes in flight.
     @Suite(.gatewayFixture {
         $0.limits = [("kex_timeout", "2s"), ("max_auth_attempts", "3"), ("max_unauthenticated", "4")]
+        // These probes hold handshakes to their deadline from 127.0.0.1, alice's own address:
+        // per-source penalties would rightly lock her out. This suite is about the cap.
+        $0.penalties = [("exempt", "[127.0.0.1]")]
     })
     struct HandshakeLimitTests {
         /// A python3 probe of raw TCP behaviour: how each of `count` connections held open

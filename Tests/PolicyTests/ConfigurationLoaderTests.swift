@@ -13,7 +13,8 @@ struct ConfigurationLoaderTests {
         #expect(configuration.logLevel == "info")
         #expect(configuration.limits == ConnectionLimits(
             authTimeout: .seconds(30), maxAuthAttempts: 6, keyExchangeTimeout: .seconds(10),
-            maxUnauthenticated: 64, upstreamTimeout: .seconds(10), closeGrace: .seconds(5)))
+            maxUnauthenticated: 256, upstreamTimeout: .seconds(10), closeGrace: .seconds(5)))
+        #expect(configuration.penalties == Defaults.penalties)
         #expect(configuration.environmentAllowList == ["LANG", "LC_*", "TERM"])
         #expect(configuration.algorithms.kex == [
             "curve25519-sha256", "curve25519-sha256@libssh.org", "diffie-hellman-group16-sha512", "diffie-hellman-group18-sha512",

@@ -41,6 +41,11 @@ package enum AuditDetailKey {
     // config.*
     package static let configPath = "path"
     package static let configDigest = "sha256"
+    // penalty.start
+    package static let penaltySource = "source"
+    package static let penaltyOffence = "offence"
+    package static let penaltyStrike = "strike"
+    package static let penaltyUntil = "until"
     // audit.query
     package static let uid = "uid"
     package static let queryCommand = "command"

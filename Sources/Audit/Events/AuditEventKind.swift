@@ -27,6 +27,7 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
     case connectionClose = "connection.close"
     case auditQuery = "audit.query"
     case requestRefused = "request.refused"
+    case penaltyStart = "penalty.start"
 
     /// One line for humans: `tracegate audit show` and the schema documentation.
     package var summary: String {
@@ -46,6 +47,7 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .connectionClose: "a client connection ended"
         case .auditQuery: "someone read the audit trail"
         case .requestRefused: "a request on a connection was refused (environment, terminal, subsystem) while the connection went on"
+        case .penaltyStart: "a source address was penalised: its new connections are refused for a while"
         }
     }
 }

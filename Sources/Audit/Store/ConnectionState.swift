@@ -148,7 +148,7 @@ struct ConnectionState: Equatable {
                 durationMilliseconds = closed.milliseconds(since: opened)
             }
         case .connectionOpen, .channelOpen, .sessionClose, .requestRefused, .gatewayStart, .gatewayStop, .configLoad,
-            .configReload, .configReject, .auditQuery, .recordingStop:
+            .configReload, .configReject, .auditQuery, .recordingStop, .penaltyStart:
             break
         }
     }

@@ -12,7 +12,7 @@ extension ClientConnection {
     /// After a verified public key: authenticated; decide what the user name asks for.
     func authorizeVerifiedUser(_ user: User, username: String) -> ServerReply {
         isAuthenticated = true
-        runtime.admission.authenticated()
+        runtime.admission.authenticated(source: context.clientAddress)
         phase = .authorized(decideAccess(for: user, username: username))
         return .accept
     }

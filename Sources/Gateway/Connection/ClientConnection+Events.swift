@@ -42,11 +42,10 @@ extension ClientConnection: ServerSessionDelegate {
             return .deny
         case .sessionChannelRequested(let channel):
             guard phase.isAuthorized else { return outOfPhase("session channel") }
-            bridges.append(ChannelBridge(client: channel, sessionID: ConnectionContext.makeIdentifier(prefix: "s-")))
-            return .accept
+            return openSessionChannel(channel)
         case .forwardingChannelRequested(let request):
             guard phase.isAuthorized, !runtime.shutdown.isRequested else { return outOfPhase("direct-tcpip channel") }
-            return forwardingRequested(request)
+            return forwardingLimitRefusal() ?? forwardingRequested(request)
         case .forwardingChannelOpened(let channel, let request):
             forwardingOpened(channel, request)
             return .accept

@@ -26,6 +26,8 @@ final class ClientConnection {
     /// Kinds of refused requests already in the trail for this connection: a client sending
     /// thousands of them gets each refused, but the trail records the first of each kind.
     var auditedRequestRefusals: Set<String> = []
+    /// The key exchange ran into its deadline (a penalty offence of its own).
+    private(set) var keyExchangeTimedOut = false
     let poller: EventPoller
 
     init(server: ServerSession, settings: GatewaySettings, runtime: GatewayRuntime) throws(SSHError) {
@@ -44,10 +46,14 @@ final class ClientConnection {
     func run() {
         server.delegate = self
         defer { finish() }
+        let keyExchangeStarted = ContinuousClock.now
         do {
             try server.performKeyExchange(timeout: settings.limits.keyExchangeTimeout)
         } catch {
             journal.protocolError(context, error.description)
+            // libssh reports its timeout like any other failure; the clock tells them apart.
+            let timedOut = ContinuousClock.now - keyExchangeStarted >= settings.limits.keyExchangeTimeout - .milliseconds(500)
+            keyExchangeTimedOut = timedOut
             endReason = .keyExchangeFailed
             return
         }
@@ -128,6 +134,7 @@ final class ClientConnection {
             }
             if let upstreamChannel = bridge.upstreamChannel { upstream?.release(upstreamChannel) }
             server.release(bridge.client)
+            runtime.userSessions.close(bridge.sessionID)
             return true
         }
     }
@@ -188,6 +195,7 @@ final class ClientConnection {
             if let outcome = bridge.completeOutcome() {
                 journal.sessionClosed(context, sessionID: bridge.sessionID, outcome: outcome)
             }
+            runtime.userSessions.close(bridge.sessionID)
         }
         bridges.removeAll()
         for tunnel in tunnels {
@@ -199,6 +207,7 @@ final class ClientConnection {
         upstream = nil
         server.tearDown()
         journal.connectionClosed(context, reason: endReason ?? .error)
-        runtime.admission.closed(wasAuthenticated: isAuthenticated)
+        runtime.admission.closed(source: context.clientAddress, wasAuthenticated: isAuthenticated)
+        if !isAuthenticated { recordPenalty() }
     }
 }

@@ -27,6 +27,8 @@ package enum Refusal: Error, Sendable, Equatable {
     case recordingFailed(reason: String)
     case sessionExpired(reason: String)
     case sessionEndingSoon(reason: String)
+    case tooManyChannels(limit: Int)
+    case tooManySessions(user: String, limit: Int)
 
     package var message: String {
         switch self {
@@ -54,6 +56,8 @@ package enum Refusal: Error, Sendable, Equatable {
         case .recordingFailed(let reason): "tracegate: this session can no longer be recorded (\(reason)); it is closed"
         case .sessionExpired(let reason): "tracegate: session ended: \(reason)"
         case .sessionEndingSoon(let reason): "tracegate: this session ends in 1 minute: \(reason)"
+        case .tooManyChannels(let limit): "tracegate: too many channels open on this connection (limit \(limit))"
+        case .tooManySessions(let user, let limit): "tracegate: \(user) has too many sessions open (limit \(limit))"
         }
     }
 
@@ -81,6 +85,8 @@ package enum Refusal: Error, Sendable, Equatable {
         case .recordingFailed: "recording_failed"
         case .sessionExpired: "session_expired"
         case .sessionEndingSoon: "session_ending"
+        case .tooManyChannels: "too_many_channels"
+        case .tooManySessions: "too_many_sessions"
         }
     }
 }

@@ -11,6 +11,8 @@ package final class GatewayRuntime: Sendable {
     let upstreamKey: PrivateKey
     package let shutdown: ShutdownSignal
     package let admission: AdmissionControl
+    package let penalties: PenaltyBook
+    package let userSessions: UserSessions
     let journal: ConnectionJournal
     let auditStore: AuditStore
 
@@ -20,6 +22,8 @@ package final class GatewayRuntime: Sendable {
         self.upstreamKey = upstreamKey
         shutdown = ShutdownSignal()
         admission = AdmissionControl()
+        penalties = PenaltyBook()
+        userSessions = UserSessions()
         self.journal = journal
     }
 

@@ -15,6 +15,7 @@ package final class GatewayService {
     private let auditStore: AuditStore
     private let audit: AuditWriter
     private var signalSources: [any DispatchSourceSignal] = []
+    private let acceptGate: AcceptGate
 
     /// Connection threads need little stack: libssh does not recurse deeply, and a small
     /// stack keeps a thousand idle sessions cheap.
@@ -36,6 +37,7 @@ package final class GatewayService {
                                       hostKeyPath: keys.hostKey.path, algorithms: settings.serverAlgorithms)
         runtime = GatewayRuntime(settings: settings, upstreamKey: keys.upstreamKey,
                                  journal: ConnectionJournal(logger: logger, audit: audit), auditStore: auditStore)
+        acceptGate = AcceptGate(runtime: runtime, logger: logger)
         let listenAddress = "\(configuration.listen.host):\(listener.boundPort)"
         let headHash = try auditStore.headHash()
         try audit.recordDurably(.gatewayStart(listen: listenAddress, version: GatewayVersion.current, headHash: headHash))
@@ -80,9 +82,7 @@ package final class GatewayService {
 
     private func admit(_ socket: AcceptedSocket) {
         let settings = runtime.settings
-        guard runtime.admission.admit(limit: settings.limits.maxUnauthenticated) else {
-            logger.warning("connection refused: too many unauthenticated connections",
-                           metadata: ["tg.client": "\(socket.address):\(socket.port)"])
+        guard acceptGate.admit(socket, settings: settings) else {
             ServerListener.refuse(socket)
             return
         }
@@ -91,7 +91,7 @@ package final class GatewayService {
             let session = try listener.makeSession(for: socket)
             connection = try ClientConnection(server: session, settings: settings, runtime: runtime)
         } catch {
-            runtime.admission.closed(wasAuthenticated: false)
+            runtime.admission.closed(source: socket.address, wasAuthenticated: false)
             logger.error("cannot start a connection", metadata: ["tg.error": "\(error)"])
             return
         }

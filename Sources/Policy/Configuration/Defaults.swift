@@ -10,9 +10,27 @@ package enum Defaults {
         authTimeout: .seconds(30),
         maxAuthAttempts: 6,
         keyExchangeTimeout: .seconds(10),
-        maxUnauthenticated: 64,
+        maxUnauthenticated: 256,
         upstreamTimeout: .seconds(10),
-        closeGrace: .seconds(5)
+        closeGrace: .seconds(5),
+        earlyDropStart: 64,
+        earlyDropRate: 30,
+        // Ansible's ControlPersist puts each host's tasks on one connection, a few channels at a
+        // time; a shared automation account may hold hundreds of sessions across hosts.
+        maxChannelsPerConnection: 64,
+        maxSessionsPerUser: 1024
+    )
+    /// OpenSSH's PerSourcePenalties defaults (authfail 5s, noauth 1s, grace-exceeded 10s,
+    /// min 15s, max 10m): a typo or two never locks an engineer out, a script soon is.
+    package static let penalties = PenaltySettings(
+        enabled: true,
+        authenticationFailure: .seconds(5),
+        noAuthentication: .seconds(1),
+        graceExceeded: .seconds(10),
+        minimum: .seconds(15),
+        maximum: .seconds(600),
+        exempt: [],
+        maxSources: 65536
     )
     package static let recording = RecordingBounds(
         maxSessionBytes: 100 << 20,
@@ -30,8 +48,12 @@ package enum Defaults {
         "diffie-hellman-group16-sha512",
         "diffie-hellman-group18-sha512",
     ]
+    // No chacha20-poly1305: with it, a client without strict key exchange (OpenSSH before
+    // 9.6 unpatched, old libraries) could be attacked with Terrapin (CVE-2023-48795). libssh
+    // 0.10.6 does implement strict kex (kex-strict-s-v00@openssh.com), but it protects only
+    // when both peers do; AES-GCM is not affected by Terrapin at all, and AES-CTR with the
+    // EtM MACs below is not practically exploitable (ssh-audit agrees: SSHAuditTests).
     package static let ciphers = [
-        "chacha20-poly1305@openssh.com",
         "aes256-gcm@openssh.com",
         "aes128-gcm@openssh.com",
         "aes256-ctr",

@@ -10,6 +10,7 @@ package struct GatewayConfiguration: Hashable, Sendable {
     /// Environment variable names a client may set; a trailing `*` matches a prefix.
     package var environmentAllowList: [String]
     package var algorithms: AlgorithmPreferences
+    package var penalties: PenaltySettings = Defaults.penalties
     package var organizations: [String]
     package var users: [User]
     /// Every group, whether declared under `groups:` or only named by users.

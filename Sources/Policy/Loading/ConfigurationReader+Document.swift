@@ -4,7 +4,7 @@ import Yams
 /// (names must be known before anything refers to them, wherever they appear in the file).
 extension ConfigurationReader {
     static let topLevelKeys = [
-        "listen", "state_dir", "log_level", "limits", "recording", "env_allow", "algorithms",
+        "listen", "state_dir", "log_level", "limits", "recording", "env_allow", "algorithms", "penalties",
         "organizations", "users", "groups", "targets", "grants",
     ]
 
@@ -23,6 +23,7 @@ extension ConfigurationReader {
             configuration.environmentAllowList = list
         }
         if let node = fields.optional("algorithms") { configuration.algorithms = readAlgorithms(node) }
+        if let node = fields.optional("penalties") { configuration.penalties = readPenalties(node) }
 
         configuration.organizations = fields.optional("organizations").map { readOrganizations($0) } ?? []
         let organizations = Set(configuration.organizations)

@@ -35,7 +35,8 @@ extension ConfigurationReader {
     mutating func readLimits(_ node: Node) -> ConnectionLimits {
         var limits = Defaults.limits
         let keys = ["auth_timeout", "max_auth_attempts", "kex_timeout", "max_unauthenticated", "upstream_timeout", "close_grace",
-                    "drain_timeout"]
+                    "drain_timeout", "unauthenticated_drop_start", "unauthenticated_drop_rate",
+                    "max_channels_per_connection", "max_sessions_per_user"]
         guard let fields = fields(of: node, "limits", allowed: keys) else { return limits }
         if let value = fields["auth_timeout"].flatMap({ duration($0, "limits.auth_timeout") }) { limits.authTimeout = value }
         if let value = fields["kex_timeout"].flatMap({ duration($0, "limits.kex_timeout") }) { limits.keyExchangeTimeout = value }
@@ -48,6 +49,7 @@ extension ConfigurationReader {
         if let value = fields["max_unauthenticated"].flatMap({ positiveInteger($0, "limits.max_unauthenticated") }) {
             limits.maxUnauthenticated = value
         }
+        readFloodLimits(fields, into: &limits)
         return limits
     }
 
@@ -79,7 +81,7 @@ extension ConfigurationReader {
         return algorithms
     }
 
-    private mutating func duration(_ node: Node, _ what: String) -> Duration? {
+    mutating func duration(_ node: Node, _ what: String) -> Duration? {
         guard let text = string(node, what) else { return nil }
         guard let duration = ScalarSyntax.duration(text) else {
             diagnostics.report(
@@ -90,7 +92,7 @@ extension ConfigurationReader {
         return duration
     }
 
-    private mutating func positiveInteger(_ node: Node, _ what: String) -> Int? {
+    mutating func positiveInteger(_ node: Node, _ what: String) -> Int? {
         guard let text = string(node, what) else { return nil }
         guard let value = ScalarSyntax.positiveInteger(Substring(text)) else {
             diagnostics.report("invalid \(what) \(SafeText.quoted(text)): expected a positive integer", at: node)

@@ -91,6 +91,7 @@ struct ConfigurationSummary {
             parts.append(contentsOf: grant.conditionSummary)
             lines.append("  " + parts.joined(separator: "; "))
         }
+        lines.append(contentsOf: FloodSettingsSummary(configuration: configuration).lines)
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -1,0 +1,20 @@
+import Audit
+import Foundation
+import Logging
+
+extension ConnectionJournal {
+    /// Once per penalty, never per refused connection: a flood must not flood the trail.
+    func penaltyImposed(_ penalty: ImposedPenalty, triggeredBy context: ConnectionContext) {
+        let milliseconds = penalty.duration.components.seconds * 1000 + penalty.duration.components.attoseconds / 1_000_000_000_000_000
+        let until = AuditTimestamp.now().adding(microseconds: milliseconds * 1000)
+        audit.record(.penaltyStart(source: penalty.source, triggeredBy: context.clientAddress, offence: penalty.offence.rawValue,
+                                   durationMilliseconds: milliseconds, strike: penalty.strike, until: until))
+        logger.warning("source penalised: new connections refused at accept", metadata: context.logMetadata.merging([
+            "tg.source": "\(penalty.source)",
+            "tg.offence": "\(penalty.offence.rawValue)",
+            "tg.duration": "\(milliseconds / 1000)s",
+            "tg.strike": "\(penalty.strike)",
+            "tg.until": "\(until.iso8601)",
+        ]) { $1 })
+    }
+}
