@@ -19,6 +19,10 @@ package final class GatewayFixture: Sendable {
         /// Extra sshd_config lines for every real target (e.g. "RekeyLimit 32M").
         package var targetConfiguration: [String] = []
         package var limits: [(String, String)] = []
+        /// Serve `/metrics`, `/healthz` and `/readyz` on a free loopback port (`metricsPort`).
+        package var servesMetrics = false
+        /// Extra top-level configuration lines (e.g. "log_level: debug").
+        package var configurationLines: [String] = []
 
         package init() {}
     }
@@ -88,6 +92,11 @@ package final class GatewayFixture: Sendable {
         )
     }
 
+    /// The port of the metrics and health listener, when `Options.servesMetrics` asked for one.
+    package var metricsPort: UInt16? {
+        configuration.metricsListen.split(separator: ":").last.flatMap { UInt16($0) }
+    }
+
     /// The end of the gateway's log, for failure messages.
     package var gatewayLogTail: String {
         "--- gateway log (tail) ---\n" + String(gateway.log.suffix(6000))
@@ -132,6 +141,8 @@ package final class GatewayFixture: Sendable {
 
         var configuration = GatewayConfiguration(listenPort: try LoopbackPort.free(), stateDirectory: directory.file("state"))
         configuration.limits = options.limits
+        if options.servesMetrics { configuration.metricsListen = "127.0.0.1:\(try LoopbackPort.free())" }
+        configuration.extraLines = options.configurationLines
         configuration.users = [
             .init(name: "alice", organization: "retailer", keys: [aliceKey.publicKeyLine]),
             .init(name: "bob", organization: "provider", keysFile: bobKey.publicKeyPath),
