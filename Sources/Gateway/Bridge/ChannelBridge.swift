@@ -74,6 +74,13 @@ final class ChannelBridge {
         if terminal != nil { toTarget.tap = { recorder.input($0) } }
     }
 
+    /// Adds this session's bytes to the gateway-wide totals as they move.
+    func count(toTarget: RelayByteCounter, fromTarget: RelayByteCounter) {
+        self.toTarget.counter = toTarget
+        self.fromTarget.counter = fromTarget
+        errorsFromTarget.counter = fromTarget
+    }
+
     func recordResize(_ size: TerminalSize) {
         recorder?.resize(columns: size.columns, rows: size.rows)
     }
