@@ -25,6 +25,7 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
     case sessionClose = "session.close"
     case connectionClose = "connection.close"
     case auditQuery = "audit.query"
+    case auditPrune = "audit.prune"
 
     /// One line for humans: `tracegate audit show` and the schema documentation.
     package var summary: String {
@@ -42,6 +43,7 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .sessionClose: "a session channel closed"
         case .connectionClose: "a client connection ended"
         case .auditQuery: "someone read the audit trail"
+        case .auditPrune: "events older than the retention were about to be removed behind a checkpoint"
         }
     }
 }

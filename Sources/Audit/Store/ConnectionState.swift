@@ -148,7 +148,7 @@ struct ConnectionState: Equatable {
                 durationMilliseconds = closed.milliseconds(since: opened)
             }
         case .connectionOpen, .channelOpen, .sessionClose, .gatewayStart, .gatewayStop, .configLoad, .configReload,
-            .configReject, .auditQuery:
+            .configReject, .auditQuery, .auditPrune:
             break
         }
     }

@@ -38,7 +38,7 @@ struct QueryTableBatch {
     mutating func apply(_ event: AuditEvent, stored: StoredEvent, in db: Database) throws {
         // Deliberately exhaustive, no `default:`: a new kind must decide what it updates.
         switch event.kind {
-        case .gatewayStart, .gatewayStop, .configLoad, .configReload, .configReject, .auditQuery:
+        case .gatewayStart, .gatewayStop, .configLoad, .configReload, .configReject, .auditQuery, .auditPrune:
             return
         case .connectionOpen, .authAttempt, .accessDecision, .upstreamConnect, .channelOpen, .sessionClose,
             .connectionClose:
