@@ -102,11 +102,13 @@ package struct AuditPruner {
         ).insert(in: db)
 
         var step = Step()
-        // Sessions and connections all of whose events are removed: they began in this range
-        // or earlier (the first_event_id indexes) and ended in it.
-        let sessions = "SELECT id FROM sessions WHERE first_event_id <= ?1 AND last_event_id <= ?1"
+        // Sessions and connections that ended and all of whose events are removed: they began
+        // in this range or earlier (the first_event_id indexes) and ended in it. One still open
+        // keeps its row and its recording (still being written) until a later prune.
+        let ended = "first_event_id <= ?1 AND last_event_id <= ?1 AND closed_at IS NOT NULL"
+        let sessions = "SELECT id FROM sessions WHERE \(ended)"
         step.recordings = try String.fetchAll(db, sql: """
-            SELECT recording_path FROM sessions WHERE first_event_id <= ?1 AND last_event_id <= ?1 AND recording_path IS NOT NULL
+            SELECT recording_path FROM sessions WHERE \(ended) AND recording_path IS NOT NULL
             """, arguments: [last])
         // External-content FTS5: the index forgets a row only when told its old values.
         try db.execute(sql: """
@@ -114,10 +116,10 @@ package struct AuditPruner {
             SELECT 'delete', id, line FROM session_lines WHERE session_id IN (\(sessions))
             """, arguments: [last])
         try db.execute(sql: "DELETE FROM session_lines WHERE session_id IN (\(sessions))", arguments: [last])
-        try db.execute(sql: "DELETE FROM sessions WHERE first_event_id <= ?1 AND last_event_id <= ?1", arguments: [last])
+        try db.execute(sql: "DELETE FROM sessions WHERE \(ended)", arguments: [last])
         step.unrecordedSessions = db.changesCount - step.recordings.count
         try db.execute(sql: """
-            DELETE FROM connections WHERE first_event_id <= ?1 AND last_event_id <= ?1
+            DELETE FROM connections WHERE \(ended)
               AND NOT EXISTS (SELECT 1 FROM sessions WHERE sessions.connection_id = connections.id)
             """, arguments: [last])
         step.connections = db.changesCount

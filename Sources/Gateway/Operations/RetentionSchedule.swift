@@ -2,13 +2,13 @@ import Audit
 import Foundation
 import Logging
 
-/// `retention:` applied by `serve`: a prune shortly after start, then once a day, on a thread
+/// `retention:` applied by `serve`: a prune 5 s after start (after the start events), then once a day, on a thread
 /// of its own (SQLite blocks). The retention is read from the current settings at each run,
 /// so a reload that sets, changes or removes it takes effect at the next one. The prune goes
 /// through this process's store, so its short steps take turns with the audit writer on the
 /// same connection and the writer never meets a lock it cannot get.
 final class RetentionSchedule: Sendable {
-    static let firstRunDelay = Duration.seconds(60)
+    static let firstRunDelay = Duration.seconds(5)
     static let interval = Duration.seconds(86_400)
 
     private let runtime: GatewayRuntime
