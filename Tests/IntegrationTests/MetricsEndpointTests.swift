@@ -104,3 +104,37 @@ extension IntegrationSuite {
         }
     }
 }
+
+extension IntegrationSuite.MetricsEndpointTests {
+    /// A request head over the bound gets 431 and a client that sends nothing is cut off after
+    /// the read timeout with 408; neither stops the next scrape.
+    @Test func oversizedAndSilentClientsAreBounded() async throws {
+        let fixture = try SharedGateway.current()
+        let port = try #require(fixture.metricsPort)
+        let script = """
+            import socket, sys, time
+            def ask(payload, wait):
+                s = socket.create_connection(("127.0.0.1", \(port)))
+                s.settimeout(10)
+                if payload: s.sendall(payload)
+                start = time.time()
+                data = b""
+                while True:
+                    chunk = s.recv(4096)
+                    if not chunk: break
+                    data += chunk
+                return data.split(b"\\r\\n")[0].decode(), time.time() - start
+            big, _ = ask(b"GET /metrics HTTP/1.1\\r\\nX-Big: " + b"a" * 9000 + b"\\r\\n\\r\\n", 0)
+            silent, waited = ask(b"", 0)
+            print(big); print(silent); print(round(waited, 1))
+            """
+        let result = try await ProcessRunner().run("/usr/bin/env", ["python3", "-c", script], timeout: .seconds(30))
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(result)")
+        #expect(lines.first == "HTTP/1.1 431 Request Header Fields Too Large", "\(result)")
+        #expect(lines.dropFirst().first == "HTTP/1.1 408 Request Timeout", "\(result)")
+        if let waited = lines.last.flatMap(Double.init) { #expect(waited >= 1.5 && waited < 5, "\(result)") }
+        let client = OperationsClient(port: port, directory: fixture.directory.path)
+        #expect(try await client.request("/healthz").status == 200)
+    }
+}

@@ -93,7 +93,7 @@ final class OperationsHTTPServer: Sendable {
             var timeout = timeval(tv_sec: Int(Self.readTimeout.components.seconds), tv_usec: 0)
             setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             answer(client)
-            Foundation.close(client)
+            closeGracefully(client)
         }
     }
 
@@ -168,6 +168,24 @@ final class OperationsHTTPServer: Sendable {
                 return
             }
         }
+    }
+
+    /// Closing with unread input makes the kernel send a reset, which can destroy the response
+    /// before the client reads it (a 431 leaves the rest of the head unread): say we are done
+    /// writing, then discard what still arrives for a moment.
+    private func closeGracefully(_ client: Int32) {
+        shutdown(client, Int32(SHUT_WR))
+        var discard = [UInt8](repeating: 0, count: 4096)
+        let deadline = ContinuousClock.now + .milliseconds(200)
+        var drained = 0
+        while drained < 64 * 1024, ContinuousClock.now < deadline {
+            var readable = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
+            guard poll(&readable, 1, 50) == 1 else { continue }
+            let count = discard.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { break }
+            drained += count
+        }
+        Foundation.close(client)
     }
 
     private static func port(of address: sockaddr_storage) -> Int {

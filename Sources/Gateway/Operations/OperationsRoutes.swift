@@ -4,6 +4,11 @@ package struct OperationsRoutes: Sendable {
     let scrape: @Sendable () -> String
     let readiness: @Sendable () -> ReadinessReport
 
+    package init(scrape: @escaping @Sendable () -> String, readiness: @escaping @Sendable () -> ReadinessReport) {
+        self.scrape = scrape
+        self.readiness = readiness
+    }
+
     package func respond(to request: HTTPRequestLine) -> HTTPResponse {
         guard ["/metrics", "/healthz", "/readyz"].contains(request.path) else {
             return HTTPResponse(status: 404, body: "not found; try /metrics, /healthz or /readyz\n")

@@ -5,6 +5,8 @@ import Recording
 package struct ReadinessReport: Sendable {
     package var checks: [(name: String, ok: Bool, detail: String)] = []
 
+    package init() {}
+
     package var isReady: Bool { checks.allSatisfy(\.ok) }
 
     /// One line per check, `ok` or `fail`, for people and for `curl` in scripts.
