@@ -45,6 +45,9 @@ extension IntegrationSuite {
             #expect(result.succeeded && result.standardOutput.count == 5000, "\(result)")
             let failed = try await fixture.alice(on: "down-01").ssh("true")
             #expect(!failed.succeeded)
+            // bob may reach web-01 only: a policy refusal, counted by its reason code.
+            let denied = try await fixture.bob(on: "web-02").ssh("true")
+            #expect(!denied.succeeded)
             // The session's end is reported by the connection thread just after the client exits.
             var after = try await client.scrape()
             let settled = await waitForScrape(client, &after) { $0.value("tracegate_sessions_active") == 0 }
@@ -64,6 +67,9 @@ extension IntegrationSuite {
                     == before.value("tracegate_upstream_failures_total", ["target": "down-01", "reason": "target_unreachable"]) + 1,
                     "\(after.text)")
             #expect(after.value("tracegate_recording_bytes_total") > before.value("tracegate_recording_bytes_total"), "\(after.text)")
+            #expect(after.value("tracegate_connections_refused_total") == before.value("tracegate_connections_refused_total") + 1,
+                    "\(after.text)")
+            #expect(after.text.contains("tracegate_connections_refused_total{reason=\""), "\(after.text)")
             #expect(after.value("tracegate_audit_events_committed_total") > before.value("tracegate_audit_events_committed_total"))
             #expect(after.value("tracegate_audit_commit_duration_seconds_count") > before.value("tracegate_audit_commit_duration_seconds_count"))
         }

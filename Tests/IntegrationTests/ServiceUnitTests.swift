@@ -31,7 +31,7 @@ struct ServiceUnitTests {
     @Test func theSandboxRatesOK() async throws {
         let (directory, path) = try installedCopy()
         _ = directory
-        // Exposure 0-10 in tenths: 20 is "OK" at worst (the unit rates about 1.3 as written).
+        // Exposure 0-10 in tenths: 20 is "OK" at worst (the unit rates 1.2 as written).
         let result = try await ProcessRunner().run(try ExecutableLocator.find("systemd-analyze"),
                                                    ["security", "--offline=true", "--threshold=20", path])
         #expect(result.succeeded, "\(result)")
