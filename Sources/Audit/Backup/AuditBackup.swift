@@ -39,6 +39,7 @@ package struct AuditBackup {
         let database = try FileDigest(ofFileAt: destination + "/audit.db")
         var files = [BackupManifest.File(path: "audit.db", size: database.size, sha256: database.sha256)]
         var taken = Set<String>()
+        let missing = snapshot.recordings.filter { $0.sha256 != nil && !fileManager.fileExists(atPath: $0.path) }.map(\.path)
         for reference in snapshot.recordings where fileManager.fileExists(atPath: reference.path) {
             let name = (reference.path as NSString).lastPathComponent
             // Names are c-<connection>-s-<session>.cast and unique; a clash would mean a
@@ -57,7 +58,7 @@ package struct AuditBackup {
         let manifest = BackupManifest(
             createdAt: ISO8601DateFormatter().string(from: now),
             auditHead: snapshot.head.id == 0 ? nil : snapshot.head.hash, auditEvents: snapshot.head.id,
-            schemaVersion: snapshot.schemaVersion, files: files)
+            schemaVersion: snapshot.schemaVersion, files: files, missingRecordings: missing)
         do {
             try manifest.jsonData().write(to: URL(fileURLWithPath: destination + "/" + BackupManifest.fileName))
             try Data(manifest.checksums.utf8).write(to: URL(fileURLWithPath: destination + "/" + BackupManifest.checksumsFileName))

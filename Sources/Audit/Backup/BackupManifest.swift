@@ -26,9 +26,13 @@ package struct BackupManifest: Codable, Sendable, Hashable {
     package var auditEvents: Int64
     package var schemaVersion: Int
     package var files: [File]
+    /// Recordings the snapshot's closed sessions name (with a hash) that were not on disk:
+    /// `tracegate audit verify` would report them too; the backup says so at once.
+    package var missingRecordings: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case format, files
+        case missingRecordings = "missing_recordings"
         case createdAt = "created_at"
         case auditHead = "audit_head"
         case auditEvents = "audit_events"

@@ -27,5 +27,9 @@ struct AuditBackupCommand: ParsableCommand {
         let bytes = manifest.files.reduce(Int64(0)) { $0 + $1.size }
         print("OK backup in \(path): \(manifest.auditEvents) events, head \(manifest.auditHead ?? "none"), "
               + "\(recordings) recordings, \(bytes) bytes")
+        if !manifest.missingRecordings.isEmpty {
+            printError("tracegate: \(manifest.missingRecordings.count) recordings named by closed sessions were missing "
+                       + "and are not in the backup (listed in manifest.json under missing_recordings)")
+        }
     }
 }
