@@ -144,3 +144,26 @@ extension IntegrationSuite.MetricsEndpointTests {
         #expect(try await client.request("/healthz").status == 200)
     }
 }
+
+extension IntegrationSuite.MetricsEndpointTests {
+    /// A metrics port already taken stops a second gateway at start with a clear error, like a
+    /// taken SSH port, rather than leaving it running unobserved.
+    @Test func aTakenMetricsPortStopsTheStartWithAClearError() async throws {
+        let fixture = try SharedGateway.current()
+        let port = try #require(fixture.metricsPort)
+        var configuration = TestSupport.GatewayConfiguration(listenPort: try LoopbackPort.free(),
+                                                             stateDirectory: fixture.directory.file("second-state"))
+        configuration.metricsListen = "127.0.0.1:\(port)"
+        let directory = try fixture.directory.subdirectory("second")
+        let second = try GatewayProcess(configuration: configuration, directory: directory)
+        do {
+            try await second.start(timeout: .seconds(15))
+            await second.kill()
+            Issue.record("a second gateway started on a taken metrics port")
+        } catch {
+            #expect("\(error)".contains("tracegate: cannot listen for metrics on 127.0.0.1:\(port): address already in use"), "\(error)")
+        }
+        let health = try await OperationsClient(port: port, directory: fixture.directory.path).request("/healthz")
+        #expect(health.status == 200, "the first gateway's listener must be unharmed")
+    }
+}
