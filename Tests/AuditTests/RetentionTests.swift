@@ -166,3 +166,37 @@ struct RetentionTests {
         #expect(output.status == 0, "sqlite3: \(output.standardError)")
     }
 }
+
+extension RetentionTests {
+    @Test func aStoppedPruneLeavesAVerifiableTrailAndTheNextOneFinishes() throws {
+        let directory = try TemporaryDirectory()
+        let store = try Self.store(directory)
+        let steps = StepCounter()
+        var pruner = AuditPruner(store: store)
+        pruner.stepSize = 3
+        pruner.shouldContinue = { steps.next() <= 2 }
+        let announce: (AuditEvent) throws(AuditError) -> Void = { event in
+            let writer = store.makeWriter()
+            defer { writer.close() }
+            try writer.recordDurably(event)
+        }
+        let partial = try pruner.prune(olderThan: Self.cutoff, announce: announce)
+        #expect(partial.removedEvents == 6 && partial.anchor?.id == 6, "\(partial)")
+        #expect(try store.verifyChain().isIntact)
+        pruner.shouldContinue = { true }
+        let rest = try pruner.prune(olderThan: Self.cutoff, announce: announce)
+        #expect(rest.removedEvents == 5 && rest.anchor?.id == 11, "\(rest)")
+        #expect(try store.verifyChain().isIntact)
+    }
+}
+
+private final class StepCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func next() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        count += 1
+        return count
+    }
+}

@@ -16,6 +16,9 @@ internal import GRDB
 package struct AuditPruner {
     package let store: AuditStore
     package var stepSize: Int64 = 2_000
+    /// Asked between steps: a gateway that is stopping ends the prune after the current step.
+    /// What is removed so far stays removed behind its checkpoint; the next prune goes on.
+    package var shouldContinue: @Sendable () -> Bool = { true }
 
     package init(store: AuditStore) {
         self.store = store
@@ -31,7 +34,7 @@ package struct AuditPruner {
         try announce(.auditPrune(cutoff: cutoff.iso8601, anchorID: plan.last.id, anchorHash: plan.last.hash,
                                  count: plan.last.id - plan.start.id, oldest: plan.oldestTime, newest: plan.newestTime))
         var done = plan.start.id
-        while done < plan.last.id {
+        while done < plan.last.id && shouldContinue() {
             let through = min(done + stepSize, plan.last.id)
             let step = try store.write { db in try removeStep(after: done, through: through, cutoff: cutoff.iso8601, in: db) }
             report.removedEvents += through - done
@@ -49,7 +52,10 @@ package struct AuditPruner {
             }
             done = through
         }
-        report.anchor = plan.last
+        // Where the chain now starts: the last step's checkpoint (short of the plan if stopped).
+        if report.removedEvents > 0 {
+            report.anchor = try store.read { db in try ChainCheckpoint.latest(in: db)?.anchor }
+        }
         return report
     }
 

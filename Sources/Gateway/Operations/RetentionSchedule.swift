@@ -47,7 +47,9 @@ final class RetentionSchedule: Sendable {
         guard let retention = runtime.settings.configuration.retention else { return }
         let cutoff = AuditTimestamp.now().adding(microseconds: -retention.components.seconds * 1_000_000)
         do {
-            let report = try AuditPruner(store: runtime.auditStore).prune(olderThan: cutoff) { (event) throws(AuditError) in
+            var pruner = AuditPruner(store: runtime.auditStore)
+            pruner.shouldContinue = { [runtime] in !runtime.shutdown.isRequested }
+            let report = try pruner.prune(olderThan: cutoff) { (event) throws(AuditError) in
                 try audit.recordDurably(event)
             }
             guard let anchor = report.anchor else { return }
