@@ -26,6 +26,10 @@ package enum AuditError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidFilter(String)
     /// No connection with this id.
     case connectionNotFound(String)
+    /// `tracegate audit backup` could not complete; what was written is incomplete.
+    case backupFailed(reason: String)
+    /// `tracegate audit prune` refused or failed; nothing was removed.
+    case pruneFailed(reason: String)
 
     package var description: String {
         switch self {
@@ -53,6 +57,10 @@ package enum AuditError: Error, Sendable, Hashable, CustomStringConvertible {
             message
         case .connectionNotFound(let id):
             "no connection with id \(id)"
+        case .backupFailed(let reason):
+            "backup failed: \(reason)"
+        case .pruneFailed(let reason):
+            "prune failed: \(reason)"
         }
     }
 }

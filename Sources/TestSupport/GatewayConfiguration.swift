@@ -60,6 +60,11 @@ package struct GatewayConfiguration: Sendable {
     package var users: [User] = []
     package var targets: [Target] = []
     package var grants: [Grant] = []
+    /// `metrics.listen`: off unless a test asks for it, so that gateways of parallel test
+    /// runs never contend for the default port.
+    package var metricsListen = "off"
+    /// Top-level lines appended as written (e.g. "log_format: json").
+    package var extraLines: [String] = []
 
     package init(listenPort: UInt16, stateDirectory: String) {
         self.listenPort = listenPort
@@ -70,6 +75,7 @@ package struct GatewayConfiguration: Sendable {
         var lines = [
             "listen: 127.0.0.1:\(listenPort)",
             "state_dir: \(Self.quote(stateDirectory))",
+            "metrics: {listen: \(metricsListen)}",
         ]
         if !limits.isEmpty {
             lines.append("limits: {" + limits.map { "\($0.0): \($0.1)" }.joined(separator: ", ") + "}")
@@ -106,6 +112,7 @@ package struct GatewayConfiguration: Sendable {
                 "  - {to: \(principal), targets: {names: \(Self.list(grant.targets))}, logins: \(Self.list(grant.logins))}"
             )
         }
+        lines += extraLines
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -28,6 +28,10 @@ package final class GatewayFixture: Sendable {
         /// a small filesystem there (disk full) unmounts it after `stop()`.
         package var stateDirectory: String?
         package var penalties: [(String, String)] = []
+        /// Serve `/metrics`, `/healthz` and `/readyz` on a free loopback port (`metricsPort`).
+        package var servesMetrics = false
+        /// Extra top-level configuration lines (e.g. "log_level: debug").
+        package var configurationLines: [String] = []
 
         package init() {}
     }
@@ -97,6 +101,11 @@ package final class GatewayFixture: Sendable {
         )
     }
 
+    /// The port of the metrics and health listener, when `Options.servesMetrics` asked for one.
+    package var metricsPort: UInt16? {
+        configuration.metricsListen.split(separator: ":").last.flatMap { UInt16($0) }
+    }
+
     /// The end of the gateway's log, for failure messages.
     package var gatewayLogTail: String {
         "--- gateway log (tail) ---\n" + String(gateway.log.suffix(6000))
@@ -145,6 +154,8 @@ package final class GatewayFixture: Sendable {
         configuration.limits = options.limits
         configuration.recording = options.recording
         configuration.penalties = options.penalties
+        if options.servesMetrics { configuration.metricsListen = "127.0.0.1:\(try LoopbackPort.free())" }
+        configuration.extraLines = options.configurationLines
         configuration.users = [
             .init(name: "alice", organization: "retailer", keys: [aliceKey.publicKeyLine]),
             .init(name: "bob", organization: "provider", keysFile: bobKey.publicKeyPath),

@@ -50,4 +50,12 @@ package enum AuditDetailKey {
     package static let uid = "uid"
     package static let queryCommand = "command"
     package static let filter = "filter"
+
+    // audit.prune
+    package static let cutoff = "cutoff"
+    package static let anchorID = "anchor_id"
+    package static let anchorHash = "anchor_hash"
+    package static let removedCount = "removed_count"
+    package static let oldestRemoved = "oldest_time"
+    package static let newestRemoved = "newest_time"
 }

@@ -46,3 +46,20 @@ extension AuditEvent {
         ])
     }
 }
+
+extension AuditEvent {
+    /// `audit.prune`: events 1…`anchorID` (or since the previous prune) older than `cutoff`
+    /// are about to be removed; the remaining chain will start after `anchorHash`. Recorded
+    /// before anything is removed, and what `tracegate audit verify` checks checkpoints against.
+    package static func auditPrune(cutoff: String, anchorID: Int64, anchorHash: String, count: Int64,
+                                   oldest: String, newest: String) -> AuditEvent {
+        AuditEvent(kind: .auditPrune, result: "ok", details: [
+            AuditDetailKey.cutoff: .string(cutoff),
+            AuditDetailKey.anchorID: AuditValue(Int(anchorID)),
+            AuditDetailKey.anchorHash: .string(anchorHash),
+            AuditDetailKey.removedCount: AuditValue(Int(count)),
+            AuditDetailKey.oldestRemoved: .string(oldest),
+            AuditDetailKey.newestRemoved: .string(newest),
+        ])
+    }
+}

@@ -28,6 +28,7 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
     case auditQuery = "audit.query"
     case requestRefused = "request.refused"
     case penaltyStart = "penalty.start"
+    case auditPrune = "audit.prune"
 
     /// One line for humans: `tracegate audit show` and the schema documentation.
     package var summary: String {
@@ -48,6 +49,7 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .auditQuery: "someone read the audit trail"
         case .requestRefused: "a request on a connection was refused (environment, terminal, subsystem) while the connection went on"
         case .penaltyStart: "a source address was penalised: its new connections are refused for a while"
+        case .auditPrune: "events older than the retention were about to be removed behind a checkpoint"
         }
     }
 }

@@ -164,3 +164,9 @@ extension StoredEvent {
         return AuditRecord(columns: StoredEvent.hashedColumns + ["hash"], values: values)
     }
 }
+
+extension StoredEvent {
+    /// Positions in `hashedColumns`, for readers that work on raw fields.
+    static let kindColumn = hashedColumns.firstIndex(of: "kind")!
+    static let detailsColumn = hashedColumns.firstIndex(of: "details")!
+}

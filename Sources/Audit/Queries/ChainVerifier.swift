@@ -48,7 +48,18 @@ package struct ChainVerifier {
 
     func verify(_ db: Database) throws -> ChainVerification {
         let total = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM events") ?? 0
-        var previous = ChainHead.empty
+        // After a prune the chain starts at the newest checkpoint's anchor (migration 0005).
+        let checkpoint: ChainCheckpoint?
+        switch try CheckpointVerification.anchor(in: db) {
+        case .trusted(let latest): checkpoint = latest
+        case .broken(let broken): return broken
+        }
+        var previous = checkpoint?.anchor ?? ChainHead.empty
+        if let checkpoint, let behind = try Int64.fetchOne(db, sql: "SELECT MIN(id) FROM events"), behind <= checkpoint.lastRemovedID {
+            return .broken(eventID: behind, reason:
+                "event \(behind) is behind checkpoint \(checkpoint.id), which says events up to \(checkpoint.lastRemovedID) were removed")
+        }
+        var announcedAnchor: Int64 = 0
         var unseen = expectedHashes
         let rows = try Row.fetchCursor(db, sql: "SELECT \(StoredEvent.selection) FROM events ORDER BY id")
         while let row = try rows.next() {
@@ -68,7 +79,12 @@ package struct ChainVerifier {
             if storedPrevious != previous.hash {
                 return .broken(eventID: id, reason: id == 1
                     ? "prev_hash is not the genesis value: events before it were removed or it was replaced"
+                    : checkpoint != nil && previous.id == checkpoint?.lastRemovedID
+                    ? "prev_hash does not match the anchor hash of checkpoint \(checkpoint!.id): the trail does not continue from the pruned one"
                     : "prev_hash does not match the hash of event \(previous.id): an event was deleted, inserted or moved here")
+            }
+            if let anchor = PruneAnnouncement.anchorID(kind: fields[StoredEvent.kindColumn], details: fields[StoredEvent.detailsColumn]) {
+                announcedAnchor = max(announcedAnchor, anchor)
             }
             let computed = HashChain.hash(of: fields)
             if storedHash != computed {
@@ -79,6 +95,12 @@ package struct ChainVerifier {
             if id % progressInterval == 0 { progress?(id, total) }
         }
         progress?(previous.id, total)
+        // Only a prune that announced itself in the chain may have removed events: a checkpoint
+        // beyond every announcement hides events nobody was told were removed.
+        if let checkpoint, checkpoint.lastRemovedID > announcedAnchor {
+            return .broken(eventID: checkpoint.lastRemovedID, reason:
+                "checkpoint \(checkpoint.id) removed events up to \(checkpoint.lastRemovedID), beyond what any audit.prune event announced")
+        }
         if let missing = unseen.sorted().first {
             return .broken(eventID: previous.id, reason:
                 "the chain ends here without passing through expected hash \(missing): later events were removed or replaced")

@@ -37,8 +37,11 @@ package final class AuditWriter: Sendable {
         let thread = Thread {
             while let batch = queue.nextBatch() {
                 let started = threadCPUSeconds()
+                let wallStarted = ContinuousClock.now
                 let outcome = store.append(batch)
-                queue.finish(batch, with: outcome, cpuSeconds: threadCPUSeconds() - started)
+                let wall = ContinuousClock.now - wallStarted
+                queue.finish(batch, with: outcome, cpuSeconds: threadCPUSeconds() - started,
+                             wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18)
             }
             stopped.leave()
         }

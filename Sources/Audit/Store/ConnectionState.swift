@@ -148,7 +148,7 @@ struct ConnectionState: Equatable {
                 durationMilliseconds = closed.milliseconds(since: opened)
             }
         case .connectionOpen, .channelOpen, .sessionClose, .requestRefused, .gatewayStart, .gatewayStop, .configLoad,
-            .configReload, .configReject, .auditQuery, .recordingStop, .penaltyStart:
+            .configReload, .configReject, .auditQuery, .recordingStop, .penaltyStart, .auditPrune:
             break
         }
     }

@@ -39,7 +39,7 @@ struct QueryTableBatch {
         // Deliberately exhaustive, no `default:`: a new kind must decide what it updates.
         switch event.kind {
         case .gatewayStart, .gatewayStop, .configLoad, .configReload, .configReject, .auditQuery, .recordingStop,
-            .penaltyStart:
+            .penaltyStart, .auditPrune:
             return
         case .connectionOpen, .authAttempt, .accessDecision, .upstreamConnect, .channelOpen, .sessionClose,
             .connectionClose, .requestRefused:

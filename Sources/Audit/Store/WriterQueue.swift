@@ -103,11 +103,13 @@ final class WriterQueue: @unchecked Sendable {
     /// events nobody waits for go back to the front, in order, to be retried; a durable event
     /// is not retried, because its caller was told it failed and refused the action, and a
     /// later "allowed" row would record something that never happened.
-    func finish(_ batch: [PendingEvent], with outcome: Result<Void, AuditError>, cpuSeconds: Double) {
+    func finish(_ batch: [PendingEvent], with outcome: Result<Void, AuditError>, cpuSeconds: Double,
+                wallSeconds: Double = 0) {
         condition.lock()
         statistics.cpuSeconds += cpuSeconds
         switch outcome {
         case .success:
+            statistics.commitLatency.record(seconds: wallSeconds)
             statistics.commits += 1
             let events = batch.count(where: \.isEvent)
             statistics.committedEvents += events
@@ -180,4 +182,6 @@ package struct WriterStatistics: Sendable, Hashable {
     package var largestBatch = 0
     /// CPU time the writer thread spent appending and committing: what bounds its throughput.
     package var cpuSeconds = 0.0
+    /// Wall time of each successful commit, fsync included: what a durable event waits for.
+    package var commitLatency = CommitLatencyHistogram()
 }

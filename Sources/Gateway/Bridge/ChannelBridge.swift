@@ -80,6 +80,12 @@ final class ChannelBridge {
 
     /// Why this session's recording can no longer be written, once it cannot.
     var recordingFailure: String? { recorder?.writeFailure }
+    /// Adds this session's bytes to the gateway-wide totals as they move.
+    func count(toTarget: RelayByteCounter, fromTarget: RelayByteCounter) {
+        self.toTarget.counter = toTarget
+        self.fromTarget.counter = fromTarget
+        errorsFromTarget.counter = fromTarget
+    }
 
     func recordResize(_ size: TerminalSize) {
         recorder?.resize(columns: size.columns, rows: size.rows)

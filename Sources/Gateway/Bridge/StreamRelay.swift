@@ -14,6 +14,8 @@ final class StreamRelay {
     private(set) var bytesRelayed = 0
     /// Sees every byte once, as it is read (the session recorder); never blocks.
     var tap: ((UnsafeRawBufferPointer) -> Void)?
+    /// The gateway-wide total for this direction (metrics), added to once per write.
+    var counter: RelayByteCounter?
 
     init(readsStandardError: Bool = false, writesStandardError: Bool = false) {
         self.readsStandardError = readsStandardError
@@ -67,6 +69,7 @@ final class StreamRelay {
             guard written > 0 else { return }
             queue.removeFirst(written)
             bytesRelayed += written
+            counter?.add(written)
         }
     }
 }

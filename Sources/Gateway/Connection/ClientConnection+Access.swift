@@ -72,6 +72,7 @@ extension ClientConnection {
             }
         } catch {
             journal.protocolError(context, "audit trail unavailable: \(error)")
+            journal.metrics.connectionRefused(reason: Refusal.auditUnavailable.code)
             return .refused(.auditUnavailable)
         }
         return outcome

@@ -27,10 +27,12 @@ extension ClientConnection {
         case .throughUpstream(let upstreamChannel, let sessionID):
             let bridge = ChannelBridge(client: channel, sessionID: sessionID)
             bridge.startRelaying(to: upstreamChannel, as: nil)
+            startCounting(bridge)
             bridges.append(bridge)
         case .tunnel(let socket, let sessionID, let target, let grant):
             let tunnel = TunnelBridge(client: channel, socket: socket, sessionID: sessionID, target: target)
             tunnel.deadline = grant.deadline(startedAt: Date())
+            startCounting(tunnel)
             tunnels.append(tunnel)
         case nil:
             channel.close()

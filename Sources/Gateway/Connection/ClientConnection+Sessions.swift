@@ -107,6 +107,7 @@ extension ClientConnection {
             phase = .authorized(decide(access, withTicket: bridge.ticket))
             return start(command, on: bridge)
         case .allowed(_, let target, let login, let grant):
+            let setupStarted = ContinuousClock.now
             if context.ticket == nil, let ticket = bridge.ticket { context.ticket = ticket }
             guard let upstream = connectUpstream(to: target, as: login) else {
                 bridge.refuse(upstreamFailure ?? .targetUnreachable(target: target.name, reason: "unknown error"))
@@ -132,6 +133,8 @@ extension ClientConnection {
             do {
                 let upstreamChannel = try openUpstreamChannel(on: upstream, for: bridge, running: command)
                 bridge.startRelaying(to: upstreamChannel, as: description)
+                startCounting(bridge)
+                journal.metrics.sessionSetup(took: ContinuousClock.now - setupStarted)
                 if let recorder { bridge.record(with: recorder) }
                 bridge.deadline = grant.deadline(startedAt: Date())
                 return .accept

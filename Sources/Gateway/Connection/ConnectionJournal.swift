@@ -10,10 +10,12 @@ import Policy
 package final class ConnectionJournal: Sendable {
     let logger: Logger
     let audit: AuditWriter
+    let metrics: GatewayMetrics
 
-    package init(logger: Logger, audit: AuditWriter) {
+    package init(logger: Logger, audit: AuditWriter, metrics: GatewayMetrics = GatewayMetrics()) {
         self.logger = logger
         self.audit = audit
+        self.metrics = metrics
     }
 
     private func log(_ level: Logger.Level, _ message: Logger.Message, _ context: ConnectionContext,
@@ -32,6 +34,7 @@ package final class ConnectionJournal: Sendable {
 
     func connectionOpened(_ context: ConnectionContext) {
         audit.record(.connectionOpen(context.auditContext))
+        metrics.connectionAccepted()
         log(.info, "connection opened", context, ["tg.client_version": "\(context.clientVersion ?? "")"])
     }
 
@@ -39,6 +42,7 @@ package final class ConnectionJournal: Sendable {
                                user: User?, keyType: String?, fingerprint: String?) {
         audit.record(.authAttempt(context.auditContext, result: result, method: method, user: user?.name,
                                   organization: user?.organization, keyType: keyType, keyFingerprint: fingerprint))
+        metrics.authentication(result: result.rawValue)
         var extra: Logger.Metadata = ["tg.method": "\(method)", "tg.result": "\(result.rawValue)"]
         if let keyType { extra["tg.key_type"] = "\(keyType)" }
         if let fingerprint { extra["tg.key"] = "\(fingerprint)" }
@@ -53,6 +57,7 @@ package final class ConnectionJournal: Sendable {
     }
 
     func decision(_ context: ConnectionContext, refused refusal: Refusal) throws(AuditError) {
+        metrics.connectionRefused(reason: refusal.code)
         try audit.recordDurably(.accessDecision(context.auditContext, result: .denied, reason: refusal.message))
         log(.notice, "access denied", context, ["tg.reason": "\(refusal.code)", "tg.message": "\(refusal.message)"])
     }
@@ -66,6 +71,7 @@ package final class ConnectionJournal: Sendable {
     func upstreamFailed(_ context: ConnectionContext, address: String, refusal: Refusal, hostKeyFingerprint: String?) {
         audit.record(.upstreamConnect(context.auditContext, result: .failed, address: address,
                                       hostKeyFingerprint: hostKeyFingerprint, reason: refusal.message))
+        metrics.upstreamFailed(target: context.target?.name ?? address, reason: refusal.code)
         var extra: Logger.Metadata = ["tg.reason": "\(refusal.code)", "tg.message": "\(refusal.message)"]
         if let hostKeyFingerprint { extra["tg.host_key"] = "\(hostKeyFingerprint)" }
         log(.warning, "upstream failed", context, extra)
@@ -101,6 +107,7 @@ package final class ConnectionJournal: Sendable {
             recordingNotClosed(context, sessionID: sessionID, path: unclosed.path, after: unclosed.waitedSeconds)
         }
         audit.record(.sessionClose(context.auditContext, sessionID: sessionID, outcome: outcome.auditEnd))
+        metrics.sessionEnded(id: sessionID, recordingBytes: outcome.recording?.size)
         var extra: Logger.Metadata = [
             "tg.session": "\(sessionID)",
             "tg.duration": "\(String(format: "%.3f", outcome.durationSeconds))",

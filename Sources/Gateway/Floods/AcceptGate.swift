@@ -19,22 +19,30 @@ final class AcceptGate {
         self.logger = logger
     }
 
-    /// True when the connection may start its handshake (and now counts as unauthenticated).
-    func admit(_ socket: AcceptedSocket, settings: GatewaySettings) -> Bool {
+    /// Why a connection is closed at accept; the raw value is the metrics label.
+    enum Refusal: String {
+        case penalisedSource = "penalised_source"
+        case tooManyUnauthenticated = "too_many_unauthenticated"
+        case earlyDrop = "early_drop"
+    }
+
+    /// Nil when the connection may start its handshake (and now counts as unauthenticated).
+    func admit(_ socket: AcceptedSocket, settings: GatewaySettings) -> Refusal? {
         let configuration = settings.configuration
         if runtime.penalties.isPenalised(socket.address, settings: configuration.penalties) {
             refused("penalised source", socket)
-            return false
+            return .penalisedSource
         }
         switch runtime.admission.admit(source: socket.address, limits: configuration.limits) {
         case .admitted:
-            return true
+            return nil
         case .full:
             refused("too many unauthenticated connections", socket)
+            return .tooManyUnauthenticated
         case .earlyDrop:
             refused("random early drop", socket)
+            return .earlyDrop
         }
-        return false
     }
 
     private func refused(_ why: String, _ socket: AcceptedSocket) {

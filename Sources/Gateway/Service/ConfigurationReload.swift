@@ -14,6 +14,8 @@ struct ConfigurationReload {
         do {
             let configuration = try ConfigurationLoader.load(path: path)
             runtime.replaceSettings(GatewaySettings(configuration: configuration))
+            // Before the notice below, so that lowering the level to notice still shows it.
+            LogLevelSwitch.shared.set(named: configuration.logLevel)
             audit.record(.configReload(path: path, sha256: ConfigurationDigest.sha256(ofFileAt: path)))
             logger.notice("configuration reloaded", metadata: ["tg.config": "\(path)"])
         } catch {

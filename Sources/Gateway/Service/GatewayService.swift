@@ -16,6 +16,9 @@ package final class GatewayService {
     private let audit: AuditWriter
     private var signalSources: [any DispatchSourceSignal] = []
     private let acceptGate: AcceptGate
+    private let metrics = GatewayMetrics()
+    private let accepting = AcceptingFlag()
+    private var operations: OperationsEndpoint?
 
     /// Connection threads need little stack: libssh does not recurse deeply, and a small
     /// stack keeps a thousand idle sessions cheap.
@@ -36,8 +39,10 @@ package final class GatewayService {
         listener = try ServerListener(host: configuration.listen.host, port: configuration.listen.port,
                                       hostKeyPath: keys.hostKey.path, algorithms: settings.serverAlgorithms)
         runtime = GatewayRuntime(settings: settings, upstreamKey: keys.upstreamKey,
-                                 journal: ConnectionJournal(logger: logger, audit: audit), auditStore: auditStore)
+                                 journal: ConnectionJournal(logger: logger, audit: audit, metrics: metrics),
+                                 auditStore: auditStore)
         acceptGate = AcceptGate(runtime: runtime, logger: logger)
+        if let listen = configuration.metricsListen { try startOperations(listen: listen) }
         let listenAddress = "\(configuration.listen.host):\(listener.boundPort)"
         let headHash = try auditStore.headHash()
         try audit.recordDurably(.gatewayStart(listen: listenAddress, version: GatewayVersion.current, headHash: headHash))
@@ -60,13 +65,18 @@ package final class GatewayService {
         installSignalHandlers()
         PidFile.write(stateDirectory: stateDirectory)
         defer { PidFile.remove(stateDirectory: stateDirectory) }
+        accepting.set(true)
+        let retention = RetentionSchedule(runtime: runtime, audit: audit, logger: logger)
+        retention.start()
         while !runtime.shutdown.isRequested {
             guard let socket = listener.accept(timeoutMilliseconds: 250) else { continue }
             admit(socket)
         }
         // New clients are refused from here on; running sessions were told and drain.
+        accepting.set(false)
         listener.stopListening()
         GracefulDrain(runtime: runtime, logger: logger).wait()
+        retention.waitUntilStopped()
         // The head before the stop event: what the other organisation compares its copy with.
         audit.record(.gatewayStop(reason: "shutdown", headHash: (try? auditStore.headHash()) ?? nil))
         let unwritten = audit.close()
@@ -74,6 +84,7 @@ package final class GatewayService {
         let headHash = (try? auditStore.headHash()) ?? nil
         logger.info("gateway stopped", metadata: ["tg.audit_head": "\(headHash ?? "empty")",
                                                   "tg.audit_unwritten": "\(unwritten)"])
+        operations?.stop()
     }
 
     package func stop() {
@@ -82,8 +93,9 @@ package final class GatewayService {
 
     private func admit(_ socket: AcceptedSocket) {
         let settings = runtime.settings
-        guard acceptGate.admit(socket, settings: settings) else {
+        if let refusal = acceptGate.admit(socket, settings: settings) {
             ServerListener.refuse(socket)
+            metrics.connectionRefused(reason: refusal.rawValue)
             return
         }
         let connection: ClientConnection
@@ -100,6 +112,21 @@ package final class GatewayService {
         thread.stackSize = Self.connectionStackSize
         thread.name = "tracegate-connection"
         thread.start()
+    }
+
+    /// The metrics and health listener; its port taken is a start error, like the SSH port's.
+    private func startOperations(listen: ListenAddress) throws {
+        let runtime = runtime
+        let readiness = ReadinessProbe(
+            isAccepting: { [accepting] in accepting.isSet && !runtime.shutdown.isRequested },
+            auditStore: auditStore, audit: audit, stateDirectory: stateDirectory,
+            freeSpaceFloor: { runtime.settings.recordingFreeSpaceFloor })
+        let scrape = ScrapeRenderer(metrics: metrics, audit: audit, admission: runtime.admission, stateDirectory: stateDirectory)
+        metrics.bootstrapSwiftMetrics()
+        let endpoint = try OperationsEndpoint(listen: listen, scrape: scrape, readiness: readiness)
+        endpoint.start()
+        operations = endpoint
+        logger.info("metrics listening", metadata: ["tg.listen": "\(endpoint.address)"])
     }
 
     private func installSignalHandlers() {

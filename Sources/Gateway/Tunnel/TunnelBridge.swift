@@ -18,6 +18,8 @@ final class TunnelBridge {
     private(set) var bytesToTarget = 0
     private(set) var bytesFromTarget = 0
     private(set) var isFinished = false
+    /// The gateway-wide totals (metrics), added to once per write.
+    var counters: (toTarget: RelayByteCounter, fromTarget: RelayByteCounter)?
 
     private static let chunk = 64 * 1024
 
@@ -90,6 +92,7 @@ final class TunnelBridge {
             guard written > 0 else { break }
             fromTarget.removeFirst(written)
             bytesFromTarget += written
+            counters?.fromTarget.add(written)
         }
         if socketEnded && fromTarget.isEmpty { client.sendEOF() }
     }
@@ -109,6 +112,7 @@ final class TunnelBridge {
             guard written > 0 else { return }
             toTarget.removeFirst(written)
             bytesToTarget += written
+            counters?.toTarget.add(written)
         }
         if client.receivedEOF && !sentToSocketEnd && (client.bufferedByteCount(stderr: false) ?? 0) == 0 {
             sentToSocketEnd = true

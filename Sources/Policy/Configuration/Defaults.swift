@@ -6,6 +6,11 @@ package enum Defaults {
     package static let logLevel = "info"
     /// The swift-log levels, in its order.
     package static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+    package static let logFormat = LogFormat.logfmt
+    /// Loopback: metrics name users, organisations and targets, so they stay on the host unless asked.
+    package static let metricsListen: ListenAddress? = ListenAddress(host: "127.0.0.1", port: 9222)
+    /// Off: nothing is ever pruned unless the operator asks for it.
+    package static let retention: Duration? = nil
     package static let limits = ConnectionLimits(
         authTimeout: .seconds(30),
         maxAuthAttempts: 6,

@@ -17,6 +17,11 @@ package struct GatewayConfiguration: Hashable, Sendable {
     package var groups: [UserGroup]
     package var targets: [Target]
     package var grants: [Grant]
+    package var logFormat: LogFormat = Defaults.logFormat
+    /// Where `/metrics`, `/healthz` and `/readyz` are served; nil: not at all.
+    package var metricsListen: ListenAddress? = Defaults.metricsListen
+    /// Audit events and recordings older than this are pruned daily by `serve`; nil: never.
+    package var retention: Duration? = Defaults.retention
 
     package init(
         sourcePath: String,

@@ -5,7 +5,7 @@ import Yams
 extension ConfigurationReader {
     static let topLevelKeys = [
         "listen", "state_dir", "log_level", "limits", "recording", "env_allow", "algorithms", "penalties",
-        "organizations", "users", "groups", "targets", "grants",
+        "organizations", "users", "groups", "targets", "grants", "log_format", "metrics", "retention",
     ]
 
     mutating func readDocument(_ root: Node?) -> GatewayConfiguration {
@@ -24,6 +24,9 @@ extension ConfigurationReader {
         }
         if let node = fields.optional("algorithms") { configuration.algorithms = readAlgorithms(node) }
         if let node = fields.optional("penalties") { configuration.penalties = readPenalties(node) }
+        if let node = fields["log_format"], let format = readLogFormat(node) { configuration.logFormat = format }
+        if let node = fields.optional("metrics"), let listen = readMetrics(node) { configuration.metricsListen = listen }
+        if let node = fields.optional("retention") { configuration.retention = readRetention(node) }
 
         configuration.organizations = fields.optional("organizations").map { readOrganizations($0) } ?? []
         let organizations = Set(configuration.organizations)

@@ -71,7 +71,7 @@ struct ConfigurationSummary {
     let configuration: GatewayConfiguration
 
     var text: String {
-        var lines = ["OK \(configuration.sourcePath)"]
+        var lines = ["OK \(configuration.sourcePath)"] + operationsLines
         let usersByOrganization = Dictionary(grouping: configuration.users, by: \.organization)
         lines.append("users: \(configuration.users.count)")
         for organization in configuration.organizations {

@@ -10,7 +10,7 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try options.load()
-        let logger = GatewayLogging.bootstrap(level: configuration.logLevel)
+        let logger = GatewayLogging.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
         do {
             let service = try GatewayService(configuration: configuration, logger: logger)
             service.run()

@@ -1,14 +1,13 @@
+import Gateway
 import Logging
+import Policy
 
-/// Logs go to stderr, one event per line, for journald or a collector to take.
+/// Logs go to stderr, one event per line (logfmt or JSON), for journald or a collector to
+/// take. The level lives in `LogLevelSwitch.shared`, which a reload changes.
 enum GatewayLogging {
-    static func bootstrap(level: String) -> Logger {
-        let threshold = Logger.Level(rawValue: level) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = threshold
-            return handler
-        }
+    static func bootstrap(level: String, format: LogFormat) -> Logger {
+        LogLevelSwitch.shared.set(named: level)
+        LoggingSystem.bootstrap { _ in StructuredLogHandler(format: format) }
         return Logger(label: "tracegate")
     }
 }

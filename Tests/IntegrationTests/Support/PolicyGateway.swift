@@ -209,6 +209,7 @@ final class PolicyGateway: Sendable {
         var lines = [
             "listen: 127.0.0.1:\(port)",
             "state_dir: \(quote(stateDirectory))",
+            "metrics: {listen: off}",
             "organizations: [retailer, provider]",
             "users:",
             "  - {name: alice, org: retailer, keys: [\(quote(aliceKey.publicKeyLine))]}",
