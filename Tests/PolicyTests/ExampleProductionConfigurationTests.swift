@@ -19,6 +19,8 @@ struct ExampleProductionConfigurationTests {
         #expect(configuration.metricsListen == ListenAddress(host: "127.0.0.1", port: 9222))
         #expect(configuration.retention == .seconds(400 * 86_400))
         #expect(configuration.limits == Defaults.limits)
+        #expect(configuration.penalties == Defaults.penalties)
+        #expect(configuration.recording == Defaults.recording)
         #expect(configuration.users.map(\.name) == ["alice", "bob", "ci-deploy"])
         #expect(configuration.targets.map(\.name) == ["web-01", "db-01"])
         #expect(configuration.grants.count == 3)

@@ -20,7 +20,8 @@ package final class ConnectionJournal: Sendable {
 
     private func log(_ level: Logger.Level, _ message: Logger.Message, _ context: ConnectionContext,
                      _ extra: Logger.Metadata = [:]) {
-        let metadata = context.logMetadata.merging(extra) { $1 }.mapValues(LogText.printable)
+        // Values are escaped by the log handler (LogLineFormatter), for every line alike.
+        let metadata = context.logMetadata.merging(extra) { $1 }
         logger.log(level: level, message, metadata: metadata)
     }
 
