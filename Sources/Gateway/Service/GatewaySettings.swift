@@ -23,7 +23,8 @@ package struct GatewaySettings: Sendable {
 
     var upstreamAlgorithms: SSHAlgorithms {
         let preferences = configuration.algorithms
-        return SSHAlgorithms(keyExchange: preferences.upstreamKex, ciphers: preferences.ciphers, macs: preferences.macs,
+        let ciphers = preferences.ciphers + Defaults.upstreamCipherFallbacks.filter { !preferences.ciphers.contains($0) }
+        return SSHAlgorithms(keyExchange: preferences.upstreamKex, ciphers: ciphers, macs: preferences.macs,
                              hostKeys: preferences.upstreamHostKeys, publicKeys: [])
     }
 

@@ -56,15 +56,21 @@ package enum Defaults {
     // No chacha20-poly1305: with it, a client without strict key exchange (OpenSSH before
     // 9.6 unpatched, old libraries) could be attacked with Terrapin (CVE-2023-48795). libssh
     // 0.10.6 does implement strict kex (kex-strict-s-v00@openssh.com), but it protects only
-    // when both peers do; AES-GCM is not affected by Terrapin at all, and AES-CTR with the
-    // EtM MACs below is not practically exploitable (ssh-audit agrees: SSHAuditTests).
+    // when both peers do; AES-GCM is not affected by Terrapin at all.
+    //
+    // Only AES-GCM faces clients: a client picks the first cipher of its own list that the
+    // server offers, and OpenSSH lists aes128-ctr before the GCM ciphers. Through libssh,
+    // aes-ctr with hmac-sha2-256-etm cost the gateway 8.7 s of CPU per GiB relayed against
+    // 5.8 with GCM (bench/run, docs/performance.md), enough to make downloads slower than
+    // through an ssh -J jump host. Clients without AES-GCM (before OpenSSH 6.2, PuTTY before
+    // 0.76) need `algorithms.ciphers` to list an -ctr cipher.
     package static let ciphers = [
         "aes256-gcm@openssh.com",
         "aes128-gcm@openssh.com",
-        "aes256-ctr",
-        "aes192-ctr",
-        "aes128-ctr",
     ]
+    /// Appended to the cipher list on the gateway's own connections to targets: an older
+    /// target may lack AES-GCM, and as the client there the gateway still prefers GCM.
+    package static let upstreamCipherFallbacks = ["aes256-ctr", "aes192-ctr", "aes128-ctr"]
     package static let macs = [
         "hmac-sha2-256-etm@openssh.com",
         "hmac-sha2-512-etm@openssh.com",
