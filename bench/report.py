@@ -115,7 +115,7 @@ def rest_rows(F, results, phases):
     for tag in ("default", "aes128-gcm"):
         tp = {v: variant_file(results, "throughput", v, "throughput-%s.json" % tag) for v, _ in VARIANTS}
         size = next((g(tp[v], "size") for v, _ in VARIANTS if g(tp[v], "size")), "")
-        name = "chacha20-poly1305 (default)" if tag == "default" else tag
+        name = "default ciphers as negotiated (see the algos step)" if tag == "default" else tag
         sec = "throughput %s, %s" % (size, name)
         for d in ("down", "up"):
             F.add(sec, d, "MiB/s", {v: g(tp[v], "directions", d, "mib_per_s") for v, _ in VARIANTS},
