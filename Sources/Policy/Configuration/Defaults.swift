@@ -64,9 +64,11 @@ package enum Defaults {
     // 5.8 with GCM (bench/run, docs/performance.md), enough to make downloads slower than
     // through an ssh -J jump host. Clients without AES-GCM (before OpenSSH 6.2, PuTTY before
     // 0.76) need `algorithms.ciphers` to list an -ctr cipher.
+    // aes128 first: the order only matters where the gateway is the client (towards targets),
+    // and there AES-128 does the same job in 10 rounds instead of 14 on every relayed byte.
     package static let ciphers = [
-        "aes256-gcm@openssh.com",
         "aes128-gcm@openssh.com",
+        "aes256-gcm@openssh.com",
     ]
     /// Appended to the cipher list on the gateway's own connections to targets: an older
     /// target may lack AES-GCM, and as the client there the gateway still prefers GCM.
