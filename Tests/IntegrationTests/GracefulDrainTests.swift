@@ -112,19 +112,33 @@ extension IntegrationSuite {
             #expect(verified.succeeded && verified.stdout.hasPrefix("OK "), "\(verified)")
         }
 
+        /// Three running `cat` sessions on `target` (their commands end in `: TAG-N`), then
+        /// SIGTERM, and every one of them told that the gateway is shutting down.
+        private static func threeSessionsToldOfTheDrain(
+            _ fixture: GatewayFixture, on target: String, tag: String
+        ) async throws -> (pid: pid_t, sessions: [AuditTrailOpenSession]) {
+            if !fixture.gateway.isRunning { try await fixture.gateway.start() }
+            let gatewayPID = try #require(fixture.gateway.pid)
+            let sessions = try (0..<3).map { try AuditTrailOpenSession(fixture.alice(on: target), command: "cat; : \(tag)-\($0)") }
+            do {
+                for (index, session) in sessions.enumerated() {
+                    try #require(try await session.roundTrip("hi-\(index)\n", expecting: "hi-\(index)\n"), "\(fixture.gatewayLogTail)")
+                }
+            } catch {
+                sessions.forEach { $0.process.terminateGroup(signal: SIGKILL) }
+                throw error
+            }
+            #expect(kill(gatewayPID, SIGTERM) == 0)
+            let told = await waitFor(timeout: .seconds(5)) { sessions.allSatisfy { $0.process.standardErrorText.contains(notice) } }
+            #expect(told, "\(fixture.gatewayLogTail)")
+            return (gatewayPID, sessions)
+        }
+
         /// An operator who does not want to wait signals again: the drain ends at once.
         @Test func aSecondSigtermEndsTheDrainAtOnce() async throws {
             let fixture = try SharedGateway.current()
-            if !fixture.gateway.isRunning { try await fixture.gateway.start() }
-            let gatewayPID = try #require(fixture.gateway.pid)
-            let sessions = try (0..<3).map { try AuditTrailOpenSession(fixture.alice(on: "web-01"), command: "cat; : impatient-\($0)") }
+            let (gatewayPID, sessions) = try await Self.threeSessionsToldOfTheDrain(fixture, on: "web-01", tag: "impatient")
             defer { sessions.forEach { $0.process.terminateGroup(signal: SIGKILL) } }
-            for (index, session) in sessions.enumerated() {
-                try #require(try await session.roundTrip("hi-\(index)\n", expecting: "hi-\(index)\n"), "\(fixture.gatewayLogTail)")
-            }
-            #expect(kill(gatewayPID, SIGTERM) == 0)
-            let told = await waitFor(timeout: .seconds(5)) { sessions.allSatisfy { $0.process.standardErrorText.contains(Self.notice) } }
-            #expect(told, "\(fixture.gatewayLogTail)")
             let secondAt = ContinuousClock.now
             #expect(kill(gatewayPID, SIGTERM) == 0)
             _ = await waitFor(timeout: .seconds(Self.drainSeconds + 10), every: .milliseconds(100)) { !fixture.gateway.isRunning }
@@ -145,16 +159,8 @@ extension IntegrationSuite {
         /// and the chain verifies, as after any crash.
         @Test func sigkillDuringTheDrainLeavesSessionsInterruptedAndTheChainValid() async throws {
             let fixture = try SharedGateway.current()
-            if !fixture.gateway.isRunning { try await fixture.gateway.start() }
-            let gatewayPID = try #require(fixture.gateway.pid)
-            let sessions = try (0..<3).map { try AuditTrailOpenSession(fixture.alice(on: "web-02"), command: "cat; : killed-\($0)") }
+            let (gatewayPID, sessions) = try await Self.threeSessionsToldOfTheDrain(fixture, on: "web-02", tag: "killed")
             defer { sessions.forEach { $0.process.terminateGroup(signal: SIGKILL) } }
-            for (index, session) in sessions.enumerated() {
-                try #require(try await session.roundTrip("hi-\(index)\n", expecting: "hi-\(index)\n"), "\(fixture.gatewayLogTail)")
-            }
-            #expect(kill(gatewayPID, SIGTERM) == 0)
-            let told = await waitFor(timeout: .seconds(5)) { sessions.allSatisfy { $0.process.standardErrorText.contains(Self.notice) } }
-            #expect(told, "\(fixture.gatewayLogTail)")
             let killed = await fixture.gateway.stop(signal: SIGKILL)
             #expect(killed == .signalled(SIGKILL), "\(String(describing: killed))")
             for session in sessions { _ = await session.process.waitForExit(timeout: .seconds(10)) }
