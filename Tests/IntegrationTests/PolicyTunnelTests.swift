@@ -64,6 +64,9 @@ extension IntegrationSuite {
             let gateway = try SharedPolicyGateway.current()
             try await gateway.restoreInitialPolicy()
             let port = gateway.server(of: "web-02").port
+            // Other tests of this suite tunnel to the same port: only a row that appears now is this one.
+            let earlier = try await gateway.audit.rows(
+                "SELECT COALESCE(MAX(rowid), 0) FROM sessions WHERE channel_type = 'direct-tcpip'").first?.first ?? "0"
             let result = try await aliceJumping(gateway).ssh(port: port, login: gateway.login, "head -c 100000 /dev/zero")
             #expect(result.succeeded && result.standardOutput.count == 100_000, "\(result)\n\(gateway.logTail)")
 
@@ -71,7 +74,9 @@ extension IntegrationSuite {
                 """
                 SELECT channel_type, forward_host, forward_port, bytes_in, bytes_out, target, result
                 FROM session_summary WHERE user = 'alice' AND channel_type = 'direct-tcpip' AND forward_port = \(port)
-                AND closed_at IS NOT NULL ORDER BY opened_at DESC LIMIT 1
+                AND closed_at IS NOT NULL
+                AND session_id IN (SELECT id FROM sessions WHERE rowid > \(earlier))
+                ORDER BY opened_at DESC LIMIT 1
                 """
             )
             let row = try #require(rows.first, "no closed direct-tcpip session row for the tunnel\n\(gateway.logTail)")
