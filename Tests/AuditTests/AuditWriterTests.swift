@@ -17,6 +17,8 @@ struct AuditWriterTests {
         let kinds = try other.read { db in try String.fetchAll(db, sql: "SELECT kind FROM events") }
         #expect(kinds == ["access.decision"])
         #expect(writer.isHealthy)
+        // Acknowledged only after the log was fsynced (the sync thread counts before it wakes us).
+        #expect(writer.statistics.syncs >= 1)
     }
 
     @Test func recordReturnsAtOnceAndEventsAreCommittedInBatches() throws {
@@ -63,6 +65,8 @@ struct AuditWriterTests {
         writer.close()
         #expect(failures.value == 0)
         #expect(try store.eventCount() == threads * perThread)
+        // Group commit: one log sync can cover several batches, never the other way round.
+        #expect(writer.statistics.syncs >= 1 && writer.statistics.syncs <= writer.statistics.commits)
         #expect(try store.verifyChain().isIntact)
         let sequences = try store.read { db in
             try Row.fetchAll(db, sql: "SELECT connection_id, json_extract(details, '$.seq') FROM events ORDER BY id")

@@ -218,7 +218,7 @@ extension IntegrationSuite {
             let fixture = try SharedGateway.current()
             let (_, connection, _) = try await fixture.observeConnection { try await fixture.alice(on: "web-02").ssh("true") }
             let id = try #require(connection["connection_id"])
-            #expect(id.range(of: "^c-[0-9a-f]{12}$", options: .regularExpression) != nil, "\(id)")
+            #expect(id.range(of: "^c-[0-9a-f]{16}$", options: .regularExpression) != nil, "\(id)")
             #expect(fixture.gateway.log.contains("tg.connection=\(id)"), "\(fixture.gatewayLogTail)")
         }
     }

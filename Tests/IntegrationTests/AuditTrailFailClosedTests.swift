@@ -90,7 +90,7 @@ extension IntegrationSuite {
         /// The `tg.connection=c-…` ids of the log lines that contain `text`.
         static func connectionIDs(in log: String, onLinesContaining text: String) -> [String] {
             log.split(separator: "\n").filter { $0.contains(text) }.compactMap { line in
-                guard let range = line.range(of: "tg.connection=c-[0-9a-f]{12}", options: .regularExpression) else { return nil }
+                guard let range = line.range(of: "tg.connection=c-[0-9a-f]{16}", options: .regularExpression) else { return nil }
                 return String(line[range].dropFirst("tg.connection=".count))
             }
         }

@@ -36,7 +36,7 @@ extension IntegrationSuite {
                 #expect(line.wholeMatch(of: shape) != nil, "not a logfmt line: \(line)")
             }
             let sessionLines = lines.filter { $0.contains(#"msg="session started""#) }
-            #expect(!sessionLines.isEmpty && sessionLines.allSatisfy { $0.contains(/tg\.connection=c-[0-9a-f]{12}/) },
+            #expect(!sessionLines.isEmpty && sessionLines.allSatisfy { $0.contains(/tg\.connection=c-[0-9a-f]{16}/) },
                     "\(fixture.gatewayLogTail)")
         }
 

@@ -40,8 +40,8 @@ package enum QueryBenchmark {
                     ON CONFLICT (id) DO NOTHING
                     """)
                 for current in number..<end {
-                    let id = workload.connectionID(current)
                     let opened = workload.openingTime(current, of: total)
+                    let id = workload.connectionID(current, openedAt: opened)
                     let closed = opened.adding(microseconds: 4_000_000).iso8601
                     let shape = workload.shape(current)
                     let allowed = shape == .allowed
@@ -114,7 +114,9 @@ package enum QueryBenchmark {
             ("sessions --user U --since 7d", {
                 try store.records(in: .sessions, matching: AuditFilter(since: ago(168), user: someUser(), limit: 100)).count }),
             ("show ID", {
-                try store.connectionDetail(id: workload.connectionID(someConnection())).events.count }),
+                let number = someConnection()
+                let id = workload.connectionID(number, openedAt: workload.openingTime(number, of: totalConnections))
+                return try store.connectionDetail(id: id).events.count }),
             ("events --user U (newest 100)", {
                 try store.records(in: .events, matching: AuditFilter(user: someUser(), limit: 100)).count }),
         ]

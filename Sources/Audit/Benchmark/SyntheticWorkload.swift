@@ -20,9 +20,11 @@ package struct SyntheticWorkload: Sendable {
     package func organization(ofUser number: Int) -> String { Self.organizations[number % userCount % 2] }
     package func target(_ number: Int) -> String { "host-\(number % targetCount)" }
     package func ticket(_ number: Int) -> String? { number % 10 < 3 ? "INC-\(number % 50_000)" : nil }
-    package func connectionID(_ number: Int) -> String {
-        let hex = String(number, radix: 16)
-        return "c-" + String(repeating: "0", count: max(0, 12 - hex.count)) + hex
+    /// The gateway's own kind of id (`AuditIdentifier`), from the time the connection opens
+    /// and its number as the sequence, so that the writer sees the index locality it will see
+    /// in production: neither flattered by ids in perfect order nor slowed by random ones.
+    package func connectionID(_ number: Int, openedAt time: AuditTimestamp) -> String {
+        AuditIdentifier.make(prefix: "c-", at: time, sequence: UInt32(truncatingIfNeeded: number))
     }
 
     /// When connection `number` of `total` opens: evenly spread over the span.
@@ -55,7 +57,7 @@ package struct SyntheticWorkload: Sendable {
     /// The events of connection `number`, with the index of the one to write durably (the
     /// decision, as the gateway does). Times start at `time`, a few milliseconds apart.
     package func events(forConnection number: Int, at time: AuditTimestamp) -> (events: [AuditEvent], durableIndex: Int?) {
-        let id = connectionID(number)
+        let id = connectionID(number, openedAt: time)
         let anonymous = AuditContext(
             connectionID: id, sourceAddress: "10.\(number % 250).\(number / 250 % 250).\(number % 7 + 1)",
             sourcePort: 40_000 + number % 20_000, clientVersion: "SSH-2.0-OpenSSH_9.6")

@@ -45,28 +45,36 @@ package struct AuditTimestamp: Sendable, Hashable, Comparable, CustomStringConve
 
     package var description: String { iso8601 }
 
-    /// The stored form: `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
+    /// The stored form: `YYYY-MM-DDTHH:MM:SS.ffffffZ`. Written straight into the string's
+    /// storage: the writer formats one per event, and digit arrays were a visible share of it.
     package var iso8601: String {
         let (days, microsecondOfDay) = floorDivision(microsecondsSinceEpoch, 86_400_000_000)
         let date = CivilDate(daysSinceEpoch: days)
         let secondOfDay = microsecondOfDay / 1_000_000
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(27)
-        appendDigits(date.year, width: 4, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(date.month, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        appendDigits(date.day, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "T"))
-        appendDigits(secondOfDay / 3600, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay / 60 % 60, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay % 60, width: 2, to: &bytes)
-        bytes.append(UInt8(ascii: "."))
-        appendDigits(microsecondOfDay % 1_000_000, width: 6, to: &bytes)
-        bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
+        return String(unsafeUninitializedCapacity: 27) { bytes in
+            func digits(_ value: Int64, width: Int, at offset: Int) {
+                var rest = value
+                for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                    bytes[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                    rest /= 10
+                }
+            }
+            digits(date.year, width: 4, at: 0)
+            bytes[4] = UInt8(ascii: "-")
+            digits(date.month, width: 2, at: 5)
+            bytes[7] = UInt8(ascii: "-")
+            digits(date.day, width: 2, at: 8)
+            bytes[10] = UInt8(ascii: "T")
+            digits(secondOfDay / 3600, width: 2, at: 11)
+            bytes[13] = UInt8(ascii: ":")
+            digits(secondOfDay / 60 % 60, width: 2, at: 14)
+            bytes[16] = UInt8(ascii: ":")
+            digits(secondOfDay % 60, width: 2, at: 17)
+            bytes[19] = UInt8(ascii: ".")
+            digits(microsecondOfDay % 1_000_000, width: 6, at: 20)
+            bytes[26] = UInt8(ascii: "Z")
+            return 27
+        }
     }
 
     /// The same instant to the second, for aligned terminal tables.
@@ -149,18 +157,6 @@ struct CivilDate {
 func floorDivision(_ value: Int64, _ divisor: Int64) -> (quotient: Int64, remainder: Int64) {
     let quotient = value >= 0 ? value / divisor : (value - divisor + 1) / divisor
     return (quotient, value - quotient * divisor)
-}
-
-private func appendDigits(_ value: Int64, width: Int, to bytes: inout [UInt8]) {
-    var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
-    var rest = value
-    var index = width - 1
-    while index >= 0 {
-        digits[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-        rest /= 10
-        index -= 1
-    }
-    bytes.append(contentsOf: digits)
 }
 
 func decimal(_ bytes: ArraySlice<UInt8>) -> Int64? {

@@ -50,16 +50,31 @@ package enum CanonicalEncoding {
     package static func encode(_ fields: [CanonicalField]) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(1_024)
-        appendNetstring(version.utf8, to: &bytes)
-        for field in fields {
-            switch field {
-            case .null: bytes.append(UInt8(ascii: "~"))
-            case .integer(let integer): appendNetstring(String(integer).utf8, to: &bytes)
-            case .text(let text): appendNetstring(text.utf8, to: &bytes)
-            case .bytes(let raw): appendNetstring(raw, to: &bytes)
-            }
-        }
+        appendVersion(to: &bytes)
+        for field in fields { append(field, to: &bytes) }
         return bytes
+    }
+
+    /// Fields without the version header: a run of columns from the middle of a row, for the
+    /// writer to hash between the ones it adds itself (`EventDraft`).
+    static func encodeFields(_ fields: some Collection<CanonicalField>) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1_024)
+        for field in fields { append(field, to: &bytes) }
+        return bytes
+    }
+
+    static func appendVersion(to bytes: inout [UInt8]) {
+        appendNetstring(version.utf8, to: &bytes)
+    }
+
+    static func append(_ field: CanonicalField, to bytes: inout [UInt8]) {
+        switch field {
+        case .null: bytes.append(UInt8(ascii: "~"))
+        case .integer(let integer): appendNetstring(String(integer).utf8, to: &bytes)
+        case .text(let text): appendNetstring(text.utf8, to: &bytes)
+        case .bytes(let raw): appendNetstring(raw, to: &bytes)
+        }
     }
 
     // Generic over the payload so that text is copied once, straight from the string's own

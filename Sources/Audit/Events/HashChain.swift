@@ -11,6 +11,24 @@ package enum HashChain {
         hex(SHA256.hash(data: CanonicalEncoding.encode(fields)))
     }
 
+    /// The same hash for a row whose middle columns are already encoded (`EventDraft`): the
+    /// bytes hashed are exactly `CanonicalEncoding.encode` of the whole row, fed in three parts.
+    static func hash(id: Int64, time: String, encodedBody: [UInt8], prevHash: String) -> String {
+        var head: [UInt8] = []
+        head.reserveCapacity(80)
+        CanonicalEncoding.appendVersion(to: &head)
+        CanonicalEncoding.append(.integer(id), to: &head)
+        CanonicalEncoding.append(.text(time), to: &head)
+        var tail: [UInt8] = []
+        tail.reserveCapacity(72)
+        CanonicalEncoding.append(.text(prevHash), to: &tail)
+        var hasher = SHA256()
+        hasher.update(data: head)
+        hasher.update(data: encodedBody)
+        hasher.update(data: tail)
+        return hex(hasher.finalize())
+    }
+
     private static func hex(_ digest: SHA256.Digest) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var bytes: [UInt8] = []

@@ -53,8 +53,22 @@ package struct StoredEvent: Sendable, Hashable {
     /// Builds the row for `event`, at position `id` after the event whose hash is `prevHash`,
     /// and computes its hash.
     package init(id: Int64, time: AuditTimestamp, event: AuditEvent, prevHash: String) {
+        self.init(id: id, time: time, draft: EventDraft(event), prevHash: prevHash)
+    }
+
+    /// Places a draft in the chain: the writer's share of the work on an event.
+    init(id: Int64, time: AuditTimestamp, draft: EventDraft, prevHash: String) {
+        self = draft.row
         self.id = id
         self.time = time.iso8601
+        self.prevHash = prevHash
+        self.hash = HashChain.hash(id: id, time: self.time, encodedBody: draft.encodedBody, prevHash: prevHash)
+    }
+
+    /// The row of `event` before it has a place in the chain (`EventDraft`).
+    init(unchained event: AuditEvent) {
+        self.id = 0
+        self.time = ""
         self.kind = event.kind.rawValue
         self.connectionID = event.connectionID.map(Self.storable)
         self.sessionID = event.sessionID.map(Self.storable)
@@ -73,10 +87,13 @@ package struct StoredEvent: Sendable, Hashable {
         self.result = event.result.map(Self.storable)
         self.reason = event.reason.map(Self.storable)
         self.details = CanonicalJSON.encode(event.details)
-        self.prevHash = prevHash
+        self.prevHash = ""
         self.hash = ""
-        self.hash = HashChain.hash(of: canonicalFields)
     }
+
+    /// Positions of the columns between `time` and `prev_hash` in `hashedColumns`: what an
+    /// `EventDraft` encodes before the writer knows the event's place.
+    static let bodyColumns = 2..<(hashedColumns.count - 1)
 
     /// The values of `hashedColumns`, as `CanonicalEncoding` sees them.
     package var canonicalFields: [CanonicalField] {

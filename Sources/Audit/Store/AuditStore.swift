@@ -7,16 +7,18 @@ internal import GRDB
 /// reader connections serve queries. In WAL mode readers see a snapshot and never block the
 /// writer, and the writer never blocks them.
 ///
-/// Durability: `PRAGMA synchronous = FULL` on the writer connection, so a commit returns only
-/// after the WAL is fsynced and an acknowledged event survives power loss, not just a crash of
-/// the process. `NORMAL` would survive `kill -9` but could lose the last commits on power loss,
-/// which would break "the decision is durable before any byte reaches the target". FULL costs
-/// one fsync per commit, and the writer commits in batches, so that is one fsync per batch.
+/// Durability: nothing is reported committed before the write-ahead log holding it has been
+/// fsynced (`WALSync`), so an acknowledged event survives power loss, not just a crash of the
+/// process: "the decision is durable before any byte reaches the target". SQLite itself runs
+/// with `synchronous = NORMAL` (it writes the log at COMMIT without syncing it) and the sync
+/// follows the commit: at once in `write`, on a thread of its own for the writer's batches
+/// (`CommitSyncer`), so that the single writer appends the next batch while the disk works.
 package final class AuditStore: Sendable {
     package let path: String
     package let options: AuditStoreOptions
     let pool: DatabasePool
     let fileGuard: StoreFileGuard
+    let walSync: WALSync
 
     /// The conventional location inside `state_dir`.
     package static func databasePath(stateDirectory: String) -> String {
@@ -39,8 +41,8 @@ package final class AuditStore: Sendable {
         }
         do {
             try pool.barrierWriteWithoutTransaction { db in
-                // GRDB sets NORMAL when it enables WAL; the trail needs FULL (see above).
-                try db.execute(sql: "PRAGMA synchronous = FULL")
+                // The log is synced after each commit by `WALSync`, not inside it (see above).
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 // The writer touches a dozen index b-trees per event: 64 MiB of page cache keeps
                 // their upper levels in memory instead of re-reading them from the OS.
                 try db.execute(sql: "PRAGMA cache_size = -65536")
@@ -51,14 +53,18 @@ package final class AuditStore: Sendable {
         } catch {
             throw AuditError.writing(error, path: path)
         }
-        return AuditStore(path: path, options: options, pool: pool, fileGuard: try StoreFileGuard(path: path))
+        let walSync = WALSync(databasePath: path)
+        // Migrations (and a first start's new log) are made durable like any other commit.
+        try walSync.sync()
+        return AuditStore(path: path, options: options, pool: pool, fileGuard: try StoreFileGuard(path: path), walSync: walSync)
     }
 
-    private init(path: String, options: AuditStoreOptions, pool: DatabasePool, fileGuard: StoreFileGuard) {
+    private init(path: String, options: AuditStoreOptions, pool: DatabasePool, fileGuard: StoreFileGuard, walSync: WALSync) {
         self.path = path
         self.options = options
         self.pool = pool
         self.fileGuard = fileGuard
+        self.walSync = walSync
     }
 
     /// Starts a writer: its own OS thread, committing what it is given in batches. A process
@@ -97,8 +103,16 @@ package final class AuditStore: Sendable {
     }
 
     /// Runs `body` in an immediate write transaction on the writer connection, after the same
-    /// file checks as the writer thread.
+    /// file checks as the writer thread, and returns once the commit is on disk.
     func write<T>(_ body: (Database) throws -> T) throws(AuditError) -> T {
+        let value = try commit(body)
+        try walSync.sync()
+        return value
+    }
+
+    /// `write` without the sync: the commit is visible to readers but not yet durable. Only for
+    /// the writer thread, whose `CommitSyncer` syncs before anyone is told.
+    func commit<T>(_ body: (Database) throws -> T) throws(AuditError) -> T {
         do {
             try fileGuard.check()
             return try pool.writeWithoutTransaction { db in

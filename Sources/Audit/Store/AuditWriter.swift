@@ -12,6 +12,8 @@ import Darwin
 /// because SQLite blocks on locks and fsync — takes everything pending, appends it to the
 /// chain and commits it in one transaction, so a burst of connections costs one fsync per
 /// batch rather than one each, and no two writers ever meet `SQLITE_BUSY` in this process.
+/// The fsync itself runs on a second thread (`CommitSyncer`) while this one appends the next
+/// batch; callers are woken only after it.
 ///
 /// Fail closed: `recordDurably` returns only after its event is committed and throws if the
 /// commit failed, so the gateway can refuse the action it was about to allow. `record`
@@ -32,17 +34,24 @@ package final class AuditWriter: Sendable {
         checkpointer = WALCheckpointer(path: store.path, intervalSeconds: store.options.checkpointIntervalSeconds)
         let stopped = self.stopped
         stopped.enter()
-        // The thread captures the queue and the store, never `self`, so that dropping the last
-        // reference to the writer runs `deinit`, which closes it.
+        let syncer = CommitSyncer(queue: queue, walSync: store.walSync)
+        // The thread captures the queue, the store and the syncer, never `self`, so that
+        // dropping the last reference to the writer runs `deinit`, which closes it.
         let thread = Thread {
             while let batch = queue.nextBatch() {
                 let started = threadCPUSeconds()
                 let wallStarted = ContinuousClock.now
                 let outcome = store.append(batch)
-                let wall = ContinuousClock.now - wallStarted
-                queue.finish(batch, with: outcome, cpuSeconds: threadCPUSeconds() - started,
-                             wallSeconds: Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18)
+                let cpuSeconds = threadCPUSeconds() - started
+                switch outcome {
+                case .success:
+                    syncer.submit(batch, cpuSeconds: cpuSeconds, started: wallStarted)
+                case .failure(let error):
+                    queue.finish(batch, with: .commitFailed(error), cpuSeconds: cpuSeconds,
+                                 wallSeconds: (ContinuousClock.now - wallStarted).seconds)
+                }
             }
+            syncer.stop()
             stopped.leave()
         }
         thread.name = "tracegate.audit-writer"
@@ -114,7 +123,7 @@ package final class AuditWriter: Sendable {
 
 /// CPU time of the calling thread, in seconds (not wall time: waits for fsync or for the CPU do
 /// not count).
-private func threadCPUSeconds() -> Double {
+func threadCPUSeconds() -> Double {
     var time = timespec()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
     return Double(time.tv_sec) + Double(time.tv_nsec) / 1_000_000_000

@@ -29,7 +29,8 @@ struct PendingEvent: Sendable {
     var waiter: CommitWaiter?
 
     enum Entry: Sendable {
-        case event(AuditEvent)
+        /// Drafted by the thread that recorded it (`EventDraft`), outside the queue's lock.
+        case event(EventDraft)
         /// Search text: committed in the same batches, but outside the hash chain.
         case text(SessionTextLines)
     }

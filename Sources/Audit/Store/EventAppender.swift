@@ -12,14 +12,23 @@ enum EventAppender {
         "INSERT INTO events (\(StoredEvent.selection)) VALUES (\(Array(repeating: "?", count: 22).joined(separator: ", ")))"
 
     @discardableResult
-    static func append(_ events: [(event: AuditEvent, time: AuditTimestamp)], in db: Database) throws -> ChainHead {
+    static func append(_ events: [(draft: EventDraft, time: AuditTimestamp)], in db: Database) throws -> ChainHead {
         var head = try currentHead(in: db)
         let insert = try db.cachedStatement(sql: insertSQL)
-        var queryTables = QueryTableBatch()
-        for (event, time) in events {
-            let stored = StoredEvent(id: head.id + 1, time: time, event: event, prevHash: head.hash)
-            try RawStatement.execute(insert, stored.insertionValues, in: db)
-            try queryTables.apply(event, stored: stored, in: db)
+        var queryTables = try QueryTableBatch(in: db)
+        var values: [DatabaseValue] = []
+        values.reserveCapacity(StoredEvent.hashedColumns.count + 1)
+        for (draft, time) in events {
+            let stored = StoredEvent(id: head.id + 1, time: time, draft: draft, prevHash: head.hash)
+            // The draft brought the middle columns' values; only the chain's own are new here.
+            values.removeAll(keepingCapacity: true)
+            values.append(stored.id.databaseValue)
+            values.append(stored.time.databaseValue)
+            values.append(contentsOf: draft.bodyValues)
+            values.append(stored.prevHash.databaseValue)
+            values.append(stored.hash.databaseValue)
+            try RawStatement.execute(insert, values, in: db)
+            try queryTables.apply(draft.event, stored: stored, in: db)
             head = ChainHead(id: stored.id, hash: stored.hash)
         }
         try queryTables.flush(in: db)
@@ -37,18 +46,19 @@ enum EventAppender {
 }
 
 extension AuditStore {
-    /// Commits one batch of the writer: the file checks, then one immediate transaction.
+    /// Commits one batch of the writer: the file checks, then one immediate transaction. Not
+    /// yet durable: the writer's `CommitSyncer` syncs it before its callers are told.
     func append(_ batch: [PendingEvent]) -> Result<Void, AuditError> {
-        var events: [(event: AuditEvent, time: AuditTimestamp)] = []
+        var events: [(draft: EventDraft, time: AuditTimestamp)] = []
         var text: [SessionTextLines] = []
         for item in batch {
             switch item.entry {
-            case .event(let event): events.append((event, item.time))
+            case .event(let draft): events.append((draft, item.time))
             case .text(let lines): text.append(lines)
             }
         }
         do {
-            try write { db in
+            try commit { db in
                 if !events.isEmpty { try EventAppender.append(events, in: db) }
                 if !text.isEmpty { try SessionTextIndex.insert(text, in: db) }
             }

@@ -41,7 +41,7 @@ extension AuditStore {
             for connectionID in openConnections {
                 events.append((.connectionClose(try context(of: connectionID, in: db), reason: .interrupted), now))
             }
-            try EventAppender.append(events, in: db)
+            try EventAppender.append(events.map { (EventDraft($0.0), $0.1) }, in: db)
             return InterruptedRecovery(sessions: openSessions.count, connections: openConnections.count)
         }
     }

@@ -19,9 +19,18 @@ struct QueryTableBatch {
     private var sessionOrder: [String] = []
     /// Ids looked up and not found, so a second event for them does not query again.
     private var missingSessions: Set<String> = []
-    /// Connections first seen in this batch by their `connection.open`, taken to be new without
-    /// a lookup (ids are random, so they are); their events are kept in case the id did exist.
-    private var assumedNew: [String: [(event: AuditEvent, stored: StoredEvent)]] = [:]
+    /// Looked up once per batch: GRDB's statement cache hashes the whole SQL text on every call.
+    private let selectConnectionStatement: Statement
+    private let selectSessionStatement: Statement
+    private let insertConnectionStatement: Statement
+    private let insertSessionStatement: Statement
+
+    init(in db: Database) throws {
+        selectConnectionStatement = try db.cachedStatement(sql: Self.selectConnection)
+        selectSessionStatement = try db.cachedStatement(sql: Self.selectSession)
+        insertConnectionStatement = try db.cachedStatement(sql: Self.insertConnection)
+        insertSessionStatement = try db.cachedStatement(sql: Self.insertSession)
+    }
 
     private static let selectConnection =
         "SELECT \(ConnectionState.columns.joined(separator: ", ")) FROM connections WHERE id = ?"
@@ -32,9 +41,13 @@ struct QueryTableBatch {
 
     private static func insertion(into table: String, columns: [String]) -> String {
         let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        // The row was looked up in this transaction and not found, so a conflict cannot happen;
+        // if it ever did, skipping beats failing the batch, which would block the whole trail.
         return "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(placeholders)) ON CONFLICT (id) DO NOTHING"
     }
 
+    // Rows are changed in place in the dictionaries (`dictionary[id]!.mutate()`): copying a
+    // row of thirty columns out and back for every event was a visible share of the writer.
     mutating func apply(_ event: AuditEvent, stored: StoredEvent, in db: Database) throws {
         // Deliberately exhaustive, no `default:`: a new kind must decide what it updates.
         switch event.kind {
@@ -46,110 +59,84 @@ struct QueryTableBatch {
             break
         }
         guard let connectionID = event.connectionID else { return }
-        var connection = try connectionState(connectionID, firstSeen: stored, opening: event.kind == .connectionOpen, in: db)
-        connection.apply(event, stored: stored)
-        assumedNew[connectionID]?.append((event, stored))
-        if let sessionID = event.sessionID {
-            if event.kind == .channelOpen, try session(sessionID, in: db) == nil {
-                missingSessions.remove(sessionID)
-                sessions[sessionID] = SessionState(id: sessionID, opening: event, on: connection, stored: stored)
-                sessionOrder.append(sessionID)
-                connection.sessionCount += 1
-            } else if event.kind == .sessionClose, var closing = try session(sessionID, in: db),
-                closing.close(with: event, stored: stored)
-            {
-                sessions[sessionID] = closing
-                connection.bytesIn += closing.bytesIn ?? 0
-                connection.bytesOut += closing.bytesOut ?? 0
-            }
+        try loadConnection(connectionID, firstSeen: stored, in: db)
+        connections[connectionID]!.apply(event, stored: stored)
+        guard let sessionID = event.sessionID else { return }
+        if event.kind == .channelOpen, try !loadSession(sessionID, in: db) {
+            missingSessions.remove(sessionID)
+            sessions[sessionID] = SessionState(id: sessionID, opening: event, on: connections[connectionID]!, stored: stored)
+            sessionOrder.append(sessionID)
+            connections[connectionID]!.sessionCount += 1
+        } else if event.kind == .sessionClose, try loadSession(sessionID, in: db),
+            sessions[sessionID]!.close(with: event, stored: stored)
+        {
+            connections[connectionID]!.bytesIn += sessions[sessionID]!.bytesIn ?? 0
+            connections[connectionID]!.bytesOut += sessions[sessionID]!.bytesOut ?? 0
         }
-        connections[connectionID] = connection
     }
 
     /// Writes every touched row: connections first, since sessions refer to them.
     func flush(in db: Database) throws {
         for id in connectionOrder {
             guard let state = connections[id] else { continue }
-            let inserted = try write(
-                state.values, original: loadedConnections[id]?.values, columns: ConnectionState.columns,
-                insertion: Self.insertConnection, table: "connections", in: db)
-            if !inserted, let events = assumedNew[id] {
-                try reapply(events, toExisting: id, in: db)
-            }
+            try write(state.values, original: loadedConnections[id]?.values, columns: ConnectionState.columns,
+                      insertion: insertConnectionStatement, table: "connections", in: db)
         }
         for id in sessionOrder {
             guard let state = sessions[id] else { continue }
             try write(state.values, original: loadedSessions[id]?.values, columns: SessionState.columns,
-                      insertion: Self.insertSession, table: "sessions", in: db)
+                      insertion: insertSessionStatement, table: "sessions", in: db)
         }
     }
 
-    /// A `connection.open` for an id that was already in the table: apply the batch's events for
-    /// it to the stored row after all.
-    private func reapply(_ events: [(event: AuditEvent, stored: StoredEvent)], toExisting id: String, in db: Database) throws {
-        guard let row = try RawStatement.fetchFirstRow(db.cachedStatement(sql: Self.selectConnection), [id.databaseValue], in: db)
-        else { return }
-        let original = ConnectionState(values: row)
-        var state = original
-        for (event, stored) in events { state.apply(event, stored: stored) }
-        state.sessionCount = original.sessionCount + (connections[id]?.sessionCount ?? 0)
-        state.bytesIn = original.bytesIn + (connections[id]?.bytesIn ?? 0)
-        state.bytesOut = original.bytesOut + (connections[id]?.bytesOut ?? 0)
-        try write(state.values, original: original.values, columns: ConnectionState.columns,
-                  insertion: Self.insertConnection, table: "connections", in: db)
-    }
-
-    private mutating func connectionState(
-        _ id: String, firstSeen stored: StoredEvent, opening: Bool, in db: Database
-    ) throws -> ConnectionState {
-        if let state = connections[id] { return state }
+    /// Makes `connections[id]` hold the row: as stored, or new if the table has none. Every
+    /// event looks, `connection.open` included: ids are unique by construction
+    /// (`AuditIdentifier`) but an event must never be applied to a row it does not know of, and
+    /// with time-ordered ids the lookup reads pages the inserts keep in the cache anyway.
+    private mutating func loadConnection(_ id: String, firstSeen stored: StoredEvent, in db: Database) throws {
+        guard connections[id] == nil else { return }
         connectionOrder.append(id)
-        if opening {
-            assumedNew[id] = []
-            return ConnectionState(id: id, firstSeen: stored)
-        }
-        guard let row = try RawStatement.fetchFirstRow(db.cachedStatement(sql: Self.selectConnection), [id.databaseValue], in: db)
+        guard let row = try RawStatement.fetchFirstRow(selectConnectionStatement, [id.databaseValue], in: db)
         else {
-            return ConnectionState(id: id, firstSeen: stored)
+            connections[id] = ConnectionState(id: id, firstSeen: stored)
+            return
         }
         let state = ConnectionState(values: row)
         loadedConnections[id] = state
-        return state
+        connections[id] = state
     }
 
-    private mutating func session(_ id: String, in db: Database) throws -> SessionState? {
-        if let state = sessions[id] { return state }
-        if missingSessions.contains(id) { return nil }
-        guard let row = try RawStatement.fetchFirstRow(db.cachedStatement(sql: Self.selectSession), [id.databaseValue], in: db)
+    /// Makes `sessions[id]` hold the stored row if there is one; false if there is none.
+    private mutating func loadSession(_ id: String, in db: Database) throws -> Bool {
+        if sessions[id] != nil { return true }
+        if missingSessions.contains(id) { return false }
+        guard let row = try RawStatement.fetchFirstRow(selectSessionStatement, [id.databaseValue], in: db)
         else {
             missingSessions.insert(id)
-            return nil
+            return false
         }
         let state = SessionState(values: row)
         loadedSessions[id] = state
         sessions[id] = state
         sessionOrder.append(id)
-        return state
+        return true
     }
 
-    /// INSERT a new row, or UPDATE only the columns that differ from what was read. Returns
-    /// false when an insertion met an existing row (and so changed nothing).
-    @discardableResult
+    /// INSERT a new row, or UPDATE only the columns that differ from what was read.
     private func write(
-        _ values: [DatabaseValue], original: [DatabaseValue]?, columns: [String], insertion: String, table: String,
+        _ values: [DatabaseValue], original: [DatabaseValue]?, columns: [String], insertion: Statement, table: String,
         in db: Database
-    ) throws -> Bool {
+    ) throws {
         guard let original else {
-            try RawStatement.execute(db.cachedStatement(sql: insertion), values, in: db)
-            return db.changesCount > 0
+            try RawStatement.execute(insertion, values, in: db)
+            return
         }
         let changed = columns.indices.filter { values[$0] != original[$0] }
-        guard !changed.isEmpty else { return true }
+        guard !changed.isEmpty else { return }
         // Statements are cached by their text; the sets of changed columns that occur are few.
         let assignments = changed.map { "\(columns[$0]) = ?" }.joined(separator: ", ")
         try RawStatement.execute(
             db.cachedStatement(sql: "UPDATE \(table) SET \(assignments) WHERE id = ?"),
             changed.map { values[$0] } + [original[0]], in: db)
-        return true
     }
 }

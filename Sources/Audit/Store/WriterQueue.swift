@@ -47,6 +47,7 @@ final class WriterQueue: @unchecked Sendable {
     /// Stamps and appends `event`; `false` once the writer is closing.
     @discardableResult
     func enqueue(_ event: AuditEvent, waiter: CommitWaiter?) -> Bool {
+        let draft = EventDraft(event)
         condition.lock()
         defer { condition.unlock() }
         guard !closing else {
@@ -54,7 +55,7 @@ final class WriterQueue: @unchecked Sendable {
             return false
         }
         // Stamped under the lock, so that queue order (hence chain order) is time order.
-        pending.append(PendingEvent(entry: .event(event), time: event.time ?? .now(), waiter: waiter))
+        pending.append(PendingEvent(entry: .event(draft), time: event.time ?? .now(), waiter: waiter))
         if waiter != nil { pendingDurable += 1 }
         condition.signal()
         return true
@@ -99,16 +100,19 @@ final class WriterQueue: @unchecked Sendable {
         }
     }
 
-    /// Records the outcome of committing `batch` and wakes its durable callers. On failure the
+    /// Records what became of `batch` and wakes its durable callers. After a failed commit the
     /// events nobody waits for go back to the front, in order, to be retried; a durable event
     /// is not retried, because its caller was told it failed and refused the action, and a
-    /// later "allowed" row would record something that never happened.
-    func finish(_ batch: [PendingEvent], with outcome: Result<Void, AuditError>, cpuSeconds: Double,
-                wallSeconds: Double = 0) {
+    /// later "allowed" row would record something that never happened. After a failed sync the
+    /// batch is committed but perhaps not on disk: its callers are told it failed, like after
+    /// a failed commit, and nothing is retried (the rows exist; a retry would duplicate them).
+    func finish(_ batch: [PendingEvent], with outcome: BatchOutcome, cpuSeconds: Double, wallSeconds: Double = 0) {
         condition.lock()
         statistics.cpuSeconds += cpuSeconds
+        let result: Result<Void, AuditError>
         switch outcome {
-        case .success:
+        case .durable:
+            result = .success(())
             statistics.commitLatency.record(seconds: wallSeconds)
             statistics.commits += 1
             let events = batch.count(where: \.isEvent)
@@ -118,18 +122,29 @@ final class WriterQueue: @unchecked Sendable {
             lastFailure = nil
             retryAt = nil
             retryDelay = options.initialRetryDelaySeconds
-        case .failure(let error):
+        case .commitFailed(let error), .syncFailed(let error):
+            result = .failure(error)
             statistics.failedCommits += 1
             healthy = false
             lastFailure = error
-            let retained = batch.filter { $0.waiter == nil }
-            pending.replaceSubrange(head..<head, with: retained)
+            if case .commitFailed = outcome {
+                let retained = batch.filter { $0.waiter == nil }
+                pending.replaceSubrange(head..<head, with: retained)
+            }
             retryAt = Date(timeIntervalSinceNow: retryDelay)
             retryDelay = min(retryDelay * 2, options.maximumRetryDelaySeconds)
         }
         pendingDurable -= batch.count(where: { $0.waiter != nil })
         condition.unlock()
-        for item in batch { item.waiter?.complete(outcome) }
+        for item in batch { item.waiter?.complete(result) }
+    }
+
+    /// Adds the sync thread's CPU time to the statistics.
+    func recordSync(cpuSeconds: Double) {
+        locked {
+            statistics.syncs += 1
+            statistics.syncCPUSeconds += cpuSeconds
+        }
     }
 
     /// Stops accepting events; the writer drains what is pending, retrying a failing store
@@ -182,6 +197,20 @@ package struct WriterStatistics: Sendable, Hashable {
     package var largestBatch = 0
     /// CPU time the writer thread spent appending and committing: what bounds its throughput.
     package var cpuSeconds = 0.0
-    /// Wall time of each successful commit, fsync included: what a durable event waits for.
+    /// Log syncs (each makes every batch committed before it durable) and their thread's CPU.
+    package var syncs = 0
+    package var syncCPUSeconds = 0.0
+    /// Wall time from the start of each successful commit to the end of its sync: what a
+    /// durable event waits for.
     package var commitLatency = CommitLatencyHistogram()
+}
+
+/// What became of one batch of the writer.
+enum BatchOutcome: Sendable {
+    /// Committed and synced: its callers may act.
+    case durable
+    /// The transaction failed and was rolled back.
+    case commitFailed(AuditError)
+    /// Committed, but the log could not be synced.
+    case syncFailed(AuditError)
 }

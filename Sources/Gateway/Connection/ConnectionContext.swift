@@ -1,4 +1,5 @@
 import Foundation
+import Audit
 import Logging
 import Policy
 
@@ -26,12 +27,10 @@ package struct ConnectionContext: Sendable {
         self.openedAt = Date()
     }
 
-    /// Random and unguessable, short enough to type into `tracegate audit show`.
+    /// Time-ordered and unique (`AuditIdentifier` says why), short enough to type into
+    /// `tracegate audit show`.
     static func makeIdentifier(prefix: String) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let value = generator.next() & 0xFFFF_FFFF_FFFF
-        let hex = String(value, radix: 16)
-        return prefix + String(repeating: "0", count: 12 - hex.count) + hex
+        AuditIdentifier.make(prefix: prefix)
     }
 
     var logMetadata: Logger.Metadata {

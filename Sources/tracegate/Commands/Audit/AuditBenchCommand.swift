@@ -52,11 +52,13 @@ struct AuditBenchCommand: ParsableCommand {
             progress: { writing.update(Int64($0), of: Int64(events)) })
         writing.finish()
         print("write: \(written.events) events (\(written.connections) connections) by \(written.threads) threads "
-            + "in \(format(written.seconds)) s = \(Int(written.eventsPerSecond)) events/s durable (synchronous=FULL)")
+            + "in \(format(written.seconds)) s = \(Int(written.eventsPerSecond)) events/s durable (each acknowledged after its log fsync)")
         print("       \(written.statistics.commits) commits, \(written.events / max(written.statistics.commits, 1)) "
             + "events per commit on average, largest \(written.statistics.largestBatch)")
         print("       writer thread CPU \(format(written.statistics.cpuSeconds * 1_000_000 / Double(max(written.events, 1)))) µs "
             + "per event (about \(Int(Double(written.events) / max(written.statistics.cpuSeconds, 0.001))) events/s on a free core)")
+        print("       \(written.statistics.syncs) log fsyncs on the sync thread, its CPU "
+            + "\(format(written.statistics.syncCPUSeconds * 1_000_000 / Double(max(written.events, 1)))) µs per event")
         print("       recordDurably blocked the connection thread p50 \(format(written.durableLatency.p50)) ms, "
             + "p99 \(format(written.durableLatency.p99)) ms, max \(format(written.durableLatency.max)) ms")
 

@@ -8,7 +8,7 @@ struct AuditShowCommand: ParsableCommand {
 
     @OptionGroup var database: AuditDatabaseOptions
 
-    @Argument(help: "The connection id (e.g. c-0123456789ab), as in logs and `audit connections`.")
+    @Argument(help: "The connection id (e.g. c-6b0cc9003f2a91c4), as in logs and `audit connections`.")
     var id: String
 
     @Option(help: "Output format: table (readable text) or json (one object).")
