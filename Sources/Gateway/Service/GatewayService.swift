@@ -36,13 +36,25 @@ package final class GatewayService {
         auditStore = try AuditStore.open(path: AuditStore.databasePath(stateDirectory: configuration.stateDirectory))
         let recovered = try auditStore.recoverInterrupted()
         audit = auditStore.makeWriter()
-        listener = try ServerListener(host: configuration.listen.host, port: configuration.listen.port,
-                                      hostKeyPath: keys.hostKey.path, algorithms: settings.serverAlgorithms)
         runtime = GatewayRuntime(settings: settings, upstreamKey: keys.upstreamKey,
                                  journal: ConnectionJournal(logger: logger, audit: audit, metrics: metrics),
                                  auditStore: auditStore)
         acceptGate = AcceptGate(runtime: runtime, logger: logger)
-        if let listen = configuration.metricsListen { try startOperations(listen: listen) }
+        // The metrics port before the SSH port: when it is taken the start fails before the SSH
+        // port was ever open, so nobody sees a gateway listen for a moment and vanish.
+        var operations: OperationsEndpoint?
+        if let listen = configuration.metricsListen {
+            operations = try Self.makeOperations(
+                listen: listen, runtime: runtime, auditStore: auditStore, audit: audit, metrics: metrics,
+                accepting: accepting, stateDirectory: configuration.stateDirectory)
+        }
+        listener = try ServerListener(host: configuration.listen.host, port: configuration.listen.port,
+                                      hostKeyPath: keys.hostKey.path, algorithms: settings.serverAlgorithms)
+        if let operations {
+            operations.start()
+            self.operations = operations
+            logger.info("metrics listening", metadata: ["tg.listen": "\(operations.address)"])
+        }
         let listenAddress = "\(configuration.listen.host):\(listener.boundPort)"
         let headHash = try auditStore.headHash()
         try audit.recordDurably(.gatewayStart(listen: listenAddress, version: GatewayVersion.current, headHash: headHash))
@@ -115,18 +127,17 @@ package final class GatewayService {
     }
 
     /// The metrics and health listener; its port taken is a start error, like the SSH port's.
-    private func startOperations(listen: ListenAddress) throws {
-        let runtime = runtime
+    private static func makeOperations(
+        listen: ListenAddress, runtime: GatewayRuntime, auditStore: AuditStore, audit: AuditWriter,
+        metrics: GatewayMetrics, accepting: AcceptingFlag, stateDirectory: String
+    ) throws -> OperationsEndpoint {
         let readiness = ReadinessProbe(
             isAccepting: { [accepting] in accepting.isSet && !runtime.shutdown.isRequested },
             auditStore: auditStore, audit: audit, stateDirectory: stateDirectory,
             freeSpaceFloor: { runtime.settings.recordingFreeSpaceFloor })
         let scrape = ScrapeRenderer(metrics: metrics, audit: audit, admission: runtime.admission, stateDirectory: stateDirectory)
         metrics.bootstrapSwiftMetrics()
-        let endpoint = try OperationsEndpoint(listen: listen, scrape: scrape, readiness: readiness)
-        endpoint.start()
-        operations = endpoint
-        logger.info("metrics listening", metadata: ["tg.listen": "\(endpoint.address)"])
+        return try OperationsEndpoint(listen: listen, scrape: scrape, readiness: readiness)
     }
 
     private func installSignalHandlers() {
