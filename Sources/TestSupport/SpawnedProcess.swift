@@ -110,6 +110,12 @@ package final class SpawnedProcess: Sendable {
         String(decoding: standardErrorDrain.data, as: UTF8.self)
     }
 
+    /// Standard error once the child has exited and the pipe reached its end: right after
+    /// `waitForExit` the reading thread may not have read the last lines yet.
+    package func standardErrorAfterExit(grace: Duration = .seconds(2)) async -> String {
+        String(decoding: await standardErrorDrain.finish(grace: grace), as: UTF8.self)
+    }
+
     /// Standard output collected so far, when it is being captured.
     package var standardOutputSoFar: Data {
         standardOutputDrain?.data ?? Data()

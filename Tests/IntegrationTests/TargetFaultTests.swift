@@ -40,14 +40,19 @@ extension IntegrationSuite {
             let noticedAfter = ContinuousClock.now - rebootedAt
             #expect(ended == .exited(255), "\(String(describing: ended))")
             #expect(noticedAfter < .seconds(5), "the engineer waited \(noticedAfter)")
-            #expect(session.process.standardErrorText.contains("tracegate: connection to web-02 lost"),
-                    "\(session.process.standardErrorText)\n\(fixture.gatewayLogTail)")
+            let stderr = await session.process.standardErrorAfterExit()
+            #expect(stderr.contains("tracegate: connection to web-02 lost"), "\(stderr)\n\(fixture.gatewayLogTail)")
 
             let closes = try await waitForRows(database, """
                 SELECT e.* FROM events e JOIN sessions s ON s.id = e.session_id
                 WHERE e.kind = 'session.close' AND s.command = 'cat; : reboot'
                 """)
             #expect(closes.first?["reason"] == "target_dropped", "\(closes)")
+            let connectionEnd = try await waitForRows(database, """
+                SELECT c.close_reason FROM connections c JOIN sessions s ON s.connection_id = c.id
+                WHERE s.command = 'cat; : reboot' AND c.closed_at IS NOT NULL
+                """)
+            #expect(connectionEnd.first?["close_reason"] == "target_dropped", "\(connectionEnd)")
 
             // While it is down: refused at once, with the reason.
             _ = await waitFor(timeout: .seconds(5)) { !target.isRunning }

@@ -15,6 +15,8 @@ final class ClientConnection {
     var phase: ConnectionPhase = .keyExchange
     var upstream: UpstreamSession?
     var upstreamFailure: Refusal?
+    /// The target's connection broke while this connection was using it.
+    var targetDropped = false
     var bridges: [ChannelBridge] = []
     var tunnels: [TunnelBridge] = []
     let preparedForward = Handoff<PreparedForward>()
@@ -143,6 +145,8 @@ final class ClientConnection {
     private func checkLegs() {
         if !server.isConnected {
             endReason = isAuthenticated && bridges.isEmpty && tunnels.isEmpty ? .clientQuit : .clientDropped
+            // The client left because its target went away: that, not the client, ended it.
+            if targetDropped && endReason == .clientQuit { endReason = .targetDropped }
             if case .draining = phase, runtime.shutdown.isRequested { endReason = .shutdown }
             return
         }
@@ -153,6 +157,7 @@ final class ClientConnection {
             upstream.tearDown()
             self.upstream = nil
             upstreamFailure = lost
+            targetDropped = true
             journal.requestRefused(context, refusal: lost)
             pumpBridges()
         }
