@@ -46,10 +46,10 @@ extension IntegrationSuite {
             #expect(ended == .exited(0), "the running session should end normally: \(String(describing: ended))")
 
             // The session after recovery is in the trail, complete.
-            let recovered = try await waitForRow(database, "SELECT * FROM session_summary WHERE command = 'echo after-recovery' AND status = 'closed'")
+            let recovered = try await database.waitForRows("SELECT * FROM session_summary WHERE command = 'echo after-recovery' AND status = 'closed'", timeout: .seconds(15)).first
             #expect(recovered?["result"] == "ok" && recovered?.int("bytes_out") == 15, "\(String(describing: recovered))")
             // So is the end of the session that ran through the outage, with all its bytes.
-            let survivor = try await waitForRow(database, "SELECT * FROM session_summary WHERE session_id = '\(sessionID)' AND status = 'closed'")
+            let survivor = try await database.waitForRows("SELECT * FROM session_summary WHERE session_id = '\(sessionID)' AND status = 'closed'", timeout: .seconds(15)).first
             #expect(survivor?.int("bytes_in") == 20 && survivor?.int("bytes_out") == 20 && survivor?["result"] == "ok",
                     "\(String(describing: survivor))\n\(fixture.gatewayLogTail)")
 
@@ -58,7 +58,7 @@ extension IntegrationSuite {
             let refusedIDs = Self.connectionIDs(in: fixture.gateway.log, onLinesContaining: "audit trail unavailable")
             #expect(refusedIDs.count == 2, "\(fixture.gatewayLogTail)")
             for id in refusedIDs {
-                let row = try await waitForRow(database, "SELECT * FROM connection_summary WHERE connection_id = '\(id)' AND status = 'closed'")
+                let row = try await database.waitForRows("SELECT * FROM connection_summary WHERE connection_id = '\(id)' AND status = 'closed'", timeout: .seconds(15)).first
                 let kinds = try await database.events(ofConnection: id).map { $0["kind"] ?? "?" }
                 #expect(row != nil && !kinds.contains("access.decision") && !kinds.contains("channel.open"),
                         "refused connection \(id): \(String(describing: row)) \(kinds)")
@@ -76,15 +76,6 @@ extension IntegrationSuite {
             let result = try await fixture.audit(["connections"])
             #expect(result.termination == .exited(2), "\(result)")
             #expect(result.stderr.contains("refusing to read the audit trail"), "\(result)")
-        }
-
-        private func waitForRow(_ database: AuditTrailDatabase, _ sql: String, timeout: Duration = .seconds(15)) async throws -> AuditRow? {
-            let deadline = ContinuousClock.now + timeout
-            while ContinuousClock.now < deadline {
-                if let row = try await database.query(sql).first { return row }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            return nil
         }
 
         /// The `tg.connection=c-…` ids of the log lines that contain `text`.

@@ -118,7 +118,7 @@ extension IntegrationSuite {
             #expect(ended == .exited(255), "\(String(describing: ended)) after \(sent) KiB")
             #expect(running.process.standardErrorText.contains(Self.recordingFailed),
                     "\(running.process.standardErrorText)\n\(fixture.gatewayLogTail)")
-            let closes = try await waitForRows(database, """
+            let closes = try await database.waitForRows("""
                 SELECT e.* FROM events e JOIN sessions s ON s.id = e.session_id
                 WHERE e.kind = 'session.close' AND s.command = 'cat; : recorded'
                 """)
@@ -133,17 +133,6 @@ extension IntegrationSuite {
             #expect(after.succeeded && after.stdout == "after-space-returned\n", "\(after)\n\(fixture.gatewayLogTail)")
             let verified = try await fixture.audit(["verify"])
             #expect(verified.succeeded && verified.stdout.hasPrefix("OK "), "\(verified)")
-        }
-
-        private func waitForRows(_ database: AuditTrailDatabase, _ sql: String,
-                                 timeout: Duration = .seconds(10)) async throws -> [AuditRow] {
-            let deadline = ContinuousClock.now + timeout
-            while ContinuousClock.now < deadline {
-                let rows = try await database.query(sql)
-                if !rows.isEmpty { return rows }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            return []
         }
     }
 }

@@ -85,6 +85,14 @@ extension IntegrationSuite {
             #expect((Int(row[3]) ?? 0) > 0, "bytes_in of the tunnel: \(row)")
             #expect((Int(row[4]) ?? 0) > 100_000, "bytes_out of the tunnel: \(row)")
             #expect(row[5] == "web-02", "the tunnel's session row should name its target: \(row)")
+            // The jump client closed its tunnel and left: it quit, it did not drop.
+            let ends = try await gateway.audit.waitForRows(
+                """
+                SELECT c.close_reason FROM connections c JOIN sessions s ON s.connection_id = c.id
+                WHERE s.channel_type = 'direct-tcpip' AND s.rowid > \(earlier) AND c.closed_at IS NOT NULL
+                """
+            )
+            #expect(ends.first == ["client_quit"], "\(ends)\n\(gateway.logTail)")
         }
 
         @Test func targetHostKeyIsCheckedByTheEngineersOwnClient() async throws {

@@ -43,12 +43,12 @@ extension IntegrationSuite {
             let stderr = await session.process.standardErrorAfterExit()
             #expect(stderr.contains("tracegate: connection to web-02 lost"), "\(stderr)\n\(fixture.gatewayLogTail)")
 
-            let closes = try await waitForRows(database, """
+            let closes = try await database.waitForRows("""
                 SELECT e.* FROM events e JOIN sessions s ON s.id = e.session_id
                 WHERE e.kind = 'session.close' AND s.command = 'cat; : reboot'
                 """)
             #expect(closes.first?["reason"] == "target_dropped", "\(closes)")
-            let connectionEnd = try await waitForRows(database, """
+            let connectionEnd = try await database.waitForRows("""
                 SELECT c.close_reason FROM connections c JOIN sessions s ON s.connection_id = c.id
                 WHERE s.command = 'cat; : reboot' AND c.closed_at IS NOT NULL
                 """)
@@ -95,17 +95,6 @@ extension IntegrationSuite {
             #expect(observed.connection["upstream_result"] == "failed", "\(observed.connection)")
             #expect(observed.connection["reason"]?.contains("nowhere is unreachable") == true, "\(observed.connection)")
             try await expectGatewayStillServes(fixture)
-        }
-
-        private func waitForRows(_ database: AuditTrailDatabase, _ sql: String,
-                                 timeout: Duration = .seconds(10)) async throws -> [AuditRow] {
-            let deadline = ContinuousClock.now + timeout
-            while ContinuousClock.now < deadline {
-                let rows = try await database.query(sql)
-                if !rows.isEmpty { return rows }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            return []
         }
     }
 }

@@ -12,6 +12,7 @@ extension IntegrationSuite {
             let target = fixture.target("web-01")
             #expect(await target.waitUntilIdle(timeout: .seconds(5)), "web-01 had connections before the test")
 
+            let mark = try await fixture.auditDatabase.lastEventID()
             let download = try fixture.alice(on: "web-01").spawnSSH("cat /dev/zero", output: .discard)
             let streaming = await waitFor(timeout: .seconds(15)) { !target.sessionProcessIDs.isEmpty }
             try #require(streaming, "the session never reached web-01\n\(download.standardErrorText)\n\(fixture.gatewayLogTail)")
@@ -21,6 +22,12 @@ extension IntegrationSuite {
             download.terminate(signal: SIGKILL)
             let closed = await target.waitUntilIdle(timeout: .seconds(5))
             #expect(closed, "web-01 still has connections \(target.sessionProcessIDs) 5 s after the client died\n\(fixture.gatewayLogTail)")
+            // Killed mid-stream, its channel open: the trail says the client dropped, not quit.
+            let ends = try await fixture.auditDatabase.waitForRows("""
+                SELECT c.close_reason FROM connections c JOIN sessions s ON s.connection_id = c.id
+                WHERE s.command = 'cat /dev/zero' AND c.first_event_id > \(mark) AND c.closed_at IS NOT NULL
+                """)
+            #expect(ends.first?["close_reason"] == "client_dropped", "\(ends)\n\(fixture.gatewayLogTail)")
         }
 
         @Test func killingTheTargetSessionEndsTheClientWithinFiveSeconds() async throws {

@@ -17,6 +17,8 @@ final class ClientConnection {
     var upstreamFailure: Refusal?
     /// The target's connection broke while this connection was using it.
     var targetDropped = false
+    /// A channel was torn down without the client's close: the client vanished mid-stream.
+    var clientAbandonedChannel = false
     var bridges: [ChannelBridge] = []
     var tunnels: [TunnelBridge] = []
     let preparedForward = Handoff<PreparedForward>()
@@ -125,12 +127,14 @@ final class ClientConnection {
     private func removeFinishedBridges() {
         tunnels.removeAll { tunnel in
             guard tunnel.isFinished else { return false }
+            if !tunnel.client.receivedClose { clientAbandonedChannel = true }
             journal.sessionClosed(context, sessionID: tunnel.sessionID, outcome: tunnel.outcome)
             server.release(tunnel.client)
             return true
         }
         bridges.removeAll { bridge in
             guard bridge.isFinished else { return false }
+            if !bridge.client.receivedClose { clientAbandonedChannel = true }
             if let outcome = bridge.completeOutcome() {
                 journal.sessionClosed(context, sessionID: bridge.sessionID, outcome: outcome)
             }
@@ -144,7 +148,11 @@ final class ClientConnection {
     /// A TCP drop fires no channel callback: ask both sessions after every poll.
     private func checkLegs() {
         if !server.isConnected {
-            endReason = isAuthenticated && bridges.isEmpty && tunnels.isEmpty ? .clientQuit : .clientDropped
+            // A client quit when it said so (SSH_MSG_DISCONNECT: `ssh -J` sends it with its
+            // tunnel still open) or closed every channel before its socket; one that vanished
+            // in the middle of a stream (killed, network lost) dropped.
+            let leftTidily = bridges.isEmpty && tunnels.isEmpty && !clientAbandonedChannel
+            endReason = isAuthenticated && (server.peerSentDisconnect || leftTidily) ? .clientQuit : .clientDropped
             // The client left because its target went away: that, not the client, ended it.
             if targetDropped && endReason == .clientQuit { endReason = .targetDropped }
             if case .draining = phase, runtime.shutdown.isRequested { endReason = .shutdown }

@@ -51,6 +51,14 @@ package final class ServerSession {
     /// False once the client has gone, politely or not.
     package var isConnected: Bool { channels.isConnected(session: handle) }
 
+    /// Whether the client ended the connection with SSH_MSG_DISCONNECT, as OpenSSH does when it
+    /// exits normally (or on `~.`), rather than by its socket closing (killed, network lost).
+    /// libssh 0.10 keeps this fact only in the session's error text, which its disconnect
+    /// handler sets to this prefix.
+    package var peerSentDisconnect: Bool {
+        LibSSH.lastError(handle).hasPrefix("Received SSH_MSG_DISCONNECT")
+    }
+
     /// Switches to non-blocking mode for the relay loop.
     package func setBlocking(_ blocking: Bool) {
         ssh_set_blocking(handle, blocking ? 1 : 0)

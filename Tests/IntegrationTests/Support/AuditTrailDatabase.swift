@@ -178,6 +178,18 @@ struct AuditTrailDatabase: Sendable {
             + rows.map(\.description).joined(separator: "\n"))
     }
 
+    /// The rows of `sql` as soon as there is at least one (rows written asynchronously, after
+    /// the client has gone); empty if none came within `timeout`.
+    func waitForRows(_ sql: String, timeout: Duration = .seconds(10)) async throws -> [AuditRow] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let rows = try await query(sql)
+            if !rows.isEmpty { return rows }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return []
+    }
+
     /// A SQL string literal.
     static func literal(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
