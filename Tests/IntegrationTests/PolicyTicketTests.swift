@@ -106,8 +106,6 @@ extension IntegrationSuite {
                 steps: [
                     .expect("tracegate: a ticket is required for web-01. Ticket: ", timeout: 15),
                     .send(ticket + "\r"),
-                    // The prompt reads the ticket line and nothing after it: let the session
-                    // start before typing on, as a person would.
                     .pause(1.0),
                     .send("echo READY$((40+2))\r"),
                     .expect("READY42", timeout: 15),
@@ -121,6 +119,22 @@ extension IntegrationSuite {
                 "SELECT user, target, result FROM connections WHERE ticket = \(PolicyAuditDatabase.literal(ticket))"
             )
             #expect(rows == [["bob", "web-01", "allowed"]], "the typed ticket \(ticket) is not on bob's connection: \(rows)")
+        }
+
+        @Test func whatIsTypedRightAfterTheTicketReachesTheSession() async throws {
+            let gateway = try SharedPolicyGateway.current()
+            let transcript = try await PseudoTerminal.run(
+                "ssh", gateway.bob(on: "web-01").sshArguments(options: ["-tt"]),
+                steps: [
+                    .expect("Ticket: ", timeout: 15),
+                    // One write, as a paste or a fast typist makes it: the ticket line and a command.
+                    .send(uniqueTicket("CHG") + "\recho TYPED$((40+3))\r"),
+                    .expect("TYPED43", timeout: 15),
+                    .send("exit 0\r"),
+                ]
+            )
+            #expect(transcript.failure == nil, "\(transcript)\n\(gateway.logTail)")
+            #expect(transcript.termination == .exited(0), "\(transcript)")
         }
 
         @Test func ticketTypedAtThePromptMustMatchThePatternToo() async throws {

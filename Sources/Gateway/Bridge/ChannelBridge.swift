@@ -43,6 +43,8 @@ final class ChannelBridge {
     private(set) var finishedOutcome: SessionOutcome?
     private(set) var startedAt: Date?
     private let toTarget = StreamRelay()
+    /// What the engineer typed after the ticket line, in the same read: sent to the command first.
+    private var typedAfterTicket: [UInt8] = []
     private let fromTarget = StreamRelay()
     private let errorsFromTarget = StreamRelay(readsStandardError: true, writesStandardError: true)
 
@@ -209,6 +211,10 @@ final class ChannelBridge {
     }
 
     private func relay(between client: Channel, and upstream: Channel) throws(SSHError) {
+        if !typedAfterTicket.isEmpty {
+            toTarget.enqueue(typedAfterTicket)
+            typedAfterTicket = []
+        }
         try toTarget.pump(from: client, to: upstream.sentEOF ? nil : upstream)
         if client.receivedEOF && !upstream.sentEOF && toTarget.isDrained(from: client) {
             upstream.sendEOF()
@@ -253,13 +259,16 @@ final class ChannelBridge {
 
     private func readTicket(for command: SessionCommand, with editor: LineEditor) {
         var editor = editor
-        for byte in readTyped() {
+        let typed = readTyped()
+        for (index, byte) in typed.enumerated() {
             let (echo, event) = editor.feed(byte)
             write(echo, stderr: false)
             switch event {
             case .line(let ticket) where !ticket.isEmpty:
                 state = .awaitingCommand
                 enteredTicket = (command, ticket)
+                // Typed ahead (or pasted with the ticket): the command's input, not lost.
+                typedAfterTicket = Array(typed[(index + 1)...])
                 return
             case .line, .interrupt, .endOfInput:
                 refuse(.denied(.ticketRequired))
@@ -278,7 +287,9 @@ final class ChannelBridge {
             return []
         }
         client.clearUnreadFlag(stderr: false)
-        var bytes = [UInt8](repeating: 0, count: min(available, 4096))
+        // Everything libssh holds: the flag is cleared, so bytes left behind would wait for the
+        // next packet to be noticed.
+        var bytes = [UInt8](repeating: 0, count: available)
         let count = bytes.withUnsafeMutableBytes { client.read(into: $0, stderr: false) }
         return Array(bytes.prefix(count))
     }

@@ -35,6 +35,19 @@ final class StreamRelay {
         try flush(to: destination)
     }
 
+    /// Queues bytes read from the source by someone else (what the engineer typed after the
+    /// ticket line), to go out before anything read later; the tap sees them like any input.
+    func enqueue(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        bytes.withUnsafeBytes { typed in
+            queue.append(maximum: typed.count) { buffer in
+                buffer.copyMemory(from: typed)
+                return typed.count
+            }
+        }
+        if let tap { bytes.withUnsafeBytes(tap) }
+    }
+
     /// Whether a pump now would move something: bytes wait in libssh and the queue is free,
     /// or queued bytes meet an open window. Flags only, like `isDrained`.
     func canProgress(from source: Channel, to destination: Channel?) -> Bool {
