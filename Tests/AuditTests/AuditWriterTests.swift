@@ -102,6 +102,30 @@ struct AuditWriterTests {
         #expect(try store.eventCount() == 1)
     }
 
+    @Test func theLogStaysBoundedWhileTheWriterNeverPauses() throws {
+        // A passive checkpoint never reaches the end of a log that grows all the time; without
+        // a restart the log grew by every page ever written (gigabytes under load).
+        let directory = try TemporaryDirectory()
+        let options = AuditStoreOptions(maximumBatchSize: 50, checkpointIntervalSeconds: 0.02, checkpointRestartFrames: 64)
+        let store = try AuditStore.open(path: directory.databasePath, options: options)
+        let writer = store.makeWriter()
+        let padding = AuditValue(String(repeating: "x", count: 1_024))
+        let largestLog = LargestFileSize(path: directory.databasePath + "-wal")
+        for index in 0..<20_000 {
+            writer.record(AuditEvent(kind: .connectionOpen, connectionID: String(format: "c-%016x", index),
+                                     details: ["padding": padding]))
+            if index % 200 == 0 { largestLog.sample() }
+        }
+        while writer.pendingCount > 0 {
+            largestLog.sample()
+            usleep(10_000)
+        }
+        writer.close()
+        // 20,000 events of over 1 KiB: some 40 MiB of pages went through the log.
+        #expect(largestLog.bytes < 12 * 1_024 * 1_024, "the log reached \(largestLog.bytes) bytes")
+        #expect(try store.verifyChain().isIntact)
+    }
+
     @Test func twoWritersOnOneFileStillMakeOneChain() throws {
         // serve and a `tracegate audit` command both append; each batch reads the head inside
         // its transaction, so the chain cannot fork.
@@ -125,4 +149,15 @@ final class FailureCounter: @unchecked Sendable {
     private var count = 0
     func add() { lock.withLock { count += 1 } }
     var value: Int { lock.withLock { count } }
+}
+
+/// The largest size a file was seen at.
+final class LargestFileSize {
+    let path: String
+    private(set) var bytes = 0
+    init(path: String) { self.path = path }
+    func sample() {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        bytes = max(bytes, size ?? 0)
+    }
 }

@@ -85,11 +85,19 @@ package final class AuditStore: Sendable {
         try read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
     }
 
-    /// While a writer runs, its checkpointer thread copies the WAL into the database file; SQLite's
-    /// own automatic checkpoints (inside a commit, on the writer thread) are then turned off.
-    func setAutomaticCheckpoints(enabled: Bool) {
+    /// SQLite's own checkpoint after a commit, on the committing thread, once the log holds
+    /// `frames` pages (SQLite's default is 1,000).
+    ///
+    /// While a writer runs, its checkpointer thread copies the log into the database file, and
+    /// this is raised to `AuditStoreOptions.checkpointRestartFrames` (64 MiB): it then only
+    /// catches up the frames of the last moment, but it runs where no other commit can be in
+    /// progress, so the log is complete in the database and the next commit starts it over.
+    /// The checkpointer alone never gets there while commits follow each other without a
+    /// pause: the log grew to gigabytes, every commit extended the file (the kernel zeroing
+    /// each new page) and page lookups in the growing WAL index slowed the writer.
+    func setAutomaticCheckpoint(frames: Int) {
         _ = try? pool.writeWithoutTransaction { db in
-            try db.execute(sql: enabled ? "PRAGMA wal_autocheckpoint = 1000" : "PRAGMA wal_autocheckpoint = 0")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(frames)")
         }
     }
 

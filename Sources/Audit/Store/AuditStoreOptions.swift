@@ -21,13 +21,19 @@ package struct AuditStoreOptions: Sendable, Hashable {
     /// How often a writer's background checkpoint copies the WAL into the database file.
     package var checkpointIntervalSeconds: Double
 
+    /// Frames (pages) in the log past which the writer's own checkpoint completes it, so that
+    /// the next commit starts it over (`AuditStore.setAutomaticCheckpoint`). The default,
+    /// 16,384 pages, is 64 MiB: the size the log is truncated back to.
+    package var checkpointRestartFrames: Int
+
     package init(
         busyTimeoutSeconds: Double = 5,
         maximumBatchSize: Int = 2_048,
         initialRetryDelaySeconds: Double = 0.1,
         maximumRetryDelaySeconds: Double = 2,
         closeTimeoutSeconds: Double = 10,
-        checkpointIntervalSeconds: Double = 0.5
+        checkpointIntervalSeconds: Double = 0.5,
+        checkpointRestartFrames: Int = 16_384
     ) {
         self.busyTimeoutSeconds = busyTimeoutSeconds
         self.maximumBatchSize = maximumBatchSize
@@ -35,5 +41,6 @@ package struct AuditStoreOptions: Sendable, Hashable {
         self.maximumRetryDelaySeconds = maximumRetryDelaySeconds
         self.closeTimeoutSeconds = closeTimeoutSeconds
         self.checkpointIntervalSeconds = checkpointIntervalSeconds
+        self.checkpointRestartFrames = checkpointRestartFrames
     }
 }

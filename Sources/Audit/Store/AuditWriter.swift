@@ -30,7 +30,7 @@ package final class AuditWriter: Sendable {
         self.queue = queue
         self.store = store
         self.closeTimeoutSeconds = store.options.closeTimeoutSeconds
-        store.setAutomaticCheckpoints(enabled: false)
+        store.setAutomaticCheckpoint(frames: store.options.checkpointRestartFrames)
         checkpointer = WALCheckpointer(path: store.path, intervalSeconds: store.options.checkpointIntervalSeconds)
         let stopped = self.stopped
         stopped.enter()
@@ -115,7 +115,7 @@ package final class AuditWriter: Sendable {
         stopped.wait()
         if queue.markCheckpointerStopped() {
             checkpointer.stop()
-            store.setAutomaticCheckpoints(enabled: true)
+            store.setAutomaticCheckpoint(frames: 1_000)
         }
         return queue.droppedCount
     }

@@ -32,10 +32,12 @@ final class WALCheckpointer: @unchecked Sendable {
     private func run(path: String, intervalSeconds: Double, condition: NSCondition) {
         // Its own connection: a checkpoint on the writer's connection would run on the writer's
         // queue, which is exactly what this avoids. A failed checkpoint is retried next round;
-        // SQLite's own checkpoint on close catches up at the end.
+        // SQLite's own checkpoint on close catches up at the end. This alone never completes a
+        // log that grows without a pause: the writer's automatic checkpoint does that
+        // (`AuditStore.setAutomaticCheckpoint`), with little left to copy.
         let queue = try? DatabaseQueue(path: path)
         while waitForNextRound(intervalSeconds: intervalSeconds, condition: condition) {
-            _ = try? queue?.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+            _ = try? queue?.writeWithoutTransaction { db in try db.checkpoint(.passive) }
         }
     }
 
