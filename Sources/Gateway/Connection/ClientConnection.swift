@@ -12,7 +12,13 @@ final class ClientConnection {
     var settingsGeneration: Int
     let runtime: GatewayRuntime
     var context: ConnectionContext
-    var phase: ConnectionPhase = .keyExchange
+    var phase: ConnectionPhase = .keyExchange {
+        didSet { isAuthorizedPhase = phase.isAuthorized }
+    }
+    /// `phase.isAuthorized`, kept up to date on every change of phase: the loop asks on
+    /// every trip, and reading `phase` copies its payload (access request, target, grant:
+    /// a dozen reference counts) each time.
+    private(set) var isAuthorizedPhase = false
     var upstream: UpstreamSession?
     var upstreamFailure: Refusal?
     var bridges: [ChannelBridge] = []
@@ -69,7 +75,7 @@ final class ClientConnection {
         // something else touched the sessions since (then asked again).
         var workWaiting = false
         while endReason == nil {
-            poller.poll(timeoutMilliseconds: workWaiting ? 0 : pollTimeout(checks))
+            poller.poll(timeoutMilliseconds: workWaiting ? 0 : pollTimeout(checks), extraPasses: Self.extraPollPasses)
             workWaiting = pumpBridges()
             var sessionsTouched = false
             if watchingShutdown && runtime.shutdown.isRequested {
@@ -83,7 +89,7 @@ final class ClientConnection {
             // Authenticated sessions relay data: the periodic checks run on a schedule,
             // not on every trip (see ConnectionCheckSchedule). Handshakes and draining
             // keep checking every trip.
-            if !phase.isAuthorized || checks.isDue(at: .now) {
+            if !isAuthorizedPhase || checks.isDue(at: .now) {
                 checkDeadlines()
                 checkRecordings()
                 checkPolicy()
@@ -93,12 +99,16 @@ final class ClientConnection {
         }
     }
 
+    /// Polls taken back to back after one that found something ready, before pumping:
+    /// 8 x 4 KiB covers a 16-32 KiB data packet (see `EventPoller.poll(timeoutMilliseconds:extraPasses:)`).
+    static let extraPollPasses = 8
+
     /// Long waits while relaying (sockets wake us; a reload is seen within 2 s); short
     /// ones while a handshake deadline runs, a session's grant is about to end or checks
     /// skipped by the schedule are due. Called only when no pump could move anything now.
     /// No allocation: during a transfer this runs on most trips of the loop.
     private func pollTimeout(_ checks: ConnectionCheckSchedule) -> Int32 {
-        guard phase.isAuthorized else { return 200 }
+        guard isAuthorizedPhase else { return 200 }
         if let limit = checks.pollLimit(at: .now) { return limit }
         for tunnel in tunnels where tunnel.hasPendingWrites { return 20 }
         var nextDeadline = drainDeadlineDate
