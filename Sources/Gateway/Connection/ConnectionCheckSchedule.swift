@@ -11,18 +11,23 @@ import Foundation
 /// `interval` instead, and the poll never sleeps past the moment they are next due, so a
 /// reload, a failed recording or a passed deadline is still seen within `interval` of the
 /// loop's former timing (deadlines are already rounded to at least 50 ms by the poll).
-struct ConnectionCheckSchedule {
+package struct ConnectionCheckSchedule {
     /// Short against every latency the checks promise (2 s for a reload, 50 ms deadline
     /// granularity); long against a loop trip (a few microseconds).
-    static let interval: Duration = .milliseconds(20)
+    package static let interval: Duration = .milliseconds(20)
 
-    private var nextDue = ContinuousClock.now
+    private var nextDue: ContinuousClock.Instant
     /// A trip passed over the checks since they last ran: the poll must not sleep past
     /// `nextDue`. Once they have run, the poll sleeps as long as the deadlines allow.
     private var skipped = false
 
+    /// The first trip at or after `start` runs the checks.
+    package init(start: ContinuousClock.Instant = .now) {
+        nextDue = start
+    }
+
     /// Whether the checks should run now; if so, the next run is scheduled.
-    mutating func isDue(at now: ContinuousClock.Instant) -> Bool {
+    package mutating func isDue(at now: ContinuousClock.Instant) -> Bool {
         guard now >= nextDue else {
             skipped = true
             return false
@@ -34,7 +39,7 @@ struct ConnectionCheckSchedule {
 
     /// The longest the poll may sleep so that skipped checks run on time, in
     /// milliseconds; nil when no check waits.
-    func pollLimit(at now: ContinuousClock.Instant) -> Int32? {
+    package func pollLimit(at now: ContinuousClock.Instant) -> Int32? {
         guard skipped else { return nil }
         guard nextDue > now else { return 0 }
         let remaining = (nextDue - now).components
