@@ -12,7 +12,13 @@ final class ClientConnection {
     var settingsGeneration: Int
     let runtime: GatewayRuntime
     var context: ConnectionContext
-    var phase: ConnectionPhase = .keyExchange
+    var phase: ConnectionPhase = .keyExchange {
+        didSet { isAuthorizedPhase = phase.isAuthorized }
+    }
+    /// `phase.isAuthorized`, kept up to date on every change of phase: the loop asks on
+    /// every trip, and reading `phase` copies its payload (access request, target, grant:
+    /// a dozen reference counts) each time.
+    private(set) var isAuthorizedPhase = false
     var upstream: UpstreamSession?
     var upstreamFailure: Refusal?
     /// The target's connection broke while this connection was using it.
@@ -68,44 +74,69 @@ final class ClientConnection {
         poller.add(server)
         poller.addWakeDescriptor(runtime.shutdown.descriptor)
         var watchingShutdown = true
+        var checks = ConnectionCheckSchedule()
+        // Whether a pump now would move something; known from the last pump unless
+        // something else touched the sessions since (then asked again).
+        var workWaiting = false
         while endReason == nil {
-            poller.poll(timeoutMilliseconds: pollTimeout())
-            pumpBridges()
+            poller.poll(timeoutMilliseconds: workWaiting ? 0 : pollTimeout(checks), extraPasses: Self.extraPollPasses)
+            workWaiting = pumpBridges()
+            var sessionsTouched = false
             if watchingShutdown && runtime.shutdown.isRequested {
                 // Stop watching the pipe: it stays readable and would spin the loop.
                 watchingShutdown = false
                 poller.removeWakeDescriptors()
                 shutdownRequested()
+                sessionsTouched = true
             }
-            checkLegs()
-            checkDeadlines()
-            checkRecordings()
-            checkPolicy()
+            sessionsTouched = checkLegs() || sessionsTouched
+            // Authenticated sessions relay data: the periodic checks run on a schedule,
+            // not on every trip (see ConnectionCheckSchedule). Handshakes and draining
+            // keep checking every trip.
+            if !isAuthorizedPhase || checks.isDue(at: .now) {
+                checkDeadlines()
+                checkRecordings()
+                checkPolicy()
+                sessionsTouched = true
+            }
+            if sessionsTouched { workWaiting = hasImmediateWork }
         }
     }
 
+    /// Polls taken back to back after one that found something ready, before pumping:
+    /// 8 x 4 KiB covers a 16-32 KiB data packet (see `EventPoller.poll(timeoutMilliseconds:extraPasses:)`).
+    static let extraPollPasses = 8
+
     /// Long waits while relaying (sockets wake us; a reload is seen within 2 s); short
-    /// ones while a handshake deadline runs or a session's grant is about to end.
-    private func pollTimeout() -> Int32 {
-        switch phase {
-        case .keyExchange, .authenticating, .draining:
-            return hasImmediateWork ? 0 : 200
-        case .authorized:
-            if hasImmediateWork { return 0 }
-            let now = Date()
-            let nextDeadline = (bridges.compactMap { bridge in
-                bridge.deadline.map { bridge.warnedOfDeadline ? $0.date : $0.date - Self.deadlineWarning }
-            } + tunnels.compactMap { $0.deadline?.date } + [drainDeadlineDate].compactMap { $0 }).min()
-            if tunnels.contains(where: \.hasPendingWrites) { return 20 }
-            guard let nextDeadline else { return 2000 }
-            return Int32(max(50, min(2000, nextDeadline.timeIntervalSince(now) * 1000)))
+    /// ones while a handshake deadline runs, a session's grant is about to end or checks
+    /// skipped by the schedule are due. Called only when no pump could move anything now.
+    /// No allocation: during a transfer this runs on most trips of the loop.
+    private func pollTimeout(_ checks: ConnectionCheckSchedule) -> Int32 {
+        guard isAuthorizedPhase else { return 200 }
+        if let limit = checks.pollLimit(at: .now) { return limit }
+        for tunnel in tunnels where tunnel.hasPendingWrites { return 20 }
+        var nextDeadline = drainDeadlineDate
+        func consider(_ date: Date) {
+            if nextDeadline.map({ date < $0 }) ?? true { nextDeadline = date }
         }
+        for bridge in bridges {
+            guard let deadline = bridge.deadline else { continue }
+            consider(bridge.warnedOfDeadline ? deadline.date : deadline.date - Self.deadlineWarning)
+        }
+        for tunnel in tunnels {
+            if let deadline = tunnel.deadline { consider(deadline.date) }
+        }
+        guard let nextDeadline else { return 2000 }
+        return Int32(max(50, min(2000, nextDeadline.timeIntervalSince(Date()) * 1000)))
     }
 
     /// Pumps until nothing more can move without waiting for the network (bounded, so
     /// that one busy channel cannot starve the checks of the loop).
-    private func pumpBridges() {
+    /// Returns whether more could move at once (the last pass left work).
+    @discardableResult
+    private func pumpBridges() -> Bool {
         var passes = 0
+        var workLeft: Bool
         repeat {
             for bridge in bridges {
                 bridge.pump()
@@ -116,8 +147,10 @@ final class ClientConnection {
             }
             for tunnel in tunnels { tunnel.pump(poller) }
             passes += 1
-        } while passes < 16 && hasImmediateWork
+            workLeft = hasImmediateWork
+        } while passes < 16 && workLeft
         removeFinishedBridges()
+        return workLeft
     }
 
     private var hasImmediateWork: Bool {
@@ -146,7 +179,8 @@ final class ClientConnection {
     }
 
     /// A TCP drop fires no channel callback: ask both sessions after every poll.
-    private func checkLegs() {
+    /// Returns whether it changed anything (a leg was lost).
+    private func checkLegs() -> Bool {
         if !server.isConnected {
             // A client quit when it said so (SSH_MSG_DISCONNECT: `ssh -J` sends it with its
             // tunnel still open) or closed every channel before its socket; one that vanished
@@ -156,7 +190,7 @@ final class ClientConnection {
             // The client left because its target went away: that, not the client, ended it.
             if targetDropped && endReason == .clientQuit { endReason = .targetDropped }
             if case .draining = phase, runtime.shutdown.isRequested { endReason = .shutdown }
-            return
+            return true
         }
         if let upstream, !upstream.isConnected {
             let lost = Refusal.upstreamLost(target: context.target?.name ?? upstream.host)
@@ -168,7 +202,9 @@ final class ClientConnection {
             targetDropped = true
             journal.requestRefused(context, refusal: lost)
             pumpBridges()
+            return true
         }
+        return false
     }
 
     private func checkDeadlines() {
