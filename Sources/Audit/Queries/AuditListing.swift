@@ -15,13 +15,18 @@ package struct AuditListing: Sendable {
     package let timeColumns: Set<String>
     /// The `AuditFilter` conditions this listing understands.
     let filterableColumns: Set<String>
-    /// Events: who and what (user, organization, target, login, ticket) select the events of
-    /// the connections whose row matches, through the connections' indexes, plus events outside
-    /// any connection (gateway, configuration, `audit.query`) whose own columns match. Indexing
-    /// `events` itself by user would cost a random index write for every event appended.
-    let identityThroughConnections: Bool
-
-    static let identityColumns: Set<String> = ["user", "organization", "target", "login", "ticket"]
+    /// Filters answered through `connections`: they select the rows of the connections whose
+    /// row matches, through the connections' indexes, plus (`hasRowsOutsideConnections`) rows
+    /// outside any connection whose own columns match. Events: who and what (user,
+    /// organization, target, login, ticket), which early events of a connection do not carry
+    /// yet. Sessions: user, target, login and ticket, which `sessions` copies but no longer
+    /// indexes: a second index on each cost the single writer a page write per index for every
+    /// batch (migration 0008). Organization is filtered on the session's own column: it selects
+    /// too little for an index, and through `connections` it would list half of them.
+    let matchedThroughConnections: Set<String>
+    /// Rows with no connection (only events have them); for the others the clause that matches
+    /// them would make SQLite scan by time instead of looking the connections' rows up.
+    let hasRowsOutsideConnections: Bool
 
     package static let connections = AuditListing(
         name: "connections",
@@ -41,7 +46,8 @@ package struct AuditListing: Sendable {
         ],
         timeColumns: ["opened_at", "closed_at"],
         filterableColumns: ["user", "organization", "target", "login", "ticket", "result", "connection_id"],
-        identityThroughConnections: false
+        matchedThroughConnections: [],
+        hasRowsOutsideConnections: false
     )
 
     package static let sessions = AuditListing(
@@ -62,7 +68,8 @@ package struct AuditListing: Sendable {
         ],
         timeColumns: ["opened_at", "closed_at"],
         filterableColumns: ["user", "organization", "target", "login", "ticket", "result", "connection_id"],
-        identityThroughConnections: false
+        matchedThroughConnections: ["user", "target", "login", "ticket"],
+        hasRowsOutsideConnections: false
     )
 
     package static let events = AuditListing(
@@ -74,7 +81,8 @@ package struct AuditListing: Sendable {
         tableColumns: ["id", "time", "kind", "connection_id", "session_id", "user", "target", "login", "result", "reason"],
         timeColumns: ["time"],
         filterableColumns: ["user", "organization", "target", "login", "ticket", "result", "kind", "connection_id"],
-        identityThroughConnections: true
+        matchedThroughConnections: ["user", "organization", "target", "login", "ticket"],
+        hasRowsOutsideConnections: true
     )
 
     /// The statement for `filter`: each condition on its own indexed column, newest first.
@@ -95,7 +103,7 @@ package struct AuditListing: Sendable {
             guard filterableColumns.contains(column) else {
                 throw .invalidFilter("\(name) cannot be filtered by \(column)")
             }
-            if identityThroughConnections && Self.identityColumns.contains(column) {
+            if matchedThroughConnections.contains(column) {
                 identity.append((column, value))
                 continue
             }
@@ -104,9 +112,14 @@ package struct AuditListing: Sendable {
         }
         if !identity.isEmpty {
             let matches = identity.map { "\($0.column) = ?" }.joined(separator: " AND ")
-            conditions.append(
-                "(connection_id IN (SELECT id FROM connections WHERE \(matches)) OR (connection_id IS NULL AND \(matches)))")
-            for match in identity + identity { arguments.append(match.value) }
+            let ofConnections = "connection_id IN (SELECT id FROM connections WHERE \(matches))"
+            if hasRowsOutsideConnections {
+                conditions.append("(\(ofConnections) OR (connection_id IS NULL AND \(matches)))")
+                for match in identity + identity { arguments.append(match.value) }
+            } else {
+                conditions.append(ofConnections)
+                for match in identity { arguments.append(match.value) }
+            }
         }
         var sql = "SELECT \(columns.joined(separator: ", ")) FROM \(source)"
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }

@@ -37,7 +37,8 @@ extension AuditListing {
         tableColumns: [],
         timeColumns: ["opened_at", "closed_at"],
         filterableColumns: ["user", "organization", "target", "login", "ticket", "result"],
-        identityThroughConnections: false
+        matchedThroughConnections: [],
+        hasRowsOutsideConnections: false
     )
 
     /// What `tracegate audit search` prints for each hit: the session, then the hit.
@@ -50,7 +51,8 @@ extension AuditListing {
         tableColumns: ["opened_at", "session_id", "user", "organization", "target", "login", "line"],
         timeColumns: searchedSessions.timeColumns,
         filterableColumns: searchedSessions.filterableColumns,
-        identityThroughConnections: false
+        matchedThroughConnections: [],
+        hasRowsOutsideConnections: false
     )
 }
 
