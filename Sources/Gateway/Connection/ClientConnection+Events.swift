@@ -10,6 +10,7 @@ extension ClientConnection: ServerSessionDelegate {
         switch event {
         case .publicKeyOffered(_, let key):
             guard case .authenticating = phase else { return outOfPhase("public key offer") }
+            guard !attemptsExhausted else { return .deny }
             guard settings.policy.user(forKeyBlob: key.blob) != nil else {
                 authenticationAttempts += 1
                 journal.authenticationAttempt(context, method: "publickey", result: .unknownKey, user: nil,
@@ -20,6 +21,7 @@ extension ClientConnection: ServerSessionDelegate {
             return .accept
         case .publicKeyVerified(let username, let key):
             guard case .authenticating = phase else { return outOfPhase("public key signature") }
+            guard !attemptsExhausted else { return .deny }
             authenticationAttempts += 1
             guard let user = settings.policy.user(forKeyBlob: key.blob) else {
                 journal.authenticationAttempt(context, method: "publickey", result: .unknownKey, user: nil,
@@ -35,7 +37,7 @@ extension ClientConnection: ServerSessionDelegate {
         case .otherAuthenticationAttempt(_, let method):
             guard case .authenticating = phase else { return outOfPhase("authentication request") }
             // OpenSSH always starts with "none" to learn the methods: not a guess, nothing to record.
-            guard method != "none" else { return .deny }
+            guard method != "none", !attemptsExhausted else { return .deny }
             authenticationAttempts += 1
             journal.authenticationAttempt(context, method: method, result: .rejected, user: nil,
                                           keyType: nil, fingerprint: nil)
@@ -64,4 +66,12 @@ extension ClientConnection: ServerSessionDelegate {
             return handle(request, on: bridge)
         }
     }
+}
+
+extension ClientConnection {
+    /// The attempt limit holds at the attempt itself, not only in the loop's checks: the loop
+    /// polls several times before it checks, and a client can send its next attempts within
+    /// one trip. Once the limit is reached every further attempt is refused unexamined; the
+    /// loop's check then ends the connection.
+    var attemptsExhausted: Bool { authenticationAttempts >= settings.limits.maxAuthAttempts }
 }
