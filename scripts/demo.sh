@@ -16,8 +16,8 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
-swift build -c release --product tracegate
-tracegate=$(swift build -c release --show-bin-path)/tracegate
+swift build -c release --product tracegate --force-resolved-versions
+tracegate=$(swift build -c release --force-resolved-versions --show-bin-path)/tracegate
 config=config/tracegate.yaml
 demo=var/demo
 install -d -m 0700 var "$demo"
