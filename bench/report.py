@@ -115,7 +115,8 @@ def rest_rows(F, results, phases):
     for tag in ("default", "aes128-gcm"):
         tp = {v: variant_file(results, "throughput", v, "throughput-%s.json" % tag) for v, _ in VARIANTS}
         size = next((g(tp[v], "size") for v, _ in VARIANTS if g(tp[v], "size")), "")
-        name = "default ciphers as negotiated (see the algos step)" if tag == "default" else tag
+        name = ("default algorithms as each hop negotiates them (not like for like; see the algos step)"
+                if tag == "default" else tag + " on every hop (like for like)")
         sec = "throughput %s, %s" % (size, name)
         for d in ("down", "up"):
             F.add(sec, d, "MiB/s", {v: g(tp[v], "directions", d, "mib_per_s") for v, _ in VARIANTS},
@@ -308,6 +309,67 @@ def parse_audit(results):
 # ------------------------------------------------------------------ targets
 
 
+def like_for_like(F, levels, phases):
+    """Issue 22's headline: the same kex, cipher and MAC forced on every hop of direct, ssh -J
+    and Tracegate, so that a ratio compares relaying and nothing else. Figures measured with
+    each hop's default algorithms come second, labelled as such (`targets`)."""
+    L = []
+
+    def add(name, value, unit, goal, ok, basis):
+        L.append({"target": name, "value": value, "unit": unit, "goal": goal,
+                  "result": "n/a" if ok is None else ("PASS" if ok else "FAIL"), "basis": basis})
+
+    def ratio(key, v="direct", num="tracegate"):
+        t, o = F.get(key, num), F.get(key, v)
+        return round(t / o, 2) if t is not None and o else None
+
+    def fg(key, v):
+        return fmt(F.get(key, v))
+
+    for d in ("down", "up"):
+        key = "throughput.aes128-gcm.%s" % d
+        r = ratio(key)
+        add("aes128-gcm throughput %s >= 0.85 x direct" % d, r, "x direct", ">= 0.85",
+            None if r is None else r >= 0.85,
+            "%s vs %s MiB/s" % (fg(key, "tracegate"), fg(key, "direct")))
+        r = ratio(key, "jump")
+        add("aes128-gcm throughput %s >= 1.6 x ssh -J" % d, r, "x ssh -J", ">= 1.6",
+            None if r is None else r >= 1.6,
+            "%s vs %s MiB/s" % (fg(key, "tracegate"), fg(key, "jump")))
+        key = "throughput.aes128-gcm.%s.hop_cpu" % d
+        r = ratio(key, "jump")
+        add("aes128-gcm %s: gateway CPU per GiB <= 1.2 x the jump sshd's" % d, r, "x jump sshd", "<= 1.2",
+            None if r is None else r <= 1.2,
+            "%s vs %s s per GiB" % (fg(key, "tracegate"), fg(key, "jump")))
+    for q, goal in (("p99", 1.15), ("p50", 1.2)):
+        key = "interactive.%s" % q
+        r = ratio(key)
+        add("interactive echo %s <= %s x direct" % (q, goal), r, "x direct", "<= %s" % goal,
+            None if r is None else r <= goal,
+            "%s vs %s us (the harness runs this workload with each hop's default algorithms; "
+            "a cipher costs little on 1-byte echoes)" % (fg(key, "tracegate"), fg(key, "direct")))
+    conc = [p for p in phases if p.startswith("concurrent-")]
+    ph = "concurrent-32" if "concurrent-32" in conc else (conc[-1] if conc else None)
+    for kp, what in (("connect_c25519", "kex curve25519-sha256"), ("connect_samekex", "the same kex")):
+        if ph is None or F.get("%s.%s.rate" % (kp, ph), "tracegate") is None:
+            continue
+        for v, name in (("direct", "direct"), ("jump", "ssh -J")):
+            r = ratio("%s.%s.rate" % (kp, ph), v)
+            add("set-up rate at %s, %s on every hop, x %s" % (ph, what, name), r, "x %s" % name,
+                "no worse than before", None,
+                "%s vs %s sessions/s" % (fg("%s.%s.rate" % (kp, ph), "tracegate"),
+                                         fg("%s.%s.rate" % (kp, ph), v)))
+            r = ratio("%s.%s.p99" % (kp, ph), v)
+            add("set-up p99 at %s, %s on every hop, x %s" % (ph, what, name), r, "x %s" % name,
+                "no worse than before", None,
+                "%s vs %s ms" % (fg("%s.%s.p99" % (kp, ph), "tracegate"), fg("%s.%s.p99" % (kp, ph), v)))
+    lv = 1000 if 1000 in levels else (levels[-1] if levels else None)
+    v = F.get("scale.%s.hop_rss" % lv, "tracegate") if lv else None
+    add("gateway RSS per idle session at %s <= 128 KiB" % lv, v, "KiB", "<= 128",
+        None if v is None else v <= 128, "jump sshd: %s KiB per session" % fg("scale.%s.hop_rss" % lv, "jump"))
+    return L
+
+
 def targets(F, levels, phases, audit):
     T = []
 
@@ -454,7 +516,7 @@ def read_meta(results):
     return meta
 
 
-def markdown(meta, F, T, load, audit, an, results, compare):
+def markdown(meta, F, T, LL, load, audit, an, results, compare):
     L = []
     date = meta.get("date", "?")
     L.append("# Tracegate benchmark: direct | ssh -J | Tracegate (%s)" % date)
@@ -501,7 +563,22 @@ def markdown(meta, F, T, load, audit, an, results, compare):
     if meta.get("failed"):
         L.append("- **Failed steps:** %s" % meta["failed"])
     L.append("")
-    L.append("## Targets of issue 6")
+    L.append("## Like for like: the same kex, cipher and MAC on every hop (issue 22)")
+    L.append("")
+    L.append("Direct, ssh -J and Tracegate forced to the same algorithms on every hop (aes128-gcm for "
+             "throughput, whose MAC is built in; the kex named for set-up), so that a ratio measures the "
+             "relay and nothing else. This is the comparison to read first.")
+    L.append("")
+    L.append("| target | measured | goal | result | basis |")
+    L.append("|---|---|---|---|---|")
+    for t in LL:
+        L.append("| %s | %s %s | %s | **%s** | %s |" % (t["target"], fmt(t["value"]), t["unit"], t["goal"],
+                                                       t["result"], t["basis"]))
+    L.append("")
+    L.append("## Default algorithms (each hop negotiates its own): issue 6's targets")
+    L.append("")
+    L.append("Second, and not like for like: here each hop negotiates its defaults, so a hop may use a "
+             "cheaper cipher or kex than another (e.g. chacha20 direct against AES-GCM through the gateway).")
     L.append("")
     L.append("| target | measured | goal | result | basis |")
     L.append("|---|---|---|---|---|")
@@ -592,12 +669,13 @@ def main():
     F, levels, phases, an = collect(results)
     audit = parse_audit(results)
     T = targets(F, levels, phases, audit)
+    LL = like_for_like(F, levels, phases)
     load = load_summary(results)
     compare = load_json(a.compare) if a.compare else None
-    md = markdown(meta, F, T, load, audit, an, results, compare)
+    md = markdown(meta, F, T, LL, load, audit, an, results, compare)
     with open(os.path.join(results, "report.md"), "w") as f:
         f.write(md)
-    doc = {"schema": 1, "meta": meta, "targets": T, "figures": F.rows, "audit": audit,
+    doc = {"schema": 2, "meta": meta, "like_for_like": LL, "targets": T, "figures": F.rows, "audit": audit,
            "load": load, "ansible": an}
     with open(os.path.join(results, "report.json"), "w") as f:
         json.dump(doc, f, indent=1)
