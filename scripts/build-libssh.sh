@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Builds the pinned libssh 0.11 that Tracegate links (post-quantum key exchange), from
+# Debian 13's own source package, into a cache directory, and prints the PKG_CONFIG_PATH
+# to build against it on its last line of standard output:
+#
+#   export PKG_CONFIG_PATH=$(scripts/build-libssh.sh)
+#   swift build
+#
+# - The source comes from Debian's archive through apt with a temporary, private source
+#   list and private list/cache directories: the machine's apt configuration and its
+#   package lists are not touched. apt checks the trixie Release file's signature with
+#   Debian 12's own archive keyring (debian-archive-keyring 2023.3+deb12u2 carries the
+#   trixie keys) and the downloaded files against the signed index; `dpkg-source -x`
+#   checks them again against the .dsc's checksums. Nothing skips a check.
+# - It is built with CMake against Debian 12's OpenSSL 3.0 and zlib (GSSAPI, tests and
+#   examples off) as a static, position-independent library: the tracegate binary carries
+#   libssh and needs no extra .so (it still links Debian's libcrypto.so.3 and libz.so.1).
+#   The libssh.pc written here says so (Libs carries -lcrypto -lz -lpthread).
+# - Idempotent: the result is cached under $TRACEGATE_LIBSSH_CACHE (default .build-libssh/
+#   in the repository, ignored by git), keyed by the Debian version and this script's hash.
+#   A second run does no network access and prints the same path in well under a second.
+#   CI machines that keep /var/cache between fresh clones can set
+#   TRACEGATE_LIBSSH_CACHE=/var/cache/tracegate-libssh to build it once per machine.
+# - TRACEGATE_LIBSSH_VERSION pins the Debian source version (default below). When Debian
+#   replaces it with a security update the old version leaves the archive and this script
+#   fails with the versions apt does offer; move the pin after reviewing the changelog.
+# Progress goes to standard error; only the PKG_CONFIG_PATH goes to standard output.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+
+version=${TRACEGATE_LIBSSH_VERSION:-0.12.2-1}
+cache=${TRACEGATE_LIBSSH_CACHE:-$repo/.build-libssh}
+script_hash=$(sha256sum "$repo/scripts/build-libssh.sh" | cut -c1-12)
+key="libssh-${version//[^A-Za-z0-9.+-]/_}-$script_hash"
+root=$cache/$key
+prefix=$root/prefix
+stamp=$prefix/.built
+
+say() { echo "build-libssh: $*" >&2; }
+
+if [[ -f $stamp ]]; then
+    say "cached: $(cat "$stamp")"
+    echo "$prefix/lib/pkgconfig"
+    exit 0
+fi
+
+for tool in apt-get dpkg-source cmake cc pkg-config; do
+    command -v "$tool" >/dev/null || { say "needs $tool (apt-get install cmake dpkg-dev build-essential pkg-config)"; exit 1; }
+done
+for pc in openssl zlib; do
+    pkg-config --exists "$pc" || { say "needs the $pc development files (apt-get install libssl-dev zlib1g-dev)"; exit 1; }
+done
+
+started=$(date +%s)
+rm -rf "$root"
+mkdir -p "$root/apt/lists/partial" "$root/apt/cache/archives/partial" "$root/download"
+
+# The temporary source list: trixie's sources only, checked with Debian's archive keyring.
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+[[ -f $keyring ]] || { say "needs $keyring (apt-get install debian-archive-keyring)"; exit 1; }
+cat > "$root/apt/sources.list" <<LIST
+deb-src [signed-by=$keyring] http://deb.debian.org/debian forky main
+deb-src [signed-by=$keyring] http://deb.debian.org/debian sid main
+LIST
+apt_options=(
+    -o "Dir::Etc::sourcelist=$root/apt/sources.list"
+    -o "Dir::Etc::sourceparts=-"
+    -o "Dir::State::Lists=$root/apt/lists"
+    -o "Dir::Cache=$root/apt/cache"
+    -o "APT::Get::List-Cleanup=0"
+)
+say "fetching Debian's libssh $version source package (trixie, signed index)"
+apt-get -q "${apt_options[@]}" update >&2
+if ! (cd "$root/download" && apt-get -q "${apt_options[@]}" source --download-only "libssh=$version" >&2); then
+    say "libssh $version is not in Debian's archive any more; it offers:"
+    apt-cache "${apt_options[@]}" showsrc libssh 2>/dev/null | sed -n 's/^Version: /  /p' >&2
+    say "review the changelog, then set TRACEGATE_LIBSSH_VERSION (or move the pin in this script)"
+    exit 1
+fi
+upstream=${version%-*}
+(cd "$root/download" && dpkg-source -x "libssh_${version#*:}.dsc" "$root/src" >&2)
+
+# The post-quantum hybrids arrived in libssh 0.12 (0.11, Debian 13's, has none): checked
+# here so that a pin moved to a libssh without them fails loudly.
+grep -q 'sntrup761x25519-sha512@openssh.com' "$root/src/src/kex.c" || { say "this libssh has no sntrup761x25519"; exit 1; }
+grep -q 'mlkem768x25519-sha256' "$root/src/src/kex.c" || { say "this libssh has no mlkem768x25519"; exit 1; }
+
+say "building libssh $upstream (static, PIC) against $(pkg-config --modversion openssl) / zlib $(pkg-config --modversion zlib)"
+cmake -S "$root/src" -B "$root/build" \
+    -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INSTALL_PREFIX="$prefix" \
+    -DCMAKE_INSTALL_LIBDIR=lib \
+    -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
+    -DBUILD_SHARED_LIBS=OFF \
+    -DWITH_GSSAPI=OFF \
+    -DWITH_GCRYPT=OFF \
+    -DWITH_MBEDTLS=OFF \
+    -DWITH_ZLIB=ON \
+    -DWITH_SERVER=ON \
+    -DWITH_EXAMPLES=OFF \
+    -DUNIT_TESTING=OFF \
+    -DCLIENT_TESTING=OFF \
+    -DSERVER_TESTING=OFF \
+    -DWITH_PCAP=OFF \
+    -DWITH_NACL=OFF \
+    -DWITH_FIDO2=OFF \
+    >"$root/cmake-configure.log" 2>&1 || { tail -30 "$root/cmake-configure.log" >&2; exit 1; }
+cmake --build "$root/build" --parallel "$(nproc)" >"$root/cmake-build.log" 2>&1 \
+    || { tail -30 "$root/cmake-build.log" >&2; exit 1; }
+cmake --install "$root/build" >"$root/cmake-install.log" 2>&1 \
+    || { tail -30 "$root/cmake-install.log" >&2; exit 1; }
+[[ -f $prefix/lib/libssh.a ]] || { say "no static libssh.a was installed"; exit 1; }
+rm -f "$prefix"/lib/libssh.so*
+
+# Our own libssh.pc: a static libssh needs its dependencies on the link line.
+mkdir -p "$prefix/lib/pkgconfig"
+cat > "$prefix/lib/pkgconfig/libssh.pc" <<PC
+prefix=$prefix
+libdir=\${prefix}/lib
+includedir=\${prefix}/include
+
+Name: libssh
+Description: libssh $upstream (Debian $version, static, built by scripts/build-libssh.sh)
+Version: $upstream
+Libs: -L\${libdir} -lssh $(pkg-config --libs openssl zlib) -lpthread
+Cflags: -I\${includedir}
+PC
+
+seconds=$(($(date +%s) - started))
+echo "libssh $upstream (Debian $version) built in ${seconds}s on $(date -u +%FT%TZ)" > "$stamp"
+say "built in ${seconds}s: $prefix"
+echo "$prefix/lib/pkgconfig"
