@@ -68,6 +68,9 @@ final class ClientConnection {
             return
         }
         context.clientVersion = server.clientVersion
+        let negotiated = server.negotiatedAlgorithms
+        context.clientLeg = NegotiatedLeg(keyExchange: negotiated.keyExchange, cipherIn: negotiated.cipherIn,
+                                          cipherOut: negotiated.cipherOut)
         journal.connectionOpened(context)
         server.setBlocking(false)
         phase = .authenticating(deadline: .now + settings.limits.authTimeout)

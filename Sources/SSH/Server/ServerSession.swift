@@ -38,7 +38,8 @@ package final class ServerSession {
         ssh_set_server_callbacks(handle, callbacks)
         ssh_set_message_callback(handle, ServerCallbacks.messageCallback, Unmanaged.passUnretained(self).toOpaque())
         guard ssh_handle_key_exchange(handle) == SSH_OK else {
-            throw .keyExchangeFailed(LibSSH.lastError(handle))
+            let message = LibSSH.lastError(handle)
+            throw KeyExchangeMismatch(message: message, gatewayIsServer: true)?.error ?? SSHError.keyExchangeFailed(message)
         }
         ssh_set_auth_methods(handle, Int32(SSH_AUTH_METHOD_PUBLICKEY))
     }
@@ -46,6 +47,11 @@ package final class ServerSession {
     /// "SSH-2.0-OpenSSH_9.2p1 …" as the client announced itself.
     package var clientVersion: String {
         LibSSH.string(ssh_get_clientbanner(handle))
+    }
+
+    /// The key exchange and ciphers this leg negotiated (after `performKeyExchange`).
+    package var negotiatedAlgorithms: NegotiatedAlgorithms {
+        NegotiatedAlgorithms(session: handle)
     }
 
     /// False once the client has gone, politely or not.
