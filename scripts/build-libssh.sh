@@ -1,29 +1,35 @@
 #!/usr/bin/env bash
-# Builds the pinned libssh 0.11 that Tracegate links (post-quantum key exchange), from
-# Debian 13's own source package, into a cache directory, and prints the PKG_CONFIG_PATH
-# to build against it on its last line of standard output:
+# Builds the pinned libssh that Tracegate links for post-quantum key exchange (libssh 0.12:
+# mlkem768x25519 and sntrup761x25519), from Debian's own source package, into a cache
+# directory, and prints the PKG_CONFIG_PATH to build against it on standard output:
 #
 #   export PKG_CONFIG_PATH=$(scripts/build-libssh.sh)
 #   swift build
 #
+# - Why 0.12 from Debian testing (forky, also in sid): Debian 13's libssh 0.11.5 has no
+#   post-quantum key exchange at all (its kex.c knows curve25519, ECDH and DH only); the
+#   hybrids arrived in libssh 0.12.0. Debian 12 and 13 have no backport of 0.12.
 # - The source comes from Debian's archive through apt with a temporary, private source
-#   list and private list/cache directories: the machine's apt configuration and its
-#   package lists are not touched. apt checks the trixie Release file's signature with
-#   Debian 12's own archive keyring (debian-archive-keyring 2023.3+deb12u2 carries the
-#   trixie keys) and the downloaded files against the signed index; `dpkg-source -x`
-#   checks them again against the .dsc's checksums. Nothing skips a check.
-# - It is built with CMake against Debian 12's OpenSSL 3.0 and zlib (GSSAPI, tests and
-#   examples off) as a static, position-independent library: the tracegate binary carries
-#   libssh and needs no extra .so (it still links Debian's libcrypto.so.3 and libz.so.1).
-#   The libssh.pc written here says so (Libs carries -lcrypto -lz -lpthread).
+#   list and private list and cache directories: the machine's apt configuration and its
+#   package lists are not touched. apt checks the InRelease signature with Debian 12's own
+#   archive keyring (debian-archive-keyring 2023.3+deb12u2 holds the 12/bookworm and
+#   13/trixie archive keys, which sign testing and sid too) and the downloaded files
+#   against the signed Sources index; `dpkg-source -x` checks them again against the
+#   .dsc's checksums (it cannot check the uploader's own signature without the
+#   debian-keyring package, and says so). Nothing here skips a check.
+# - Built with CMake against Debian 12's OpenSSL 3.0 and zlib (GSSAPI, FIDO2, pcap, tests
+#   and examples off; ML-KEM from libssh's bundled libcrux code, since OpenSSL 3.0 has none)
+#   as a static, position-independent library: the tracegate binary carries libssh and
+#   needs no extra .so (it links Debian's libcrypto.so.3 and libz.so.1 as before, and no
+#   longer libgssapi_krb5). The libssh.pc written here says so (Libs carries -lcrypto -lz).
 # - Idempotent: the result is cached under $TRACEGATE_LIBSSH_CACHE (default .build-libssh/
 #   in the repository, ignored by git), keyed by the Debian version and this script's hash.
-#   A second run does no network access and prints the same path in well under a second.
-#   CI machines that keep /var/cache between fresh clones can set
-#   TRACEGATE_LIBSSH_CACHE=/var/cache/tracegate-libssh to build it once per machine.
+#   A second run does no network access and prints the same path at once. CI machines that
+#   keep a directory between fresh clones can set TRACEGATE_LIBSSH_CACHE to it (e.g.
+#   /var/cache/tracegate-libssh) to build once per machine (about 20 s on 2 cores).
 # - TRACEGATE_LIBSSH_VERSION pins the Debian source version (default below). When Debian
-#   replaces it with a security update the old version leaves the archive and this script
-#   fails with the versions apt does offer; move the pin after reviewing the changelog.
+#   replaces it, the old version leaves testing and sid and this script fails, listing the
+#   versions apt does offer; move the pin after reading the changelog.
 # Progress goes to standard error; only the PKG_CONFIG_PATH goes to standard output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,7 +62,7 @@ started=$(date +%s)
 rm -rf "$root"
 mkdir -p "$root/apt/lists/partial" "$root/apt/cache/archives/partial" "$root/download"
 
-# The temporary source list: trixie's sources only, checked with Debian's archive keyring.
+# The temporary source list: testing's and sid's sources only, checked with Debian's archive keyring.
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 [[ -f $keyring ]] || { say "needs $keyring (apt-get install debian-archive-keyring)"; exit 1; }
 cat > "$root/apt/sources.list" <<LIST
@@ -70,7 +76,7 @@ apt_options=(
     -o "Dir::Cache=$root/apt/cache"
     -o "APT::Get::List-Cleanup=0"
 )
-say "fetching Debian's libssh $version source package (trixie, signed index)"
+say "fetching Debian's libssh $version source package (Debian testing, signed index)"
 apt-get -q "${apt_options[@]}" update >&2
 if ! (cd "$root/download" && apt-get -q "${apt_options[@]}" source --download-only "libssh=$version" >&2); then
     say "libssh $version is not in Debian's archive any more; it offers:"
@@ -105,6 +111,7 @@ cmake -S "$root/src" -B "$root/build" \
     -DWITH_PCAP=OFF \
     -DWITH_NACL=OFF \
     -DWITH_FIDO2=OFF \
+    -DWITH_PKCS11_URI=OFF \
     >"$root/cmake-configure.log" 2>&1 || { tail -30 "$root/cmake-configure.log" >&2; exit 1; }
 cmake --build "$root/build" --parallel "$(nproc)" >"$root/cmake-build.log" 2>&1 \
     || { tail -30 "$root/cmake-build.log" >&2; exit 1; }
