@@ -60,7 +60,7 @@ package final class ServerSession {
     /// Whether the client ended the connection with SSH_MSG_DISCONNECT, as OpenSSH does when it
     /// exits normally (or on `~.`), rather than by its socket closing (killed, network lost).
     /// libssh 0.10 keeps this fact only in the session's error text, which its disconnect
-    /// handler sets to this prefix.
+    /// handler sets to this prefix (0.12 too, word for word).
     package var peerSentDisconnect: Bool {
         LibSSH.lastError(handle).hasPrefix("Received SSH_MSG_DISCONNECT")
     }
