@@ -1,4 +1,5 @@
 internal import CLibSSH
+import Synchronization
 
 /// What the libssh this binary was built with can do, found out from the library itself
 /// rather than from its version number: the same code base builds against Debian 12's
@@ -38,8 +39,18 @@ package enum LibSSHCapabilities {
     }
 
     /// Whether libssh accepts `name` as a key exchange: it refuses a list in which it knows
-    /// no algorithm, so a list of one name answers exactly this question.
+    /// no algorithm, so a list of one name answers exactly this question. Asked for every
+    /// upstream connection's list, so each name is probed once per process.
     package static func supportsKeyExchange(_ name: String) -> Bool {
+        if let known = probed.withLock({ $0[name] }) { return known }
+        let answer = probe(name)
+        probed.withLock { $0[name] = answer }
+        return answer
+    }
+
+    private static let probed = Mutex<[String: Bool]>([:])
+
+    private static func probe(_ name: String) -> Bool {
         LibSSH.initialise()
         guard let session = ssh_new() else { return false }
         defer { ssh_free(session) }
