@@ -114,6 +114,11 @@ extension IntegrationSuite {
             let line = fixture.gateway.log.split(separator: "\n").first { $0.contains("key exchange refused") } ?? ""
             #expect(line.contains("offered: curve25519-sha256,curve25519-sha256@libssh.org"), "\(line)")
             #expect(line.contains("allowed: mlkem768x25519-sha256,sntrup761x25519-sha512,"), "\(line)")
+            // And in the trail: the connection's close names the refusal.
+            let closes = try await fixture.auditDatabase.waitForRows(
+                "SELECT * FROM events WHERE kind = 'connection.close' AND reason = 'kex_failed'")
+            #expect(closes.contains { $0.json("details", "error")?.contains("offered: curve25519-sha256") == true },
+                    "\(closes)")
 
             // OpenSSH 9.2's defaults do include sntrup761x25519: that client gets through, and
             // so does the gateway to the target, on post-quantum key exchange only.

@@ -128,8 +128,8 @@ package final class ConnectionJournal: Sendable {
         log(.info, "session closed", context, extra)
     }
 
-    func connectionClosed(_ context: ConnectionContext, reason: ConnectionCloseReason) {
-        audit.record(.connectionClose(context.auditContext, reason: reason))
+    func connectionClosed(_ context: ConnectionContext, reason: ConnectionCloseReason, detail: String? = nil) {
+        audit.record(.connectionClose(context.auditContext, reason: reason, detail: detail))
         let duration = Date().timeIntervalSince(context.openedAt)
         log(.info, "connection closed", context,
             ["tg.reason": "\(reason.rawValue)", "tg.duration": "\(String(format: "%.3f", duration))"])
