@@ -6,14 +6,14 @@
 #   export PKG_CONFIG_PATH=$(scripts/build-libssh.sh)
 #   swift build
 #
-# - Why 0.12 from Debian testing (forky, also in sid): Debian 13's libssh 0.11.5 has no
+# - Why 0.12 from Debian testing (forky): Debian 13's libssh 0.11.5 has no
 #   post-quantum key exchange at all (its kex.c knows curve25519, ECDH and DH only); the
 #   hybrids arrived in libssh 0.12.0. Debian 12 and 13 have no backport of 0.12.
 # - The source comes from Debian's archive through apt with a temporary, private source
 #   list and private list and cache directories: the machine's apt configuration and its
 #   package lists are not touched. apt checks the InRelease signature with Debian 12's own
 #   archive keyring (debian-archive-keyring 2023.3+deb12u2 holds the 12/bookworm and
-#   13/trixie archive keys, which sign testing and sid too) and the downloaded files
+#   13/trixie archive keys, which sign testing too) and the downloaded files
 #   against the signed Sources index; `dpkg-source -x` checks them again against the
 #   .dsc's checksums (it cannot check the uploader's own signature without the
 #   debian-keyring package, and says so). Nothing here skips a check.
@@ -28,8 +28,9 @@
 #   keep a directory between fresh clones can set TRACEGATE_LIBSSH_CACHE to it (e.g.
 #   /var/cache/tracegate-libssh) to build once per machine (about 20 s on 2 cores).
 # - TRACEGATE_LIBSSH_VERSION pins the Debian source version (default below). When Debian
-#   replaces it, the old version leaves testing and sid and this script fails, listing the
-#   versions apt does offer; move the pin after reading the changelog.
+#   replaces it, the old version leaves testing and this script fails, listing the
+#   versions apt does offer; move the pin after reading the changelog. (Debian testing keeps
+#   a version until its successor migrates from sid, usually days after the upload.)
 # Progress goes to standard error; only the PKG_CONFIG_PATH goes to standard output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,12 +63,12 @@ started=$(date +%s)
 rm -rf "$root"
 mkdir -p "$root/apt/lists/partial" "$root/apt/cache/archives/partial" "$root/download"
 
-# The temporary source list: testing's and sid's sources only, checked with Debian's archive keyring.
+# The temporary source list: testing's sources only (about 11 MB of index), checked with
+# Debian's archive keyring. Not sid: a version leaves sid first, so it would add nothing.
 keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 [[ -f $keyring ]] || { say "needs $keyring (apt-get install debian-archive-keyring)"; exit 1; }
 cat > "$root/apt/sources.list" <<LIST
 deb-src [signed-by=$keyring] http://deb.debian.org/debian forky main
-deb-src [signed-by=$keyring] http://deb.debian.org/debian sid main
 LIST
 apt_options=(
     -o "Dir::Etc::sourcelist=$root/apt/sources.list"
