@@ -81,7 +81,8 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Policy", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["TestSupport", "tracegate"],
+            // SSH: what the linked libssh can do (post-quantum key exchange or not).
+            dependencies: ["TestSupport", "tracegate", "SSH"],
             swiftSettings: strictSettings
         ),
     ],

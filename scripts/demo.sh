@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libssh-dev libsqlite3-dev pkg-config openssh-server openssh-client)
+packages=(libssh-dev libsqlite3-dev pkg-config openssh-server openssh-client
+          cmake make gcc libssl-dev zlib1g-dev dpkg-dev debian-archive-keyring)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -16,6 +17,9 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
 
+# libssh 0.12 with post-quantum key exchange, from Debian's source package (built once, cached).
+PKG_CONFIG_PATH=$(scripts/build-libssh.sh)
+export PKG_CONFIG_PATH
 swift build -c release --product tracegate --force-resolved-versions
 tracegate=$(swift build -c release --force-resolved-versions --show-bin-path)/tracegate
 config=config/tracegate.yaml

@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 
 packages=(
     libssh-dev libsqlite3-dev pkg-config                    # the gateway's C libraries
+    cmake make gcc libssl-dev zlib1g-dev                    # libssh 0.12 from source (scripts/build-libssh.sh)
+    dpkg-dev debian-archive-keyring                         # dpkg-source; the archive keys apt checks it with
     openssh-server openssh-client rsync sqlite3             # real targets and real clients
     python3 procps iproute2 asciinema                       # pty driver, process and socket tools
     python3-paramiko                                        # fuzz/ssh_fuzz.py, the hostile client
@@ -52,6 +54,12 @@ if [[ ! -x .build-venv/bin/ssh-audit ]] && ! command -v ssh-audit >/dev/null; th
     .build-venv/bin/pip install --quiet 'ssh-audit>=3,<4'
 fi
 
+# libssh 0.12 (post-quantum key exchange), built once from Debian's source package and cached
+# (scripts/build-libssh.sh says where, and how long it took). Every build and test of this
+# tree uses this PKG_CONFIG_PATH: SwiftPM rebuilds what a changed pkg-config answer touches,
+# and IntegrationTests checks that the binary carries the libssh pkg-config names.
+PKG_CONFIG_PATH=$(scripts/build-libssh.sh)
+export PKG_CONFIG_PATH
 swift build --build-tests --force-resolved-versions
 swift test --skip-build "$@"
 # libFuzzer on the configuration and user name parsers, 25 s each (fuzz/run.sh 600 by hand).

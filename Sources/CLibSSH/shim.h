@@ -20,4 +20,9 @@ static inline void tg_init_session_callbacks(struct ssh_callbacks_struct *cb) {
     ssh_callbacks_init(cb);
 }
 
+// LIBSSH_VERSION_INT of the headers the SSH module was compiled against (a macro).
+static inline int tg_libssh_header_version(void) {
+    return LIBSSH_VERSION_INT;
+}
+
 #endif

@@ -312,7 +312,7 @@ struct ConfigurationErrorTests {
             ExpectedError(1, 24, #"invalid env_allow entry "LC-*""#),
             ExpectedError(3, 8, "algorithms.kex must list at least one algorithm"),
             ExpectedError(4, 13, #"invalid algorithm name "aes 128" in algorithms.ciphers"#),
-            ExpectedError(5, 3, #"unknown key "mac" in algorithms; allowed keys: kex, ciphers, macs, host_keys, public_keys"#),
+            ExpectedError(5, 3, #"unknown key "mac" in algorithms; allowed keys: kex, upstream_kex, ciphers, macs, host_keys, public_keys"#),
         ]),
     ]
 

@@ -16,7 +16,9 @@ struct ConfigurationLoaderTests {
             maxUnauthenticated: 256, upstreamTimeout: .seconds(10), closeGrace: .seconds(5)))
         #expect(configuration.penalties == Defaults.penalties)
         #expect(configuration.environmentAllowList == ["LANG", "LC_*", "TERM"])
+        // Post-quantum hybrids first (a libssh 0.10 build leaves them out, in the SSH module).
         #expect(configuration.algorithms.kex == [
+            "mlkem768x25519-sha256", "sntrup761x25519-sha512", "sntrup761x25519-sha512@openssh.com",
             "curve25519-sha256", "curve25519-sha256@libssh.org", "diffie-hellman-group16-sha512", "diffie-hellman-group18-sha512",
         ])
         #expect(configuration.algorithms.upstreamKex == configuration.algorithms.kex + [
@@ -125,6 +127,20 @@ struct ConfigurationLoaderTests {
                   targetSelector: TargetSelector(names: ["web-01"], labels: ["app": ["shop"]]), logins: ["root", "deploy"]),
         ])
         #expect(configuration.grants[1].name == "grant #2 (tracegate.yaml:34)")
+    }
+
+    /// `algorithms.upstream_kex` is the list towards targets, read apart from `kex` (which
+    /// alone leaves the upstream default as it is): requiring post-quantum key exchange
+    /// towards targets too takes both.
+    @Test func upstreamKeyExchangeIsConfiguredApart() throws {
+        let onlyKex = try ConfigurationLoader.load(yaml: "algorithms:\n  kex: [sntrup761x25519-sha512]\n", sourcePath: "k.yaml")
+        #expect(onlyKex.algorithms.kex == ["sntrup761x25519-sha512"])
+        #expect(onlyKex.algorithms.upstreamKex == Defaults.upstreamKex)
+        let both = try ConfigurationLoader.load(
+            yaml: "algorithms:\n  kex: [mlkem768x25519-sha256]\n  upstream_kex: [mlkem768x25519-sha256, sntrup761x25519-sha512]\n",
+            sourcePath: "b.yaml")
+        #expect(both.algorithms.kex == ["mlkem768x25519-sha256"])
+        #expect(both.algorithms.upstreamKex == ["mlkem768x25519-sha256", "sntrup761x25519-sha512"])
     }
 
     @Test func loadsFromAFile() throws {

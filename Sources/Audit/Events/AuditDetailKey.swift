@@ -34,6 +34,13 @@ package enum AuditDetailKey {
     // upstream.connect
     package static let upstreamAddress = "address"
     package static let hostKeyFingerprint = "host_key_fingerprint"
+    // upstream.connect: what each leg negotiated (in = what the gateway receives)
+    package static let clientKeyExchange = "client_kex"
+    package static let clientCipherIn = "client_cipher_in"
+    package static let clientCipherOut = "client_cipher_out"
+    package static let targetKeyExchange = "target_kex"
+    package static let targetCipherIn = "target_cipher_in"
+    package static let targetCipherOut = "target_cipher_out"
     // gateway.start, gateway.stop
     package static let listenAddress = "listen"
     package static let version = "version"

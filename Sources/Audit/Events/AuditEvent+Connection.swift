@@ -44,17 +44,30 @@ extension AuditEvent {
     }
 
     /// `upstream.connect`: the gateway's own connection to the target, with the host key it saw
-    /// (also on failure: a changed host key is the interesting case).
+    /// (also on failure: a changed host key is the interesting case), and what each leg
+    /// negotiated: whether the relayed traffic had post-quantum key exchange end to end.
     package static func upstreamConnect(
         _ context: AuditContext,
         result: UpstreamResult,
         address: String?,
         hostKeyFingerprint: String?,
-        reason: String? = nil
+        reason: String? = nil,
+        clientLeg: NegotiatedLeg? = nil,
+        targetLeg: NegotiatedLeg? = nil
     ) -> AuditEvent {
         var details: [String: AuditValue] = [:]
         if let address { details[AuditDetailKey.upstreamAddress] = .string(address) }
         if let hostKeyFingerprint { details[AuditDetailKey.hostKeyFingerprint] = .string(hostKeyFingerprint) }
+        if let clientLeg {
+            details[AuditDetailKey.clientKeyExchange] = .string(clientLeg.keyExchange)
+            details[AuditDetailKey.clientCipherIn] = .string(clientLeg.cipherIn)
+            details[AuditDetailKey.clientCipherOut] = .string(clientLeg.cipherOut)
+        }
+        if let targetLeg {
+            details[AuditDetailKey.targetKeyExchange] = .string(targetLeg.keyExchange)
+            details[AuditDetailKey.targetCipherIn] = .string(targetLeg.cipherIn)
+            details[AuditDetailKey.targetCipherOut] = .string(targetLeg.cipherOut)
+        }
         return AuditEvent(.upstreamConnect, context: context, result: result.rawValue, reason: reason, details: details)
     }
 

@@ -7,6 +7,12 @@ import SSH
 /// the buffer grow without bound. The relay therefore reads only when its own queue is
 /// empty, and then takes everything libssh holds at once: in-flight data stays bounded
 /// by one window plus what was read.
+///
+/// libssh 0.12 (scripts/build-libssh.sh) counts its buffered bytes before it grows the
+/// window (`grow_window` in channels.c), so there the bound holds by itself. The rule
+/// stays: the same code must stay bounded on a gateway built on Debian 12's libssh 0.10
+/// (the supported fallback), and one read of everything buffered is also the cheapest way
+/// to move a packet's worth of data.
 final class StreamRelay {
     let readsStandardError: Bool
     let writesStandardError: Bool

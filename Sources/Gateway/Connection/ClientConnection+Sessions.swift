@@ -193,7 +193,8 @@ extension ClientConnection {
         let connector = UpstreamConnector(upstreamKey: runtime.upstreamKey, settings: settings)
         switch connector.connect(to: target, as: login) {
         case .success(let connected):
-            journal.upstreamConnected(context, address: target.address, hostKeyFingerprint: connected.hostKeyFingerprint)
+            journal.upstreamConnected(context, address: target.address, hostKeyFingerprint: connected.hostKeyFingerprint,
+                                     targetLeg: connected.leg)
             upstream = connected.session
             return connected.session
         case .failure(let failure):

@@ -33,6 +33,8 @@ final class ClientConnection {
     /// A connection-wide refusal (remote forwarding was asked for): every session fails.
     var connectionRefusal: Refusal?
     var endReason: ConnectionCloseReason?
+    /// What went wrong, for `connection.close`'s `error` detail (a refused key exchange).
+    var endDetail: String?
     /// Kinds of refused requests already in the trail for this connection: a client sending
     /// thousands of them gets each refused, but the trail records the first of each kind.
     var auditedRequestRefusals: Set<String> = []
@@ -65,9 +67,15 @@ final class ClientConnection {
             let timedOut = ContinuousClock.now - keyExchangeStarted >= settings.limits.keyExchangeTimeout - .milliseconds(500)
             keyExchangeTimedOut = timedOut
             endReason = .keyExchangeFailed
+            // A client without an allowed key exchange (e.g. none post-quantum when only those
+            // are allowed) is a policy outcome worth its line in the trail; socket noise is not.
+            if case .noCommonKeyExchange = error { endDetail = error.description }
             return
         }
         context.clientVersion = server.clientVersion
+        let negotiated = server.negotiatedAlgorithms
+        context.clientLeg = NegotiatedLeg(keyExchange: negotiated.keyExchange, cipherIn: negotiated.cipherIn,
+                                          cipherOut: negotiated.cipherOut)
         journal.connectionOpened(context)
         server.setBlocking(false)
         phase = .authenticating(deadline: .now + settings.limits.authTimeout)
@@ -255,7 +263,7 @@ final class ClientConnection {
         upstream?.tearDown()
         upstream = nil
         server.tearDown()
-        journal.connectionClosed(context, reason: endReason ?? .error)
+        journal.connectionClosed(context, reason: endReason ?? .error, detail: endDetail)
         runtime.admission.closed(source: context.clientAddress, wasAuthenticated: isAuthenticated)
         if !isAuthenticated { recordPenalty() }
     }

@@ -4,7 +4,7 @@ import Foundation
 /// recording failures, policy reload) while sessions are authorized.
 ///
 /// During a bulk transfer the loop turns once per 4 KiB that libssh reads from a socket
-/// (libssh 0.10.6 reads that much per POLLIN), hundreds of thousands of times per GiB.
+/// (libssh 0.10.6 and 0.12.2 read that much per POLLIN), hundreds of thousands of times per GiB.
 /// The checks take two locks, read the wall clock and copy the phase's payload; running
 /// them on every such trip cost a measurable share of the gateway's CPU per relayed byte
 /// while none of them can have changed in microseconds. They run at most every

@@ -12,6 +12,8 @@ package struct ConnectionContext: Sendable {
     package let clientPort: Int
     package let openedAt: Date
     package var clientVersion: String?
+    /// The key exchange and ciphers of the engineer's leg, once key exchange is done.
+    package var clientLeg: NegotiatedLeg?
     package var user: User?
     package var keyType: String?
     package var keyFingerprint: String?

@@ -36,7 +36,9 @@ package final class ConnectionJournal: Sendable {
     func connectionOpened(_ context: ConnectionContext) {
         audit.record(.connectionOpen(context.auditContext))
         metrics.connectionAccepted()
-        log(.info, "connection opened", context, ["tg.client_version": "\(context.clientVersion ?? "")"])
+        var extra: Logger.Metadata = ["tg.client_version": "\(context.clientVersion ?? "")"]
+        if let leg = context.clientLeg { extra["tg.kex"] = "\(leg.keyExchange)" }
+        log(.info, "connection opened", context, extra)
     }
 
     func authenticationAttempt(_ context: ConnectionContext, method: String, result: AuthAttemptResult,
@@ -63,10 +65,16 @@ package final class ConnectionJournal: Sendable {
         log(.notice, "access denied", context, ["tg.reason": "\(refusal.code)", "tg.message": "\(refusal.message)"])
     }
 
-    func upstreamConnected(_ context: ConnectionContext, address: String, hostKeyFingerprint: String) {
+    func upstreamConnected(_ context: ConnectionContext, address: String, hostKeyFingerprint: String,
+                           targetLeg: NegotiatedLeg) {
         audit.record(.upstreamConnect(context.auditContext, result: .ok, address: address,
-                                      hostKeyFingerprint: hostKeyFingerprint))
-        log(.info, "upstream connected", context, ["tg.host_key": "\(hostKeyFingerprint)"])
+                                      hostKeyFingerprint: hostKeyFingerprint, clientLeg: context.clientLeg,
+                                      targetLeg: targetLeg))
+        log(.info, "upstream connected", context, [
+            "tg.host_key": "\(hostKeyFingerprint)",
+            "tg.client_kex": "\(context.clientLeg?.keyExchange ?? "?")",
+            "tg.target_kex": "\(targetLeg.keyExchange)",
+        ])
     }
 
     func upstreamFailed(_ context: ConnectionContext, address: String, refusal: Refusal, hostKeyFingerprint: String?) {
@@ -120,8 +128,8 @@ package final class ConnectionJournal: Sendable {
         log(.info, "session closed", context, extra)
     }
 
-    func connectionClosed(_ context: ConnectionContext, reason: ConnectionCloseReason) {
-        audit.record(.connectionClose(context.auditContext, reason: reason))
+    func connectionClosed(_ context: ConnectionContext, reason: ConnectionCloseReason, detail: String? = nil) {
+        audit.record(.connectionClose(context.auditContext, reason: reason, detail: detail))
         let duration = Date().timeIntervalSince(context.openedAt)
         log(.info, "connection closed", context,
             ["tg.reason": "\(reason.rawValue)", "tg.duration": "\(String(format: "%.3f", duration))"])

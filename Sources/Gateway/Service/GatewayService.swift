@@ -55,6 +55,7 @@ package final class GatewayService {
             self.operations = operations
             logger.info("metrics listening", metadata: ["tg.listen": "\(operations.address)"])
         }
+        Self.logKeyExchange(logger)
         let listenAddress = "\(configuration.listen.host):\(listener.boundPort)"
         let headHash = try auditStore.headHash()
         try audit.recordDurably(.gatewayStart(listen: listenAddress, version: GatewayVersion.current, headHash: headHash))
@@ -71,6 +72,22 @@ package final class GatewayService {
     }
 
     package var port: Int { listener.boundPort }
+
+    /// Says at start whether the key exchange resists a quantum computer: a gateway built on
+    /// Debian 12's libssh 0.10 cannot offer one, and its operator should know.
+    private static func logKeyExchange(_ logger: Logger) {
+        if LibSSHCapabilities.hasPostQuantumKeyExchange {
+            logger.info("post-quantum key exchange available", metadata: [
+                "tg.libssh": "\(LibSSHCapabilities.version)",
+                "tg.kex": "\(LibSSHCapabilities.postQuantumKeyExchanges.joined(separator: ","))",
+            ])
+        } else {
+            logger.warning("post-quantum key exchange unavailable", metadata: [
+                "tg.libssh": "\(LibSSHCapabilities.version)",
+                "tg.hint": "libssh 0.12 has it: build with scripts/build-libssh.sh",
+            ])
+        }
+    }
 
     /// Accepts connections until SIGTERM or SIGINT, then drains and returns.
     package func run() {

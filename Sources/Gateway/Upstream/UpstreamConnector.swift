@@ -1,3 +1,4 @@
+import Audit
 import Policy
 import SSH
 
@@ -11,6 +12,7 @@ struct UpstreamConnector {
     struct Connected {
         let session: UpstreamSession
         let hostKeyFingerprint: String
+        let leg: NegotiatedLeg
     }
 
     struct Failed: Error {
@@ -49,6 +51,9 @@ struct UpstreamConnector {
             return .failure(Failed(refusal: .upstreamLoginRefused(target: target.name, login: login),
                                    hostKeyFingerprint: hostKey.fingerprint))
         }
-        return .success(Connected(session: session, hostKeyFingerprint: hostKey.fingerprint))
+        let negotiated = session.negotiatedAlgorithms
+        let leg = NegotiatedLeg(keyExchange: negotiated.keyExchange, cipherIn: negotiated.cipherIn,
+                                cipherOut: negotiated.cipherOut)
+        return .success(Connected(session: session, hostKeyFingerprint: hostKey.fingerprint, leg: leg))
     }
 }

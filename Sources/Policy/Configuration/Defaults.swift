@@ -47,7 +47,17 @@ package enum Defaults {
     package static let environmentAllowList = ["LANG", "LC_*", "TERM"]
 
     // Modern, widely supported choices only; no SHA-1, CBC or NIST-curve key exchange facing clients.
-    package static let kex = [
+    // The post-quantum hybrids first, in OpenSSH 10's order (a client picks the first of its own
+    // list that the server offers; where the gateway is the client, this order decides): ML-KEM
+    // for OpenSSH 9.9+, sntrup761 under both names (OpenSSH 9.0-9.8 know only the @openssh.com
+    // one). A gateway built on libssh 0.10 (no post-quantum key exchange) leaves them out and
+    // says so at start and in `config check` (SSH.LibSSHCapabilities).
+    package static let postQuantumKex = [
+        "mlkem768x25519-sha256",
+        "sntrup761x25519-sha512",
+        "sntrup761x25519-sha512@openssh.com",
+    ]
+    package static let kex = postQuantumKex + [
         "curve25519-sha256",
         "curve25519-sha256@libssh.org",
         "diffie-hellman-group16-sha512",

@@ -70,10 +70,13 @@ extension ConfigurationReader {
 
     mutating func readAlgorithms(_ node: Node) -> AlgorithmPreferences {
         var algorithms = AlgorithmPreferences()
-        guard let fields = fields(of: node, "algorithms", allowed: ["kex", "ciphers", "macs", "host_keys", "public_keys"]) else {
+        guard let fields = fields(of: node, "algorithms", allowed: ["kex", "upstream_kex", "ciphers", "macs", "host_keys", "public_keys"]) else {
             return algorithms
         }
         if let list = fields["kex"].flatMap({ algorithmList($0, "algorithms.kex") }) { algorithms.kex = list }
+        // Towards targets: the default adds ECDH for older targets; an operator who requires
+        // post-quantum key exchange there too lists it here.
+        if let list = fields["upstream_kex"].flatMap({ algorithmList($0, "algorithms.upstream_kex") }) { algorithms.upstreamKex = list }
         if let list = fields["ciphers"].flatMap({ algorithmList($0, "algorithms.ciphers") }) { algorithms.ciphers = list }
         if let list = fields["macs"].flatMap({ algorithmList($0, "algorithms.macs") }) { algorithms.macs = list }
         if let list = fields["host_keys"].flatMap({ algorithmList($0, "algorithms.host_keys") }) { algorithms.hostKeys = list }

@@ -13,6 +13,7 @@ package final class UpstreamSession {
     /// /etc/ssh/*): root's ProxyCommand or Include must never shape upstream traffic.
     package init(host: String, port: Int, login: String, timeout: Duration, algorithms: SSHAlgorithms) throws(SSHError) {
         LibSSH.initialise()
+        let algorithms = try algorithms.forLinkedLibrary()
         guard let session = ssh_new() else { throw .connectFailed("cannot allocate a libssh session") }
         handle = session
         self.host = host
@@ -54,13 +55,19 @@ package final class UpstreamSession {
     /// TCP connect and key exchange, bounded by the session timeout.
     package func connect() throws(SSHError) {
         guard ssh_connect(handle) == SSH_OK else {
-            throw .connectFailed(Self.shorten(LibSSH.lastError(handle)))
+            let message = LibSSH.lastError(handle)
+            throw KeyExchangeMismatch(message: message, gatewayIsServer: false)?.error ?? SSHError.connectFailed(Self.shorten(message))
         }
         let fd = ssh_get_fd(handle)
         if fd >= 0 {
             var on: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
         }
+    }
+
+    /// The key exchange and ciphers negotiated with the target (after `connect`).
+    package var negotiatedAlgorithms: NegotiatedAlgorithms {
+        NegotiatedAlgorithms(session: handle)
     }
 
     /// The key the target presented during key exchange.

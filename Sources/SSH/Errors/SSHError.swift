@@ -3,6 +3,10 @@
 /// contains key material.
 package enum SSHError: Error, Sendable, Equatable, CustomStringConvertible {
     case keyExchangeFailed(String)
+    /// The peer offers none of the key exchanges allowed here (`algorithms.kex`).
+    case noCommonKeyExchange(allowed: [String], offered: [String])
+    /// None of the configured key exchanges exists in the linked libssh.
+    case unsupportedKeyExchange([String])
     case connectFailed(String)
     case hostKeyUnavailable(String)
     case authenticationFailed(String)
@@ -16,6 +20,13 @@ package enum SSHError: Error, Sendable, Equatable, CustomStringConvertible {
     package var description: String {
         switch self {
         case .keyExchangeFailed(let detail): "key exchange failed: \(detail)"
+        case .noCommonKeyExchange(let allowed, let offered):
+            "key exchange refused: the peer offers none of the allowed key exchanges "
+                + "(allowed: \(allowed.joined(separator: ",")); offered: \(offered.joined(separator: ",")))"
+        case .unsupportedKeyExchange(let names):
+            "libssh \(LibSSHCapabilities.version) implements none of the key exchanges \(names.joined(separator: ","))"
+                + (names.contains(where: LibSSHCapabilities.isPostQuantum) && !LibSSHCapabilities.hasPostQuantumKeyExchange
+                    ? " (post-quantum key exchange needs the libssh 0.12 of scripts/build-libssh.sh)" : "")
         case .connectFailed(let detail): detail
         case .hostKeyUnavailable(let detail): "no host key received: \(detail)"
         case .authenticationFailed(let detail): "authentication failed: \(detail)"

@@ -66,8 +66,8 @@ package final class EventPoller {
     /// Like `poll`, then, when something was ready, polls again without waiting (at most
     /// `extraPasses` times, stopping at the first pass that finds nothing ready).
     ///
-    /// libssh 0.10.6 reads a socket 4096 bytes per readiness (`MAX_BUF_SIZE` in
-    /// socket.c), so one 16-32 KiB data packet takes several polls to arrive. Taking
+    /// libssh reads a socket 4096 bytes per readiness (`MAX_BUF_SIZE` in socket.c, the
+    /// same in 0.10.6 and 0.12.2), so one 16-32 KiB data packet takes several polls to arrive. Taking
     /// those polls here, back to back, lets the caller's loop pump a whole packet per
     /// trip instead of paying its own per-trip work for every 4 KiB. It reads nothing
     /// that the next trip's poll would not have read anyway; with nothing more ready it

@@ -20,6 +20,7 @@ package final class ServerListener: @unchecked Sendable {
 
     package init(host: String, port: Int, hostKeyPath: String, algorithms: SSHAlgorithms) throws(SSHError) {
         LibSSH.initialise()
+        let algorithms = try algorithms.forLinkedLibrary()
         guard let bind = ssh_bind_new() else { throw .listenFailed("cannot allocate libssh bind") }
         self.bind = bind
         var noConfig = false

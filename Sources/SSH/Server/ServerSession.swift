@@ -38,7 +38,8 @@ package final class ServerSession {
         ssh_set_server_callbacks(handle, callbacks)
         ssh_set_message_callback(handle, ServerCallbacks.messageCallback, Unmanaged.passUnretained(self).toOpaque())
         guard ssh_handle_key_exchange(handle) == SSH_OK else {
-            throw .keyExchangeFailed(LibSSH.lastError(handle))
+            let message = LibSSH.lastError(handle)
+            throw KeyExchangeMismatch(message: message, gatewayIsServer: true)?.error ?? SSHError.keyExchangeFailed(message)
         }
         ssh_set_auth_methods(handle, Int32(SSH_AUTH_METHOD_PUBLICKEY))
     }
@@ -48,13 +49,18 @@ package final class ServerSession {
         LibSSH.string(ssh_get_clientbanner(handle))
     }
 
+    /// The key exchange and ciphers this leg negotiated (after `performKeyExchange`).
+    package var negotiatedAlgorithms: NegotiatedAlgorithms {
+        NegotiatedAlgorithms(session: handle)
+    }
+
     /// False once the client has gone, politely or not.
     package var isConnected: Bool { channels.isConnected(session: handle) }
 
     /// Whether the client ended the connection with SSH_MSG_DISCONNECT, as OpenSSH does when it
     /// exits normally (or on `~.`), rather than by its socket closing (killed, network lost).
     /// libssh 0.10 keeps this fact only in the session's error text, which its disconnect
-    /// handler sets to this prefix.
+    /// handler sets to this prefix (0.12 too, word for word).
     package var peerSentDisconnect: Bool {
         LibSSH.lastError(handle).hasPrefix("Received SSH_MSG_DISCONNECT")
     }

@@ -27,6 +27,11 @@ struct ConfigCommand: ParsableCommand {
 
         func run() throws {
             let configuration = try options.load()
+            let problems = ConfigurationSummary.keyExchangeProblems(in: configuration)
+            guard problems.isEmpty else {
+                for problem in problems { printError(problem) }
+                throw ExitCode(1)
+            }
             guard !explain.isEmpty else {
                 print(ConfigurationSummary(configuration: configuration).text, terminator: "")
                 return
@@ -71,7 +76,7 @@ struct ConfigurationSummary {
     let configuration: GatewayConfiguration
 
     var text: String {
-        var lines = ["OK \(configuration.sourcePath)"] + operationsLines
+        var lines = ["OK \(configuration.sourcePath)"] + operationsLines + keyExchangeLines
         let usersByOrganization = Dictionary(grouping: configuration.users, by: \.organization)
         lines.append("users: \(configuration.users.count)")
         for organization in configuration.organizations {
