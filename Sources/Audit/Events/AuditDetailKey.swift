@@ -34,6 +34,12 @@ package enum AuditDetailKey {
     // upstream.connect
     package static let upstreamAddress = "address"
     package static let hostKeyFingerprint = "host_key_fingerprint"
+    // upstream.connect with upstream_auth: certificate
+    package static let upstreamAuth = "auth"
+    package static let certificateSerial = "certificate_serial"
+    package static let certificateKeyID = "certificate_key_id"
+    package static let certificateCA = "certificate_ca"
+    package static let certificateValidBefore = "certificate_valid_before"
     // gateway.start, gateway.stop
     package static let listenAddress = "listen"
     package static let version = "version"

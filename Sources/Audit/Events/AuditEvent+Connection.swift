@@ -50,11 +50,19 @@ extension AuditEvent {
         result: UpstreamResult,
         address: String?,
         hostKeyFingerprint: String?,
-        reason: String? = nil
+        reason: String? = nil,
+        certificate: UpstreamCertificateFacts? = nil
     ) -> AuditEvent {
         var details: [String: AuditValue] = [:]
         if let address { details[AuditDetailKey.upstreamAddress] = .string(address) }
         if let hostKeyFingerprint { details[AuditDetailKey.hostKeyFingerprint] = .string(hostKeyFingerprint) }
+        if let certificate {
+            details[AuditDetailKey.upstreamAuth] = .string("certificate")
+            details[AuditDetailKey.certificateSerial] = .integer(certificate.serial)
+            details[AuditDetailKey.certificateKeyID] = .string(certificate.keyID)
+            details[AuditDetailKey.certificateCA] = .string(certificate.caFingerprint)
+            details[AuditDetailKey.certificateValidBefore] = .string(certificate.validBefore)
+        }
         return AuditEvent(.upstreamConnect, context: context, result: result.rawValue, reason: reason, details: details)
     }
 

@@ -63,18 +63,25 @@ package final class ConnectionJournal: Sendable {
         log(.notice, "access denied", context, ["tg.reason": "\(refusal.code)", "tg.message": "\(refusal.message)"])
     }
 
-    func upstreamConnected(_ context: ConnectionContext, address: String, hostKeyFingerprint: String) {
+    func upstreamConnected(_ context: ConnectionContext, address: String, hostKeyFingerprint: String,
+                           certificate: UpstreamCertificateFacts? = nil) {
         audit.record(.upstreamConnect(context.auditContext, result: .ok, address: address,
-                                      hostKeyFingerprint: hostKeyFingerprint))
-        log(.info, "upstream connected", context, ["tg.host_key": "\(hostKeyFingerprint)"])
+                                      hostKeyFingerprint: hostKeyFingerprint, certificate: certificate))
+        var extra: Logger.Metadata = ["tg.host_key": "\(hostKeyFingerprint)"]
+        if let certificate { extra["tg.certificate_serial"] = "\(certificate.serial)"; extra["tg.ca"] = "\(certificate.caFingerprint)" }
+        log(.info, "upstream connected", context, extra)
     }
 
-    func upstreamFailed(_ context: ConnectionContext, address: String, refusal: Refusal, hostKeyFingerprint: String?) {
+    func upstreamFailed(_ context: ConnectionContext, address: String, refusal: Refusal, hostKeyFingerprint: String?,
+                        certificate: UpstreamCertificateFacts? = nil, detail: String? = nil) {
         audit.record(.upstreamConnect(context.auditContext, result: .failed, address: address,
-                                      hostKeyFingerprint: hostKeyFingerprint, reason: refusal.message))
+                                      hostKeyFingerprint: hostKeyFingerprint, reason: refusal.message,
+                                      certificate: certificate))
         metrics.upstreamFailed(target: context.target?.name ?? address, reason: refusal.code)
         var extra: Logger.Metadata = ["tg.reason": "\(refusal.code)", "tg.message": "\(refusal.message)"]
         if let hostKeyFingerprint { extra["tg.host_key"] = "\(hostKeyFingerprint)" }
+        if let certificate { extra["tg.certificate_serial"] = "\(certificate.serial)" }
+        if let detail { extra["tg.detail"] = "\(detail)" }
         log(.warning, "upstream failed", context, extra)
     }
 
