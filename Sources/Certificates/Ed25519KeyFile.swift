@@ -54,7 +54,8 @@ package struct Ed25519KeyFile: Sendable, Equatable {
         let outerPublic = try outer.string()
         guard outerPublic.count == 32, outer.isAtEnd else { throw .malformed("bad ed25519 public key") }
 
-        // The private section is padded to the cipher's block size (8 for "none") with 1, 2, 3, …
+        // The private section is padded with 1, 2, 3, … to a block size: 8 for "none" in
+        // ssh-keygen, 16 in libssh (its AES block size, even unencrypted).
         guard privateSection.count % 8 == 0 else { throw .malformed("private section not padded to 8 bytes") }
         var inner = SSHWireReader(privateSection)
         guard try inner.uint32() == inner.uint32() else { throw .malformed("check integers differ") }
@@ -65,7 +66,7 @@ package struct Ed25519KeyFile: Sendable, Equatable {
         guard innerPublic == outerPublic else { throw .malformed("private and public halves differ") }
         guard secret.count == 64, Array(secret[32...]) == outerPublic else { throw .malformed("bad ed25519 private key") }
         let padding = try inner.bytes(inner.remaining)
-        guard padding.count < 8, padding.enumerated().allSatisfy({ $0.element == UInt8($0.offset + 1) }) else {
+        guard padding.count < 16, padding.enumerated().allSatisfy({ $0.element == UInt8($0.offset + 1) }) else {
             throw .malformed("bad padding")
         }
         seed = Array(secret[0..<32])
