@@ -151,5 +151,29 @@ extension IntegrationSuite {
                 #expect(quietRow.count == 4 && quietRow[1].isEmpty && quietRow[2] == "ok", "\(quietRow)")
             }
         }
+
+        @Test func aTerminalMultiplexedOntoACommandsConnectionIsRefusedWithTheReason() async throws {
+            // One certificate per upstream connection, signed for its first session: a command
+            // first means no permit-pty, and a later terminal on that connection is refused.
+            try await CertificateScene.with([.init(name: "web-01")]) { scene in
+                let client = scene.alice(on: "web-01")
+                let controlPath = scene.directory.file("cm")
+                let master = try await client.ssh(
+                    "true", options: ["-o", "ControlMaster=yes", "-o", "ControlPath=\(controlPath)", "-o", "ControlPersist=30"])
+                try #require(master.succeeded, "\(master)\n\(scene.logTail)")
+                defer {
+                    _ = try? ProcessRunner(environment: OpenSSHClient.environment()).spawn(
+                        "ssh", ["-F", client.configPath, "-o", "ControlPath=\(controlPath)", "-O", "exit", client.alias])
+                }
+                let viaMaster = ["-o", "ControlMaster=no", "-o", "ControlPath=\(controlPath)"]
+                let command = try await client.ssh("echo still-fine", options: viaMaster)
+                #expect(command.succeeded && command.stdout == "still-fine\n", "\(command)")
+                let terminal = try await client.ssh("echo never", options: ["-tt"] + viaMaster)
+                #expect(!terminal.succeeded, "\(terminal)")
+                #expect(terminal.stderr.contains("tracegate: this connection's certificate allows no terminal"),
+                        "\(terminal)\n\(scene.logTail)")
+                #expect(!terminal.stdout.contains("never"))
+            }
+        }
     }
 }
