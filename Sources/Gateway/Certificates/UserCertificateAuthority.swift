@@ -22,7 +22,7 @@ package struct UserCertificateAuthority: Sendable {
     /// Loads the CA, creating `user_ca_ed25519` on first use.
     package static func loadOrCreate(stateDirectory: String) throws(CertificateAuthorityError) -> UserCertificateAuthority {
         let currentPath = currentPath(stateDirectory: stateDirectory)
-        try create(currentPath, ifAbsent: true)
+        try createIfAbsent(currentPath)
         let nextPath = nextPath(stateDirectory: stateDirectory)
         let next = FileManager.default.fileExists(atPath: nextPath) ? try CertificateAuthorityKey(path: nextPath) : nil
         return UserCertificateAuthority(current: try CertificateAuthorityKey(path: currentPath), next: next)
@@ -31,7 +31,7 @@ package struct UserCertificateAuthority: Sendable {
     /// Starts a rotation: creates the next CA unless one is already waiting.
     package static func beginRotation(stateDirectory: String) throws(CertificateAuthorityError) -> UserCertificateAuthority {
         _ = try loadOrCreate(stateDirectory: stateDirectory)
-        try create(nextPath(stateDirectory: stateDirectory), ifAbsent: true)
+        try createIfAbsent(nextPath(stateDirectory: stateDirectory))
         return try loadOrCreate(stateDirectory: stateDirectory)
     }
 
@@ -63,7 +63,7 @@ package struct UserCertificateAuthority: Sendable {
         return (try loadOrCreate(stateDirectory: stateDirectory), retiredPath)
     }
 
-    private static func create(_ path: String, ifAbsent: Bool) throws(CertificateAuthorityError) {
+    private static func createIfAbsent(_ path: String) throws(CertificateAuthorityError) {
         guard !FileManager.default.fileExists(atPath: path) else { return }
         do {
             _ = try PrivateKey.loadOrCreateEd25519(path: path, comment: "tracegate-user-ca")
