@@ -24,6 +24,7 @@ struct UpstreamCertificateSSHDTests {
             let upstream = try await KeyPair.generate(in: directory.path, name: "upstream")
             let file = try Ed25519KeyFile(text: String(contentsOfFile: upstream.privateKeyPath, encoding: .utf8))
             let server = try await OpenSSHServer.start(extraConfiguration: ["TrustedUserCAKeys \(caFile)"])
+            try FileManager.default.removeItem(atPath: server.configuration.authorizedKeysPath)
             return Scene(directory: directory, authority: authority, upstream: upstream, upstreamPublicKey: file.publicKey,
                          server: server)
         }

@@ -175,5 +175,12 @@ extension IntegrationSuite {
                 #expect(!terminal.stdout.contains("never"))
             }
         }
+
+        @Test func aTargetThatRefusesTheVariablesStillRunsTheSession() async throws {
+            try await CertificateScene.with([.init(name: "strict", acceptedEnvironment: "LANG")]) { scene in
+                let result = try await scene.alice(on: "strict").ssh("echo \"user=[${TRACEGATE_USER-unset}]\"")
+                #expect(result.succeeded && result.stdout == "user=[unset]\n", "\(result)\n\(scene.logTail)")
+            }
+        }
     }
 }

@@ -14,6 +14,8 @@ struct CertificateScene: Sendable {
         var installsCA = true
         /// Authorise the gateway's plain key (for `upstream_auth: key` targets).
         var authorizesKey = false
+        /// The target's `AcceptEnv`.
+        var acceptedEnvironment = "LANG LC_* TERM TRACEGATE_*"
     }
 
     let directory: TemporaryDirectory
@@ -35,7 +37,10 @@ struct CertificateScene: Sendable {
         for spec in specs {
             let caFile = try directory.write("", to: "trusted-ca-\(spec.name)", mode: 0o644)
             // ExposeAuthInfo: the session can read the certificate it was let in with ($SSH_USER_AUTH).
-            let server = try await OpenSSHServer.start(extraConfiguration: ["TrustedUserCAKeys \(caFile)", "ExposeAuthInfo yes"])
+            let server = try await OpenSSHServer.start(extraConfiguration: ["TrustedUserCAKeys \(caFile)", "ExposeAuthInfo yes"],
+                                                       acceptedEnvironment: spec.acceptedEnvironment)
+            // No authorized_keys file at all: only the CA lets the gateway in.
+            if !spec.authorizesKey { try FileManager.default.removeItem(atPath: server.configuration.authorizedKeysPath) }
             targets[spec.name] = server
             caFiles[spec.name] = caFile
             entries.append(.init(name: spec.name, address: server.address, hostKey: server.hostKeyFingerprint,
