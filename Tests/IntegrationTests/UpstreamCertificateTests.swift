@@ -182,5 +182,14 @@ extension IntegrationSuite {
                 #expect(result.succeeded && result.stdout == "user=[unset]\n", "\(result)\n\(scene.logTail)")
             }
         }
+
+        @Test func configCheckNamesTheTargetsLoggedInWithACertificate() async throws {
+            try await CertificateScene.with([
+                .init(name: "web-01"), .init(name: "legacy", fields: ["upstream_auth: key"], installsCA: false, authorizesKey: true),
+            ], configuration: ["upstream_auth: certificate", "certificates: {validity: 3m}"]) { scene in
+                let check = try await scene.gateway.run(["config", "check"]).checked("tracegate config check")
+                #expect(check.stdout.contains("  logged in with a 3-minute certificate: 1 (web-01)\n"), "\(check)")
+            }
+        }
     }
 }
