@@ -106,4 +106,17 @@ struct UpstreamCertificateSSHDTests {
         let result = try await scene.login(as: TestLogin.name, certificate: issued.certificates[0].blob)
         #expect(!result.succeeded, "\(result)")
     }
+
+    @Test func sourceAddressLetsInOnlyFromTheGatewaysEgressAddress() async throws {
+        let scene = try await Scene.start()
+        defer { scene.server.stop() }
+        for (addresses, accepted) in [(["127.0.0.1/32"], true), (["192.0.2.10"], false)] {
+            var request = scene.request(login: TestLogin.name)
+            request.settings.sourceAddresses = addresses
+            let issued = try UpstreamCertificateIssuer.sign(
+                request, serial: 6, upstreamPublicKey: scene.upstreamPublicKey, authorities: [scene.authority.current], at: Date())
+            let result = try await scene.login(as: TestLogin.name, certificate: issued.certificates[0].blob)
+            #expect(result.succeeded == accepted, "source-address \(addresses): \(result)\n\(scene.server.log.suffix(1500))")
+        }
+    }
 }
