@@ -113,6 +113,14 @@ extension IntegrationSuite {
                     "SELECT target, json_extract(details, '$.certificate_ca') FROM events WHERE kind = 'upstream.connect' "
                         + "AND result = 'ok' ORDER BY id", until: { $0.count >= 2 })
                 #expect(Set(acceptedCAs.map { $0[1] }).count == 2, "each target accepted its own CA: \(acceptedCAs)")
+                // The gateway remembers which CA a target took: later logins offer it first,
+                // so the target sees one refused certificate, not one per login.
+                for round in 1...2 {
+                    let again = try await scene.alice(on: "new-ca").ssh("echo again-\(round)")
+                    #expect(again.succeeded && again.stdout == "again-\(round)\n", "\(again)\n\(scene.logTail)")
+                }
+                let refusedAttempts = scene.target("new-ca").log.components(separatedBy: "Failed publickey").count - 1
+                #expect(refusedAttempts == 1, "\(scene.target("new-ca").log.suffix(3000))")
 
                 try await scene.gateway.run(["keys", "rotate-ca", "--finish"]).checked("tracegate keys rotate-ca --finish")
                 let shown = try await scene.gateway.run(["keys", "show", "--ca"]).checked()

@@ -10,6 +10,8 @@ import Synchronization
 package final class UpstreamCertificateIssuer: Sendable {
     /// Who the certificate is for, and what the session needs.
     struct Request {
+        /// The target's name: during a rotation, the CA it accepted last is offered first.
+        var target: String = ""
         var user: String
         var organization: String
         var connectionID: String
@@ -44,6 +46,9 @@ package final class UpstreamCertificateIssuer: Sendable {
     /// nil when the upstream key is not ed25519 (then certificate logins are refused).
     private let upstreamPublicKey: [UInt8]?
     private let cache = Mutex<(stamps: [FileStamp?], authority: UserCertificateAuthority)?>(nil)
+    /// Per target, the public key of the CA it accepted last (only consulted during a rotation).
+    private let acceptedCA = Mutex<[String: [UInt8]]>([:])
+    private static let rememberedTargets = 10_000
 
     /// `upstreamKeyBlob`: the SSH wire blob of the gateway's upstream key (ed25519).
     /// The CA is created on first use (`authority()`), not here.
@@ -74,6 +79,11 @@ package final class UpstreamCertificateIssuer: Sendable {
                               reason: "upstream_auth: certificate needs an ed25519 upstream key")
         }
         let authority = try authority()
+        var order = authority.signingOrder
+        if order.count > 1, let preferred = acceptedCA.withLock({ $0[request.target] }),
+           let index = order.firstIndex(where: { $0.publicKey == preferred }), index > 0 {
+            order.insert(order.remove(at: index), at: 0)
+        }
         let serial: Int64
         do {
             serial = try serials.next()
@@ -81,7 +91,17 @@ package final class UpstreamCertificateIssuer: Sendable {
             throw .serialUnavailable(error.description)
         }
         return try Self.sign(request, serial: UInt64(serial), upstreamPublicKey: upstreamPublicKey,
-                             authorities: authority.signingOrder, at: now)
+                             authorities: order, at: now)
+    }
+
+    /// The target accepted the certificate of `authority`: offer that CA first next time, so
+    /// that a target moved to the next CA during a rotation is not offered the old one first
+    /// at every login.
+    func remember(_ authority: CertificateAuthorityKey, acceptedBy target: String) {
+        acceptedCA.withLock { accepted in
+            if accepted.count >= Self.rememberedTargets && accepted[target] == nil { accepted.removeAll() }
+            accepted[target] = authority.publicKey
+        }
     }
 
     /// Pure apart from the nonce: the time is a parameter, so a test can sign a certificate

@@ -208,7 +208,7 @@ extension ClientConnection {
             method = .key
         case .certificate:
             method = .certificate(UpstreamCertificateIssuer.Request(
-                user: context.user?.name ?? "?", organization: context.user?.organization ?? "?",
+                target: target.name, user: context.user?.name ?? "?", organization: context.user?.organization ?? "?",
                 connectionID: context.id, ticket: context.ticket, login: login, terminal: terminal,
                 portForwarding: !grant.forwarding.isEmpty, settings: settings.configuration.certificates))
         }

@@ -83,6 +83,7 @@ struct UpstreamConnector {
             }
             do {
                 let accepted = try session.authenticate(withCertificates: keys)
+                certificates.remember(issued.certificates[accepted].authority, acceptedBy: target.name)
                 return .success(Connected(session: session, hostKeyFingerprint: hostKey.fingerprint,
                                           certificate: issued.facts(acceptedBy: accepted),
                                           allowsTerminal: issued.extensions.contains(.permitPTY)))
