@@ -36,6 +36,7 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(name: "Certificates", swiftSettings: strictSettings),
         .target(
             name: "Policy",
             dependencies: [.product(name: "Yams", package: "Yams")],
@@ -57,7 +58,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "SSH", "Policy", "Audit", "Recording",
+                "SSH", "Policy", "Audit", "Recording", "Certificates",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -75,10 +76,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "TestSupport", swiftSettings: strictSettings),
+        .testTarget(
+            name: "CertificatesTests",
+            dependencies: ["Certificates", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"], swiftSettings: strictSettings),
         .testTarget(name: "RecordingTests", dependencies: ["Recording"], swiftSettings: strictSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "TestSupport"], swiftSettings: strictSettings),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Policy", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Policy", "SSH", "Certificates", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",
             // SSH: what the linked libssh can do (post-quantum key exchange or not).

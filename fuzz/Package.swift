@@ -3,7 +3,8 @@ import PackageDescription
 
 // libFuzzer harnesses for the parsers that read untrusted text: the configuration file
 // (YAML, composed with Yams and walked by the Policy module) and the SSH user name
-// (LOGIN@TARGET, received from anyone before authentication). A package of its own so that
+// (LOGIN@TARGET, received from anyone before authentication), and the user CA's key file
+// (openssh-key-v1, read to sign upstream certificates). A package of its own so that
 // `-sanitize=fuzzer` never touches the gateway's build; Sources/Policy is a symlink to the
 // real module. Build and run with fuzz/run.sh.
 let package = Package(
@@ -17,9 +18,11 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
+        .target(name: "Certificates", swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
         .target(name: "CFuzzerDriver"),
         .executableTarget(name: "FuzzConfiguration", dependencies: ["Policy", "CFuzzerDriver"]),
         .executableTarget(name: "FuzzUsername", dependencies: ["Policy", "CFuzzerDriver"]),
+        .executableTarget(name: "FuzzCAKeyFile", dependencies: ["Certificates", "CFuzzerDriver"]),
     ],
     swiftLanguageModes: [.v6]
 )

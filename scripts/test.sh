@@ -62,7 +62,7 @@ PKG_CONFIG_PATH=$(scripts/build-libssh.sh)
 export PKG_CONFIG_PATH
 swift build --build-tests --force-resolved-versions
 swift test --skip-build "$@"
-# libFuzzer on the configuration and user name parsers, 25 s each (fuzz/run.sh 600 by hand).
+# libFuzzer on the configuration and user name parsers and the user CA key reader, 25 s each (fuzz/run.sh 600 by hand).
 if (($# == 0)); then
     bash fuzz/run.sh 25
 fi

@@ -22,12 +22,16 @@ package struct GatewayConfiguration: Sendable {
         /// "SHA256:…"; nil leaves the target unpinned until `tracegate target trust`.
         package var hostKey: String?
         package var defaultLogin: String?
+        /// More `key: value` fields of the flow mapping, as written (e.g. "upstream_auth: certificate").
+        package var extraFields: [String] = []
 
-        package init(name: String, address: String, hostKey: String?, defaultLogin: String? = nil) {
+        package init(name: String, address: String, hostKey: String?, defaultLogin: String? = nil,
+                     extraFields: [String] = []) {
             self.name = name
             self.address = address
             self.hostKey = hostKey
             self.defaultLogin = defaultLogin
+            self.extraFields = extraFields
         }
     }
 
@@ -99,6 +103,7 @@ package struct GatewayConfiguration: Sendable {
             var fields = ["name: \(Self.quote(target.name))", "address: \(Self.quote(target.address))"]
             if let hostKey = target.hostKey { fields.append("host_key: \(Self.quote(hostKey))") }
             if let login = target.defaultLogin { fields.append("default_login: \(Self.quote(login))") }
+            fields += target.extraFields
             lines.append("  - {" + fields.joined(separator: ", ") + "}")
         }
         lines.append("grants:")

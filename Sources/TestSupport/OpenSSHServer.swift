@@ -35,7 +35,9 @@ package final class OpenSSHServer: Sendable {
 
     /// Starts sshd on a free port. `extraConfiguration` lines are appended to sshd_config
     /// (e.g. "RekeyLimit 32M"). A broken config fails with `sshd -t`'s own complaint.
-    package static func start(extraConfiguration: [String] = []) async throws -> OpenSSHServer {
+    /// `acceptedEnvironment` is the `AcceptEnv` list.
+    package static func start(extraConfiguration: [String] = [],
+                              acceptedEnvironment: String = "LANG LC_* TERM TRACEGATE_*") async throws -> OpenSSHServer {
         try ensurePrivilegeSeparationDirectory()
         let directory = try TemporaryDirectory(prefix: "tracegate-sshd")
         let hostKey = try await KeyPair.generate(in: directory.path, name: "ssh_host_ed25519_key")
@@ -48,6 +50,7 @@ package final class OpenSSHServer: Sendable {
         for _ in 0..<3 {
             var configuration = SSHDConfiguration(port: try LoopbackPort.free(), directory: directory.path)
             configuration.extraLines = extraConfiguration
+            configuration.acceptedEnvironment = acceptedEnvironment
             let configPath = try directory.write(configuration.render(sftpServer: sftpServer), to: "sshd_config")
             let check = try await ProcessRunner().run(executable, ["-t", "-f", configPath])
             guard check.succeeded else {

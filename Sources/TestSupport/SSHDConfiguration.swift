@@ -4,6 +4,8 @@ package struct SSHDConfiguration: Sendable {
     package var port: UInt16
     package var directory: String
     package var extraLines: [String] = []
+    /// `AcceptEnv`: which client variables the target takes.
+    package var acceptedEnvironment = "LANG LC_* TERM TRACEGATE_*"
 
     package var hostKeyPath: String { directory + "/ssh_host_ed25519_key" }
     package var authorizedKeysPath: String { directory + "/authorized_keys" }
@@ -23,7 +25,7 @@ package struct SSHDConfiguration: Sendable {
             "PasswordAuthentication no",
             "KbdInteractiveAuthentication no",
             "Subsystem sftp \(sftpServer)",
-            "AcceptEnv LANG LC_* TERM TRACEGATE_*",
+            "AcceptEnv \(acceptedEnvironment)",
             "MaxStartups 200:30:400",
             "MaxSessions 50",
             "LogLevel VERBOSE",

@@ -59,13 +59,16 @@ extension IntegrationSuite {
             expectSession(result, printed: "sent-5\n", gateway)
         }
 
-        @Test func ticketIsNeverForwardedToTheTarget() async throws {
-            // The target's sshd accepts TRACEGATE_* (AcceptEnv): only the gateway can hold it back.
+        @Test func theTargetSeesTheTicketAsTheGatewayRecordedItNotAsTheEngineerSentIt() async throws {
+            // The engineer's own TRACEGATE_* variables never pass; the gateway sends its identity
+            // variables (environment: true by default), the ticket among them.
             let gateway = try SharedPolicyGateway.current()
+            let ticket = uniqueTicket()
             let result = try await gateway.bob(on: "web-01").ssh(
-                "echo \"ticket=[${TRACEGATE_TICKET-unset}]\"", options: ["-o", "SetEnv=TRACEGATE_TICKET=\(uniqueTicket())"]
+                "echo \"ticket=[${TRACEGATE_TICKET-unset}] user=[${TRACEGATE_USER-unset}]\"",
+                options: ["-o", "SetEnv=TRACEGATE_TICKET=\(ticket)"]
             )
-            expectSession(result, printed: "ticket=[unset]\n", gateway)
+            expectSession(result, printed: "ticket=[\(ticket)] user=[bob]\n", gateway)
         }
 
         @Test func ticketIsStoredOnTheConnectionAndItsSessionInTheAuditTrail() async throws {

@@ -41,6 +41,12 @@ package enum AuditDetailKey {
     package static let targetKeyExchange = "target_kex"
     package static let targetCipherIn = "target_cipher_in"
     package static let targetCipherOut = "target_cipher_out"
+    // upstream.connect with upstream_auth: certificate
+    package static let upstreamAuth = "auth"
+    package static let certificateSerial = "certificate_serial"
+    package static let certificateKeyID = "certificate_key_id"
+    package static let certificateCA = "certificate_ca"
+    package static let certificateValidBefore = "certificate_valid_before"
     // gateway.start, gateway.stop
     package static let listenAddress = "listen"
     package static let version = "version"

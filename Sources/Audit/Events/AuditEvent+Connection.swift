@@ -53,7 +53,8 @@ extension AuditEvent {
         hostKeyFingerprint: String?,
         reason: String? = nil,
         clientLeg: NegotiatedLeg? = nil,
-        targetLeg: NegotiatedLeg? = nil
+        targetLeg: NegotiatedLeg? = nil,
+        certificate: UpstreamCertificateFacts? = nil
     ) -> AuditEvent {
         var details: [String: AuditValue] = [:]
         if let address { details[AuditDetailKey.upstreamAddress] = .string(address) }
@@ -67,6 +68,13 @@ extension AuditEvent {
             details[AuditDetailKey.targetKeyExchange] = .string(targetLeg.keyExchange)
             details[AuditDetailKey.targetCipherIn] = .string(targetLeg.cipherIn)
             details[AuditDetailKey.targetCipherOut] = .string(targetLeg.cipherOut)
+        }
+        if let certificate {
+            details[AuditDetailKey.upstreamAuth] = .string("certificate")
+            details[AuditDetailKey.certificateSerial] = .integer(certificate.serial)
+            details[AuditDetailKey.certificateKeyID] = .string(certificate.keyID)
+            details[AuditDetailKey.certificateCA] = .string(certificate.caFingerprint)
+            details[AuditDetailKey.certificateValidBefore] = .string(certificate.validBefore)
         }
         return AuditEvent(.upstreamConnect, context: context, result: result.rawValue, reason: reason, details: details)
     }

@@ -35,13 +35,14 @@ struct ConnectionState: Equatable {
     var bytesOut: Int64 = 0
     var firstEventID: Int64
     var lastEventID: Int64
+    var certificateSerial: Int64?
 
     /// The table's columns, in the order of `values`.
     static let columns = [
         "id", "opened_at", "closed_at", "duration_ms", "source_address", "source_port", "client_version", "user",
         "organization", "key_type", "key_fingerprint", "auth_attempts", "target", "target_owner", "target_labels",
         "login", "ticket", "grant_name", "result", "reason", "upstream_result", "upstream_host_key", "close_reason",
-        "session_count", "bytes_in", "bytes_out", "first_event_id", "last_event_id",
+        "session_count", "bytes_in", "bytes_out", "first_event_id", "last_event_id", "certificate_serial",
     ]
 
     var values: [DatabaseValue] {
@@ -53,7 +54,7 @@ struct ConnectionState: Equatable {
             login.databaseValue, ticket.databaseValue, grantName.databaseValue, result.databaseValue,
             reason.databaseValue, upstreamResult.databaseValue, upstreamHostKey.databaseValue,
             closeReason.databaseValue, sessionCount.databaseValue, bytesIn.databaseValue, bytesOut.databaseValue,
-            firstEventID.databaseValue, lastEventID.databaseValue,
+            firstEventID.databaseValue, lastEventID.databaseValue, certificateSerial.databaseValue,
         ]
     }
 
@@ -98,6 +99,7 @@ struct ConnectionState: Equatable {
         bytesOut = integer(25) ?? 0
         firstEventID = integer(26) ?? 0
         lastEventID = integer(27) ?? 0
+        certificateSerial = integer(28)
     }
 
     /// Authentication succeeded at some point: later attempts no longer change who this is.
@@ -135,6 +137,7 @@ struct ConnectionState: Equatable {
         case .upstreamConnect:
             upstreamResult = event.result
             upstreamHostKey = event.details[AuditDetailKey.hostKeyFingerprint]?.stringValue ?? upstreamHostKey
+            certificateSerial = event.details[AuditDetailKey.certificateSerial]?.integerValue ?? certificateSerial
             // A failed upstream is the connection's outcome; a successful one leaves `allowed`.
             if event.result == UpstreamResult.failed.rawValue {
                 result = ConnectionResult.failed.rawValue

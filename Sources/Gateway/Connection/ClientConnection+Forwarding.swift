@@ -49,7 +49,7 @@ extension ClientConnection {
             for bridge in bridges { bridge.notify(refusal) }
             return .deny
         }
-        guard let upstream = connectUpstream(to: target, as: login) else { return .deny }
+        guard let upstream = connectUpstream(to: target, as: login, grant: grant, terminal: false) else { return .deny }
         let sessionID = ConnectionContext.makeIdentifier(prefix: "s-")
         do {
             try journal.forwardStarted(context, sessionID: sessionID, host: destination.host, port: destination.port)

@@ -109,8 +109,13 @@ extension ClientConnection {
         case .allowed(_, let target, let login, let grant):
             let setupStarted = ContinuousClock.now
             if context.ticket == nil, let ticket = bridge.ticket { context.ticket = ticket }
-            guard let upstream = connectUpstream(to: target, as: login) else {
+            guard let upstream = connectUpstream(to: target, as: login, grant: grant, terminal: bridge.terminal != nil) else {
                 bridge.refuse(upstreamFailure ?? .targetUnreachable(target: target.name, reason: "unknown error"))
+                return .accept
+            }
+            if bridge.terminal != nil && !upstreamAllowsTerminal {
+                journal.requestRefused(context, refusal: .certificateWithoutTerminal)
+                bridge.refuse(.certificateWithoutTerminal)
                 return .accept
             }
             let recorder: SessionRecorder?
@@ -187,22 +192,53 @@ extension ClientConnection {
 
     /// The target connection, opened on first use and shared by every channel of this
     /// connection (OpenSSH multiplexing puts many sessions on one connection).
-    func connectUpstream(to target: Target, as login: String) -> UpstreamSession? {
+    ///
+    /// With `upstream_auth: certificate` the certificate is signed here, once per upstream
+    /// connection, for what the first use needs: `permit-pty` only when the first session asks
+    /// for a terminal, `permit-port-forwarding` only when the grant lists forwards. A later
+    /// terminal on the same connection is refused with a line saying so (see README).
+    func connectUpstream(to target: Target, as login: String, grant: Grant, terminal: Bool) -> UpstreamSession? {
         if let upstream { return upstream }
         if upstreamFailure != nil { return nil }
-        let connector = UpstreamConnector(upstreamKey: runtime.upstreamKey, settings: settings)
-        switch connector.connect(to: target, as: login) {
+        let connector = UpstreamConnector(upstreamKey: runtime.upstreamKey, settings: settings,
+                                          certificates: runtime.certificates)
+        let method: UpstreamConnector.Login
+        switch settings.configuration.upstreamAuthentication(for: target) {
+        case .key:
+            method = .key
+        case .certificate:
+            method = .certificate(UpstreamCertificateIssuer.Request(
+                target: target.name, user: context.user?.name ?? "?", organization: context.user?.organization ?? "?",
+                connectionID: context.id, ticket: context.ticket, login: login, terminal: terminal,
+                portForwarding: !grant.forwarding.isEmpty, settings: settings.configuration.certificates))
+        }
+        switch connector.connect(to: target, as: login, using: method) {
         case .success(let connected):
             journal.upstreamConnected(context, address: target.address, hostKeyFingerprint: connected.hostKeyFingerprint,
-                                     targetLeg: connected.leg)
+                                     targetLeg: connected.leg, certificate: connected.certificate)
             upstream = connected.session
+            upstreamAllowsTerminal = connected.allowsTerminal
             return connected.session
         case .failure(let failure):
             journal.upstreamFailed(context, address: target.address, refusal: failure.refusal,
-                                   hostKeyFingerprint: failure.hostKeyFingerprint)
+                                   hostKeyFingerprint: failure.hostKeyFingerprint, certificate: failure.certificate,
+                                   detail: failure.detail)
             upstreamFailure = failure.refusal
             return nil
         }
+    }
+
+    static let identityVariablePrefix = "TRACEGATE_"
+
+    /// Who is behind this session, for tools on the target (`environment: true` on the target).
+    var identityEnvironment: [(String, String)] {
+        var variables = [
+            ("TRACEGATE_USER", context.user?.name ?? ""),
+            ("TRACEGATE_ORG", context.user?.organization ?? ""),
+            ("TRACEGATE_CONNECTION", context.id),
+        ]
+        if let ticket = context.ticket { variables.append(("TRACEGATE_TICKET", ticket)) }
+        return variables
     }
 
     /// Mirrors the channel on the target: pty, environment, then the command. libssh's
@@ -217,8 +253,16 @@ extension ClientConnection {
         let channel = try upstream.openSessionChannel()
         do {
             if let terminal = bridge.terminal { try channel.requestPseudoTerminal(terminal) }
-            for (name, value) in bridge.environment.sorted(by: { $0.key < $1.key }) {
+            // TRACEGATE_* on the target is the gateway's word, never the engineer's.
+            for (name, value) in bridge.environment.sorted(by: { $0.key < $1.key })
+            where !name.hasPrefix(Self.identityVariablePrefix) {
                 _ = channel.requestEnvironment(name: name, value: value)
+            }
+            if let target = context.target, target.sendsIdentityEnvironment {
+                // A target without `AcceptEnv TRACEGATE_*` refuses these; the session goes on.
+                for (name, value) in identityEnvironment {
+                    _ = channel.requestEnvironment(name: name, value: value)
+                }
             }
             switch command {
             case .shell: try channel.requestShell()

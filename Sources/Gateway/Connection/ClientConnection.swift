@@ -21,6 +21,8 @@ final class ClientConnection {
     private(set) var isAuthorizedPhase = false
     var upstream: UpstreamSession?
     var upstreamFailure: Refusal?
+    /// False when the upstream certificate was issued without `permit-pty`.
+    var upstreamAllowsTerminal = true
     /// The target's connection broke while this connection was using it.
     var targetDropped = false
     /// A channel was torn down without the client's close: the client vanished mid-stream.

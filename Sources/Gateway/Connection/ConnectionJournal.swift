@@ -66,23 +66,29 @@ package final class ConnectionJournal: Sendable {
     }
 
     func upstreamConnected(_ context: ConnectionContext, address: String, hostKeyFingerprint: String,
-                           targetLeg: NegotiatedLeg) {
+                           targetLeg: NegotiatedLeg, certificate: UpstreamCertificateFacts? = nil) {
         audit.record(.upstreamConnect(context.auditContext, result: .ok, address: address,
                                       hostKeyFingerprint: hostKeyFingerprint, clientLeg: context.clientLeg,
-                                      targetLeg: targetLeg))
-        log(.info, "upstream connected", context, [
+                                      targetLeg: targetLeg, certificate: certificate))
+        var extra: Logger.Metadata = [
             "tg.host_key": "\(hostKeyFingerprint)",
             "tg.client_kex": "\(context.clientLeg?.keyExchange ?? "?")",
             "tg.target_kex": "\(targetLeg.keyExchange)",
-        ])
+        ]
+        if let certificate { extra["tg.certificate_serial"] = "\(certificate.serial)"; extra["tg.ca"] = "\(certificate.caFingerprint)" }
+        log(.info, "upstream connected", context, extra)
     }
 
-    func upstreamFailed(_ context: ConnectionContext, address: String, refusal: Refusal, hostKeyFingerprint: String?) {
+    func upstreamFailed(_ context: ConnectionContext, address: String, refusal: Refusal, hostKeyFingerprint: String?,
+                        certificate: UpstreamCertificateFacts? = nil, detail: String? = nil) {
         audit.record(.upstreamConnect(context.auditContext, result: .failed, address: address,
-                                      hostKeyFingerprint: hostKeyFingerprint, reason: refusal.message))
+                                      hostKeyFingerprint: hostKeyFingerprint, reason: refusal.message,
+                                      certificate: certificate))
         metrics.upstreamFailed(target: context.target?.name ?? address, reason: refusal.code)
         var extra: Logger.Metadata = ["tg.reason": "\(refusal.code)", "tg.message": "\(refusal.message)"]
         if let hostKeyFingerprint { extra["tg.host_key"] = "\(hostKeyFingerprint)" }
+        if let certificate { extra["tg.certificate_serial"] = "\(certificate.serial)" }
+        if let detail { extra["tg.detail"] = "\(detail)" }
         log(.warning, "upstream failed", context, extra)
     }
 

@@ -9,6 +9,13 @@ package enum Refusal: Error, Sendable, Equatable {
     case hostKeyMismatch(target: String, seen: String)
     case hostKeyNotPinned(target: String, seen: String)
     case upstreamLoginRefused(target: String, login: String)
+    /// The target accepted no certificate the gateway signed (it does not trust the CA, or
+    /// the principal does not match the login).
+    case upstreamCertificateRefused(target: String, login: String)
+    /// The gateway could not sign a certificate (CA unreadable, no serial).
+    case certificateUnavailable
+    /// A terminal on a connection whose certificate was issued without `permit-pty`.
+    case certificateWithoutTerminal
     case agentForwarding
     case x11Forwarding
     case remoteForwarding
@@ -41,6 +48,11 @@ package enum Refusal: Error, Sendable, Equatable {
             "tracegate: host key of \(target) is not pinned (seen \(seen)); an operator must run: tracegate target trust \(target)"
         case .upstreamLoginRefused(let target, let login):
             "tracegate: \(target) refused the gateway's key for \(login); install it with: tracegate keys show"
+        case .upstreamCertificateRefused(let target, let login):
+            "tracegate: \(target) refused the gateway's certificate for \(login); install the CA line: tracegate keys show --ca"
+        case .certificateUnavailable: "tracegate: the gateway cannot sign a certificate for the target; an operator must check its user CA"
+        case .certificateWithoutTerminal:
+            "tracegate: this connection's certificate allows no terminal (its first session had none); connect again for a terminal"
         case .agentForwarding: "tracegate: agent forwarding is not allowed"
         case .x11Forwarding: "tracegate: X11 forwarding is not allowed"
         case .remoteForwarding: "tracegate: remote port forwarding is not allowed"
@@ -70,6 +82,9 @@ package enum Refusal: Error, Sendable, Equatable {
         case .hostKeyMismatch: "host_key_mismatch"
         case .hostKeyNotPinned: "host_key_not_pinned"
         case .upstreamLoginRefused: "upstream_login_refused"
+        case .upstreamCertificateRefused: "upstream_certificate_refused"
+        case .certificateUnavailable: "certificate_unavailable"
+        case .certificateWithoutTerminal: "certificate_without_terminal"
         case .agentForwarding: "agent_forwarding"
         case .x11Forwarding: "x11_forwarding"
         case .remoteForwarding: "remote_forwarding"

@@ -9,6 +9,8 @@ package final class GatewayRuntime: Sendable {
     /// notice a reload cheaply.
     private let currentSettings: Mutex<(settings: GatewaySettings, generation: Int)>
     let upstreamKey: PrivateKey
+    /// Signs the certificates of `upstream_auth: certificate` logins.
+    let certificates: UpstreamCertificateIssuer
     package let shutdown: ShutdownSignal
     package let admission: AdmissionControl
     package let penalties: PenaltyBook
@@ -20,6 +22,9 @@ package final class GatewayRuntime: Sendable {
         self.auditStore = auditStore
         currentSettings = Mutex((settings, 0))
         self.upstreamKey = upstreamKey
+        certificates = UpstreamCertificateIssuer(
+            stateDirectory: settings.configuration.stateDirectory, upstreamKeyBlob: upstreamKey.publicKey.blob,
+            serials: CertificateSerialAllocator(store: auditStore))
         shutdown = ShutdownSignal()
         admission = AdmissionControl()
         penalties = PenaltyBook()

@@ -40,6 +40,14 @@ package final class GatewayService {
                                  journal: ConnectionJournal(logger: logger, audit: audit, metrics: metrics),
                                  auditStore: auditStore)
         acceptGate = AcceptGate(runtime: runtime, logger: logger)
+        // A CA that cannot be read stops the start, when some target logs in with certificates.
+        if configuration.usesCertificates {
+            let authority = try runtime.certificates.authority()
+            logger.info("user CA loaded", metadata: [
+                "tg.ca": "\(authority.current.fingerprint)",
+                "tg.ca_next": "\(authority.next?.fingerprint ?? "none")",
+            ])
+        }
         // The metrics port before the SSH port: when it is taken the start fails before the SSH
         // port was ever open, so nobody sees a gateway listen for a moment and vanish.
         var operations: OperationsEndpoint?

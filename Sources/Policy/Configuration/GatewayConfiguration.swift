@@ -22,6 +22,10 @@ package struct GatewayConfiguration: Hashable, Sendable {
     package var metricsListen: ListenAddress? = Defaults.metricsListen
     /// Audit events and recordings older than this are pruned daily by `serve`; nil: never.
     package var retention: Duration? = Defaults.retention
+    /// `upstream_auth`: how the gateway logs in to targets that do not say.
+    package var upstreamAuthentication: UpstreamAuthentication = .key
+    /// `certificates`: validity and source address of upstream certificates.
+    package var certificates = CertificateSettings()
 
     package init(
         sourcePath: String,
@@ -51,6 +55,16 @@ package struct GatewayConfiguration: Hashable, Sendable {
         self.groups = groups
         self.targets = targets
         self.grants = grants
+    }
+
+    /// How the gateway logs in to `target`.
+    package func upstreamAuthentication(for target: Target) -> UpstreamAuthentication {
+        target.upstreamAuthentication ?? upstreamAuthentication
+    }
+
+    /// Whether any target logs in with a certificate.
+    package var usesCertificates: Bool {
+        targets.contains { upstreamAuthentication(for: $0) == .certificate }
     }
 
     package func allowsEnvironmentVariable(_ name: String) -> Bool {

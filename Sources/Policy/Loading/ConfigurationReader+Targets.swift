@@ -6,7 +6,7 @@ extension ConfigurationReader {
         guard let items = sequence(node, "targets") else { return ([], []) }
         var registry = NameRegistry()
         var targets: [Target] = []
-        let keys = ["name", "address", "host_key", "default_login", "owner", "labels"]
+        let keys = ["name", "address", "host_key", "default_login", "owner", "labels", "upstream_auth", "environment"]
         for item in items {
             let errorsBefore = diagnostics.errors.count
             guard let fields = fields(of: item, "target", allowed: keys) else { continue }
@@ -39,10 +39,15 @@ extension ConfigurationReader {
                 owner = org
             }
             let labels = fields.optional("labels").flatMap { readLabels($0, "labels of \(label)") } ?? [:]
+            let upstreamAuthentication = fields.optional("upstream_auth").flatMap {
+                readUpstreamAuthentication($0, "upstream_auth of \(label)")
+            }
+            let environment = fields.optional("environment").flatMap { boolean($0, "environment of \(label)") } ?? true
             if let name, let address, diagnostics.errors.count == errorsBefore {
                 targets.append(Target(
                     name: name, host: address.host, port: address.port, hostKey: hostKey,
-                    defaultLogin: defaultLogin, owner: owner, labels: labels))
+                    defaultLogin: defaultLogin, owner: owner, labels: labels,
+                    upstreamAuthentication: upstreamAuthentication, sendsIdentityEnvironment: environment))
             }
         }
         return (targets, registry.names)

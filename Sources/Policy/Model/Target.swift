@@ -10,6 +10,10 @@ package struct Target: Hashable, Sendable {
     package var defaultLogin: String?
     package var owner: String?
     package var labels: [String: String]
+    /// `upstream_auth` of this target; nil follows the top-level default.
+    package var upstreamAuthentication: UpstreamAuthentication?
+    /// `environment`: send TRACEGATE_USER/ORG/CONNECTION/TICKET on its session channels.
+    package var sendsIdentityEnvironment: Bool
 
     package init(
         name: String,
@@ -18,7 +22,9 @@ package struct Target: Hashable, Sendable {
         hostKey: HostKeyPin? = nil,
         defaultLogin: String? = nil,
         owner: String? = nil,
-        labels: [String: String] = [:]
+        labels: [String: String] = [:],
+        upstreamAuthentication: UpstreamAuthentication? = nil,
+        sendsIdentityEnvironment: Bool = true
     ) {
         self.name = name
         self.host = host
@@ -27,6 +33,8 @@ package struct Target: Hashable, Sendable {
         self.defaultLogin = defaultLogin
         self.owner = owner
         self.labels = labels
+        self.upstreamAuthentication = upstreamAuthentication
+        self.sendsIdentityEnvironment = sendsIdentityEnvironment
     }
 
     /// `host:port` as written in the configuration, with brackets around an IPv6 host.

@@ -87,6 +87,18 @@ package final class UpstreamSession {
         }
     }
 
+    /// Offers each certificate in turn (the signing CA first, during a rotation the next one)
+    /// and returns the index of the one the target accepted. `.authenticationFailed` when it
+    /// accepted none: the target does not trust the CA, or the principal does not match.
+    package func authenticate(withCertificates keys: [CertifiedKey]) throws(SSHError) -> Int {
+        for (index, key) in keys.enumerated() {
+            let result = ssh_userauth_publickey(handle, nil, key.handle)
+            if result == Int32(SSH_AUTH_SUCCESS.rawValue) { return index }
+            guard result == Int32(SSH_AUTH_DENIED.rawValue) else { break }
+        }
+        throw .authenticationFailed("the target did not accept the gateway's certificate")
+    }
+
     package func setBlocking(_ blocking: Bool) {
         ssh_set_blocking(handle, blocking ? 1 : 0)
     }

@@ -89,6 +89,13 @@ struct ConfigurationSummary {
             let names = (targetsByOwner[owner] ?? []).map(\.name).sorted()
             lines.append("  \(owner): \(names.count) (\(names.joined(separator: ", ")))")
         }
+        let certified = configuration.targets.filter { configuration.upstreamAuthentication(for: $0) == .certificate }
+        if !certified.isEmpty {
+            let minutes = configuration.certificates.validity.components.seconds / 60
+            let source = configuration.certificates.sourceAddresses.isEmpty
+                ? "" : ", source-address " + configuration.certificates.sourceAddresses.joined(separator: ",")
+            lines.append("  logged in with a \(minutes)-minute certificate\(source): \(certified.count) (\(certified.map(\.name).sorted().joined(separator: ", ")))")
+        }
         lines.append("grants: \(configuration.grants.count)")
         for grant in configuration.grants {
             var parts = ["\(grant.name): \(grant.mode)"]
