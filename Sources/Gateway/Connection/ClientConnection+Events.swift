@@ -42,6 +42,12 @@ extension ClientConnection: ServerSessionDelegate {
             journal.authenticationAttempt(context, method: method, result: .rejected, user: nil,
                                           keyType: nil, fingerprint: nil)
             return .deny
+        case .keyboardInteractiveStarted:
+            guard case .authenticating = phase, pendingSecondFactor != nil else { return outOfPhase("keyboard-interactive") }
+            return secondFactorPrompt()
+        case .keyboardInteractiveAnswered(_, let answers):
+            guard case .authenticating = phase, pendingSecondFactor != nil else { return outOfPhase("keyboard-interactive answer") }
+            return secondFactorAnswered(answers)
         case .sessionChannelRequested(let channel):
             guard phase.isAuthorized else { return outOfPhase("session channel") }
             return openSessionChannel(channel)

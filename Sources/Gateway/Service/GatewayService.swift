@@ -36,9 +36,11 @@ package final class GatewayService {
         auditStore = try AuditStore.open(path: AuditStore.databasePath(stateDirectory: configuration.stateDirectory))
         let recovered = try auditStore.recoverInterrupted()
         audit = auditStore.makeWriter()
+        let sealer = try SecretSealer.loadOrCreate(stateDirectory: configuration.stateDirectory)
         runtime = GatewayRuntime(settings: settings, upstreamKey: keys.upstreamKey,
                                  journal: ConnectionJournal(logger: logger, audit: audit, metrics: metrics),
-                                 auditStore: auditStore)
+                                 auditStore: auditStore,
+                                 secondFactors: SQLiteSecondFactorStore(store: auditStore, sealer: sealer))
         acceptGate = AcceptGate(runtime: runtime, logger: logger)
         // The metrics port before the SSH port: when it is taken the start fails before the SSH
         // port was ever open, so nobody sees a gateway listen for a moment and vanish.

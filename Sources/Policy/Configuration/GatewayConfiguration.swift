@@ -22,6 +22,8 @@ package struct GatewayConfiguration: Hashable, Sendable {
     package var metricsListen: ListenAddress? = Defaults.metricsListen
     /// Audit events and recordings older than this are pruned daily by `serve`; nil: never.
     package var retention: Duration? = Defaults.retention
+    /// `mfa: required` on users, groups and organisations, and the top-level `mfa: {reuse: …}`.
+    package var secondFactor = SecondFactorSettings()
 
     package init(
         sourcePath: String,

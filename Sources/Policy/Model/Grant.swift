@@ -31,6 +31,8 @@ package struct Grant: Hashable, Sendable {
     /// Destinations `ssh -L` may reach under this grant, as written: a host is a target name,
     /// an IP address or a fully qualified DNS name.
     package var forwarding: [HostAndPort]
+    /// `require_mfa: true`: a verification code after the key, whatever the user's own setting.
+    package var requireSecondFactor = false
 
     package init(
         index: Int,
