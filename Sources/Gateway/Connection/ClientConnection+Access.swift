@@ -20,6 +20,10 @@ extension ClientConnection {
             return .accept
         case .askForCode(let pending):
             pendingSecondFactor = pending
+            // OpenSSH in BatchMode (or with no terminal and no askpass) never tries
+            // keyboard-interactive, so no prompt or instruction could reach it: the banner,
+            // printed by every OpenSSH client, is where it learns why it is refused.
+            server.sendBanner(Self.secondFactorBanner)
             return .partial
         }
     }
@@ -69,8 +73,11 @@ extension ClientConnection {
         case .allowed(let target, let login, let grant):
             context.target = target
             context.login = login
-            // Decided after authentication (a ticket chose this grant): no code, no access.
-            if secondFactorMissing(for: grant, user: access.user) { return .refused(.secondFactorRequired) }
+            // Decided after authentication (a ticket chose this grant): no code, no access. At
+            // authentication itself the code is still to come (`secondFactorStep`).
+            if isAuthenticated && secondFactorMissing(for: grant, user: access.user) {
+                return .refused(.secondFactorRequired)
+            }
             return .allowed(request: access, target: target, login: login, grant: grant)
         case .denied(let reason):
             context.target = settings.policy.target(named: access.request.target)

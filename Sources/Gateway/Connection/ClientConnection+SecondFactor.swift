@@ -29,6 +29,8 @@ enum SecondFactorStep {
 /// covered; a required user who is not enrolled yet reaches it without a code, to enrol.
 extension ClientConnection {
     static let maxWrongCodes = 3
+    static let secondFactorBanner =
+        "tracegate: this access needs a verification code; connect from a terminal (ssh -o BatchMode=no)\n"
 
     func secondFactorStep(for user: User, outcome: AccessOutcome) -> SecondFactorStep {
         let policy = settings.policy
