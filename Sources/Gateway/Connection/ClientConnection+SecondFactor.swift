@@ -79,7 +79,8 @@ extension ClientConnection {
     }
 
     func secondFactorPrompt(again: Bool = false) -> ServerReply {
-        guard let pending = pendingSecondFactor else { return .deny }
+        // After the third wrong code the connection is ending: no further round.
+        guard let pending = pendingSecondFactor, endReason == nil else { return .deny }
         return .prompt(KeyboardInteractivePrompt(
             name: "",
             instruction: again ? "That code was not accepted." : "",

@@ -105,7 +105,7 @@ final class SecondFactorGateway: Sendable {
             "listen: 127.0.0.1:\(port)",
             "state_dir: \(quote(stateDirectory))",
             "metrics: {listen: off}",
-            "penalties: {auth_failure: 5s, min: 10s, max: 60s, exempt: [127.0.0.0/28]}",
+            "penalties: {auth_failure: 5s, min: 8s, max: 60s, exempt: [127.0.0.0/28]}",
             "mfa: {reuse: \(reuseSeconds)s}",
             "organizations: [retailer, provider, {name: partner, mfa: required}]",
             "users:",
