@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libssh-dev libsqlite3-dev pkg-config openssh-server openssh-client)
+packages=(libssh-dev libsqlite3-dev pkg-config libqrencode-dev openssh-server openssh-client)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -391,6 +391,46 @@ CREATE TABLE second_factor_verifications (
 -- How the connection met the second factor: code | reused (since …, from connection c-…) | not_required.
 ALTER TABLE connections ADD COLUMN second_factor TEXT;
 
+-- The auditors' view shows it too (the view as in 0003, plus the new column).
+DROP VIEW connection_summary;
+CREATE VIEW connection_summary AS
+SELECT
+    id                AS connection_id,
+    opened_at,
+    closed_at,
+    CASE
+        WHEN closed_at IS NULL THEN 'open'
+        WHEN close_reason = 'interrupted' THEN 'interrupted'
+        ELSE 'closed'
+    END               AS status,
+    duration_ms,
+    user,
+    organization,
+    source_address,
+    source_port,
+    client_version,
+    key_type,
+    key_fingerprint,
+    auth_attempts,
+    target,
+    target_owner,
+    target_labels,
+    login,
+    ticket,
+    grant_name,
+    result,
+    reason,
+    upstream_result,
+    upstream_host_key,
+    close_reason,
+    session_count,
+    bytes_in,
+    bytes_out,
+    first_event_id,
+    last_event_id,
+    second_factor
+FROM connections;
+
 """#),
     ]
 }

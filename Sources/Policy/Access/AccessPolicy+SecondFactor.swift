@@ -7,16 +7,6 @@ extension AccessPolicy {
         return configuration.secondFactor.required.includes(current)
     }
 
-    /// Whether any tunnel grant that applies to the user asks for a code. A tunnel's
-    /// destination is only known after authentication (`ssh -J` logs in to the gateway by
-    /// the user's own name), so the code is asked for up front whenever one might.
-    package func tunnelsMayRequireSecondFactor(_ user: User) -> Bool {
-        let current = usersByName[user.name] ?? user
-        return configuration.grants.contains { grant in
-            grant.mode == .tunnel && grant.requireSecondFactor && grant.subjects.includes(current)
-        }
-    }
-
     /// Whether any grant that could open `target` to the user asks for a code: used while a
     /// ticket (which chooses between grants) is still to come.
     package func targetMayRequireSecondFactor(_ user: User, target: String) -> Bool {
