@@ -173,6 +173,12 @@ extension IntegrationSuite {
                 "SELECT second_factor FROM connections WHERE user = 'p1' AND second_factor LIKE 'reused (since %'")
             let text = reusedRows.first?["second_factor"] ?? ""
             #expect(text.hasSuffix("from connection \(firstID))"), "\(reusedRows)")
+            // The gateway's own shell honours the window too, and says how this connection met the factor.
+            let statusAnswering = try await gateway.answering("p1", code: "000000")
+            let status = try await gateway.ssh("p1", as: "p1", "mfa status", answering: statusAnswering, source: "127.0.0.1")
+            #expect(status.succeeded && statusAnswering.prompts.isEmpty, "\(status)")
+            #expect(status.stdout.contains("p1 is enrolled since") && status.stdout.contains("This connection: mfa=reused (since "),
+                    "\(status.stdout)")
 
             // Another address is asked again.
             let other = try await gateway.answering("p1")

@@ -40,7 +40,6 @@ extension ClientConnection {
             enrolment = try runtime.secondFactors.enrolment(of: user.name)
         } catch {
             journal.secondFactorAttempt(context, result: .unavailable, reason: "\(error)")
-            context.secondFactor = .notRequired
             return .proceed(.refused(.secondFactorUnavailable))
         }
         let required = switch outcome {
@@ -55,7 +54,7 @@ extension ClientConnection {
             return .proceed(outcome)
         }
         guard let enrolment else {
-            context.secondFactor = .notRequired
+            // Required and not met: the row's second_factor stays empty, the refusal says why.
             journal.secondFactorAttempt(context, result: .notEnrolled)
             return .proceed(.refused(.secondFactorNotEnrolled(user: user.name)))
         }

@@ -52,6 +52,10 @@ final class GatewayShell {
             switch event {
             case .line(let text) where dialog != nil: output += answer(text)
             case .line(let text): output += execute(text)
+            case .interrupt where dialog != nil:
+                // Ctrl-C at a question (mfa enroll's code) abandons the command; nothing is stored.
+                dialog = nil
+                if oneShot != nil { exitStatus = 130 } else { output += Self.prompt }
             case .interrupt: output += interactive ? Self.prompt : ""
             case .endOfInput: exitStatus = 0
             case nil: break
