@@ -14,6 +14,11 @@ extension IntegrationSuite.SecondFactorTests {
         let rows = try await gateway.audit.waitForRows(
             "SELECT reason FROM events WHERE kind = 'mfa.enrol' AND user = 'e1' AND result = 'refused'")
         #expect(rows.first?["reason"] == "no enrolment window open", "\(rows)")
+        // The operator's commands refuse a user the configuration does not know.
+        let unknown = try await gateway.mfa(["reset", "mallory"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("no user \"mallory\""), "\(unknown)")
+        let check = try await gateway.gateway.run(["config", "check", "--config", gateway.gateway.configPath])
+        #expect(check.stdout.contains("required for groups: ops") && check.stdout.contains("reuse window: 20 s"), "\(check)")
     }
 
     @Test func enrolmentInAWindowStoresOnlyARightCodeAndResetEndsTheOldSecret() async throws {
@@ -56,7 +61,7 @@ extension IntegrationSuite.SecondFactorTests {
         let oldCode = try await gateway.answering("e2")
         let after = try await gateway.ssh("e2", as: target, "echo in", answering: oldCode, source: "127.0.0.8")
         #expect(after.status != 0 && !after.stdout.contains("in") && after.stderr.contains("has none enrolled"), "\(after)")
-        let resets = try await gateway.audit.query(
+        let resets = try await gateway.audit.waitForRows(
             "SELECT json_extract(details, '$.secret_removed') AS removed FROM events WHERE kind = 'mfa.reset' AND user = 'e2' ORDER BY id")
         #expect(resets.map { $0["removed"] ?? "" } == ["0", "1"], "\(resets)")
         // The events the CLI appended while serve ran keep the chain whole.

@@ -85,6 +85,16 @@ extension IntegrationSuite {
             #expect(!rows.isEmpty, "\(path): no connection row with second_factor=code")
         }
 
+        /// The rows of `sql`, polled until there are at least `count` (or 10 s passed).
+        private func rows(_ gateway: SecondFactorGateway, count: Int, _ sql: String) async throws -> [AuditRow] {
+            let deadline = ContinuousClock.now + .seconds(10)
+            while true {
+                let rows = try await gateway.audit.query(sql)
+                if rows.count >= count || ContinuousClock.now >= deadline { return rows }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+
         @Test func batchModeGetsTheDocumentedRefusalAndItsAuditRow() async throws {
             let gateway = try SharedSecondFactorGateway.current()
             let result = try await gateway.ssh("alice", as: "\(gateway.login)@web-01", "true",
@@ -106,10 +116,11 @@ extension IntegrationSuite {
                 #expect(result.status == 255 && !result.stdout.contains("in"), "round \(round): \(result)")
                 #expect(answering.prompts.count == 3, "round \(round): prompts \(answering.prompts)")
             }
-            let wrong = try await gateway.audit.query(
+            // The trail is written in batches: wait for the rows of both connections.
+            let wrong = try await rows(gateway, count: 6,
                 "SELECT json_extract(details, '$.attempt') AS attempt FROM events WHERE kind = 'mfa.attempt' AND result = 'wrong' AND source_address = '\(source)' ORDER BY id")
             #expect(wrong.map { $0["attempt"] ?? "" } == ["1", "2", "3", "1", "2", "3"], "\(wrong)")
-            let closed = try await gateway.audit.waitForRows(
+            let closed = try await rows(gateway, count: 2,
                 "SELECT close_reason FROM connections WHERE source_address = '\(source)' AND close_reason = 'too_many_attempts'")
             #expect(closed.count == 2, "\(closed)")
             let penalties = try await gateway.audit.waitForRows(
@@ -130,7 +141,7 @@ extension IntegrationSuite {
             let again = try await gateway.ssh("alice", as: "\(gateway.login)@web-01", "echo again", answering: answering,
                                               source: "127.0.0.4")
             #expect(again.status == 255 && !again.stdout.contains("again"), "\(again)")
-            let replays = try await gateway.audit.waitForRows(
+            let replays = try await rows(gateway, count: 3,
                 "SELECT id FROM events WHERE kind = 'mfa.attempt' AND user = 'alice' AND result = 'replayed' AND source_address = '127.0.0.4'")
             #expect(replays.count == 3, "\(replays)")
         }

@@ -104,6 +104,7 @@ package struct Grant: Hashable, Sendable {
         if let until { parts.append("until \(until)") }
         if let maxSession { parts.append("max_session \(Self.render(maxSession))") }
         if !sources.isEmpty { parts.append("source \(sources.map(\.description).joined(separator: ", "))") }
+        if requireSecondFactor { parts.append("verification code") }
         return parts
     }
 
