@@ -111,3 +111,49 @@ extension IntegrationSuite.SecondFactorTests {
         }
     }
 }
+
+/// Below the OpenSSH client: a hostile client (paramiko) that skips the key or swaps keys
+/// after partial success gets nowhere.
+extension IntegrationSuite.SecondFactorTests {
+    static let protocolProbe = #"""
+    import json, socket, sys
+    import paramiko
+    port, key_a, key_b, user = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+    def transport():
+        t = paramiko.Transport(socket.create_connection(("127.0.0.1", port)))
+        t.start_client(timeout=10)
+        return t
+    result = {}
+    t = transport()
+    try:
+        t.auth_interactive(user, lambda title, instructions, prompts: ["123456"] * len(prompts))
+    except paramiko.AuthenticationException:
+        pass
+    result["interactive_alone"] = t.is_authenticated()
+    t.close()
+    t = transport()
+    result["after_key"] = t.auth_publickey(user, paramiko.Ed25519Key.from_private_key_file(key_a))
+    try:
+        t.auth_publickey(user, paramiko.Ed25519Key.from_private_key_file(key_b))
+    except paramiko.AuthenticationException:
+        pass
+    result["second_key"] = t.is_authenticated()
+    t.close()
+    print(json.dumps(result))
+    """#
+
+    @Test func neitherSkippingTheKeyNorSwappingKeysAfterPartialSuccessAuthenticates() async throws {
+        let gateway = try SharedSecondFactorGateway.current()
+        let script = try gateway.directory.write(Self.protocolProbe, to: "probe.py")
+        // Debian's python3 with python3-paramiko (scripts/test.sh), as HostileClientTests uses.
+        let result = try await ProcessRunner().run("/usr/bin/python3", [
+            script, "\(gateway.gateway.port)", gateway.keys["alice"]!.privateKeyPath, gateway.keys["bob"]!.privateKeyPath,
+            "\(gateway.login)@web-01",
+        ], timeout: .seconds(60))
+        #expect(result.succeeded, "\(result)")
+        let report = try #require(try JSONSerialization.jsonObject(with: result.standardOutput) as? [String: Any], "\(result)")
+        #expect(report["interactive_alone"] as? Bool == false, "\(report)")
+        #expect(report["after_key"] as? [String] == ["keyboard-interactive"], "\(report)")
+        #expect(report["second_key"] as? Bool == false, "\(report)\n\(gateway.logTail)")
+    }
+}

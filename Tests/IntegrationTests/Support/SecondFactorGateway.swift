@@ -107,6 +107,8 @@ final class SecondFactorGateway: Sendable {
             "metrics: {listen: off}",
             "penalties: {auth_failure: 5s, min: 8s, max: 60s, exempt: [127.0.0.0/28]}",
             "mfa: {reuse: \(reuseSeconds)s}",
+            // aes128-ctr too, for Debian's paramiko (the protocol probe); OpenSSH still picks chacha20.
+            "algorithms: {ciphers: [chacha20-poly1305@openssh.com, aes256-gcm@openssh.com, aes128-gcm@openssh.com, aes128-ctr]}",
             "organizations: [retailer, provider, {name: partner, mfa: required}]",
             "users:",
             user("alice", "retailer", ", mfa: required"),
