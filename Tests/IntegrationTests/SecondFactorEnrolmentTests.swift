@@ -157,3 +157,38 @@ extension IntegrationSuite.SecondFactorTests {
         #expect(report["second_key"] as? Bool == false, "\(report)\n\(gateway.logTail)")
     }
 }
+
+/// A reload that starts asking for a code ends the sessions that gave none.
+extension IntegrationSuite.SecondFactorTests {
+    @Test func aReloadThatRequiresACodeEndsSessionsThatGaveNone() async throws {
+        let gateway = try SharedSecondFactorGateway.current()
+        let original = try String(contentsOfFile: gateway.gateway.configPath, encoding: .utf8)
+        let openGrant = "targets: {names: [web-01]}, logins: [\(GatewayConfiguration.quote(gateway.login))]}"
+        try #require(original.contains(openGrant))
+        let answering = try await gateway.answering("bob", code: "000000")
+        let client = gateway.client("bob", as: "\(gateway.login)@web-01")
+        let session = try gateway.runner(answering).spawn(
+            "ssh", client.sshArguments("echo started; sleep 20; echo finished",
+                                       options: answering.options + ["-o", "BindAddress=127.0.0.9"]))
+        defer { session.terminateGroup(signal: SIGKILL) }
+        let started = try await gateway.audit.waitForRows(
+            "SELECT id FROM events WHERE kind = 'channel.open' AND user = 'bob' AND source_address = '127.0.0.9'")
+        try #require(!started.isEmpty, "bob's session did not start\n\(gateway.logTail)")
+
+        func reload(_ text: String) async throws {
+            let before = gateway.gateway.log.components(separatedBy: "configuration reloaded").count
+            try Data(text.utf8).write(to: URL(fileURLWithPath: gateway.gateway.configPath), options: .atomic)
+            try await gateway.gateway.run(["reload", "--config", gateway.gateway.configPath]).checked("tracegate reload")
+            let deadline = ContinuousClock.now + .seconds(10)
+            while gateway.gateway.log.components(separatedBy: "configuration reloaded").count <= before,
+                  ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        try await reload(original.replacingOccurrences(of: openGrant, with: String(openGrant.dropLast()) + ", require_mfa: true}"))
+        let ended = await session.waitForExit(timeout: .seconds(15))
+        try await reload(original)
+        #expect(ended != nil, "the session went on after the reload\n\(gateway.logTail)")
+        let result = await session.result()
+        #expect(!result.stdout.contains("finished"), "\(result)")
+        #expect(result.stderr.contains("this access needs a verification code"), "\(result)\n\(gateway.logTail)")
+    }
+}
