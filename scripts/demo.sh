@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libssh-dev libsqlite3-dev pkg-config openssh-server openssh-client
+packages=(libssh-dev libsqlite3-dev pkg-config libqrencode-dev openssh-server openssh-client
           cmake make gcc libssl-dev zlib1g-dev dpkg-dev debian-archive-keyring)
 missing=()
 for package in "${packages[@]}"; do

@@ -16,6 +16,7 @@ packages=(
     python3 procps iproute2 asciinema                       # pty driver, process and socket tools
     python3-paramiko                                        # fuzz/ssh_fuzz.py, the hostile client
     python3-venv                                            # a private venv for ssh-audit (below)
+    libqrencode-dev qrencode oathtool                       # second factor: QR library, its CLI and TOTP codes in tests
 )
 
 # apt-get update costs half a minute; skip it when everything is already installed.

@@ -5,6 +5,6 @@ struct TracegateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tracegate",
         abstract: "A traced SSH gateway: one audited door into production.",
-        subcommands: [ServeCommand.self, ConfigCommand.self, KeysCommand.self, TargetCommand.self, ReloadCommand.self, ReplayCommand.self, AuditCommand.self]
+        subcommands: [ServeCommand.self, ConfigCommand.self, KeysCommand.self, TargetCommand.self, ReloadCommand.self, ReplayCommand.self, AuditCommand.self, MFACommand.self]
     )
 }

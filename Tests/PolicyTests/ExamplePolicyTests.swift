@@ -35,6 +35,16 @@ struct ExamplePolicyTests {
         #expect(grants.contains { $0.maxSession != nil })
         #expect(grants.contains { $0.sources.contains { !$0.network.isIPv4 } })
         #expect(grants.contains { !$0.forwarding.isEmpty })
+        #expect(grants.contains { $0.requireSecondFactor })
+    }
+
+    @Test func requiresSecondFactorsAsItsCommentsSay() throws {
+        let configuration = try ConfigurationLoader.load(path: Self.path)
+        let policy = AccessPolicy(configuration: configuration)
+        let required = configuration.users.filter { policy.requiresSecondFactor($0) }.map(\.name)
+        // provider's whole organization, and rachel through dba.
+        #expect(required == ["rachel", "bob", "carol", "dave"])
+        #expect(policy.secondFactorReuse == .seconds(8 * 3600))
     }
 
     struct Case: Sendable, CustomTestStringConvertible {

@@ -31,6 +31,13 @@ package enum AuditDetailKey {
     package static let method = "method"
     // access.decision
     package static let grant = "grant"
+    // access.decision and mfa.attempt: code | reused (since …, from connection c-…) | not_required
+    package static let secondFactor = "second_factor"
+    // mfa.attempt: 1, 2, 3 for the codes typed on one connection
+    package static let mfaAttemptNumber = "attempt"
+    // mfa.reset: when the enrolment window closes (absent: removed without a window), who ran it
+    package static let windowClosesAt = "window_closes_at"
+    package static let secretRemoved = "secret_removed"
     // upstream.connect
     package static let upstreamAddress = "address"
     package static let hostKeyFingerprint = "host_key_fingerprint"

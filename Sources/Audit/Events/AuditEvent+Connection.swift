@@ -36,10 +36,12 @@ extension AuditEvent {
         _ context: AuditContext,
         result: AccessDecisionResult,
         grant: String? = nil,
-        reason: String? = nil
+        reason: String? = nil,
+        secondFactor: String? = nil
     ) -> AuditEvent {
         var details: [String: AuditValue] = [:]
         if let grant { details[AuditDetailKey.grant] = .string(grant) }
+        if let secondFactor { details[AuditDetailKey.secondFactor] = .string(secondFactor) }
         return AuditEvent(.accessDecision, context: context, result: result.rawValue, reason: reason, details: details)
     }
 

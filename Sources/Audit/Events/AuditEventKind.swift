@@ -29,6 +29,9 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
     case requestRefused = "request.refused"
     case penaltyStart = "penalty.start"
     case auditPrune = "audit.prune"
+    case mfaAttempt = "mfa.attempt"
+    case mfaEnrol = "mfa.enrol"
+    case mfaReset = "mfa.reset"
 
     /// One line for humans: `tracegate audit show` and the schema documentation.
     package var summary: String {
@@ -50,6 +53,9 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .requestRefused: "a request on a connection was refused (environment, terminal, subsystem) while the connection went on"
         case .penaltyStart: "a source address was penalised: its new connections are refused for a while"
         case .auditPrune: "events older than the retention were about to be removed behind a checkpoint"
+        case .mfaAttempt: "a verification code was asked for, given, reused or refused (never the code itself)"
+        case .mfaEnrol: "a user enrolled a second factor, or an enrolment was refused"
+        case .mfaReset: "an operator removed a user's second factor and opened an enrolment window, or removed it for good"
         }
     }
 }

@@ -35,6 +35,8 @@ struct ConnectionState: Equatable {
     var bytesOut: Int64 = 0
     var firstEventID: Int64
     var lastEventID: Int64
+    /// code | reused (since …, from connection c-…) | not_required (migration 0009).
+    var secondFactor: String?
     var certificateSerial: Int64?
 
     /// The table's columns, in the order of `values`.
@@ -42,7 +44,7 @@ struct ConnectionState: Equatable {
         "id", "opened_at", "closed_at", "duration_ms", "source_address", "source_port", "client_version", "user",
         "organization", "key_type", "key_fingerprint", "auth_attempts", "target", "target_owner", "target_labels",
         "login", "ticket", "grant_name", "result", "reason", "upstream_result", "upstream_host_key", "close_reason",
-        "session_count", "bytes_in", "bytes_out", "first_event_id", "last_event_id", "certificate_serial",
+        "session_count", "bytes_in", "bytes_out", "first_event_id", "last_event_id", "second_factor", "certificate_serial",
     ]
 
     var values: [DatabaseValue] {
@@ -54,7 +56,7 @@ struct ConnectionState: Equatable {
             login.databaseValue, ticket.databaseValue, grantName.databaseValue, result.databaseValue,
             reason.databaseValue, upstreamResult.databaseValue, upstreamHostKey.databaseValue,
             closeReason.databaseValue, sessionCount.databaseValue, bytesIn.databaseValue, bytesOut.databaseValue,
-            firstEventID.databaseValue, lastEventID.databaseValue, certificateSerial.databaseValue,
+            firstEventID.databaseValue, lastEventID.databaseValue, secondFactor.databaseValue, certificateSerial.databaseValue,
         ]
     }
 
@@ -99,7 +101,8 @@ struct ConnectionState: Equatable {
         bytesOut = integer(25) ?? 0
         firstEventID = integer(26) ?? 0
         lastEventID = integer(27) ?? 0
-        certificateSerial = integer(28)
+        secondFactor = row.count > 28 ? text(28) : nil
+        certificateSerial = row.count > 29 ? integer(29) : nil
     }
 
     /// Authentication succeeded at some point: later attempts no longer change who this is.
@@ -131,6 +134,7 @@ struct ConnectionState: Equatable {
                 reason = event.reason
             }
         case .accessDecision:
+            secondFactor = event.details[AuditDetailKey.secondFactor]?.stringValue ?? secondFactor
             result = event.result
             reason = event.reason
             grantName = event.details[AuditDetailKey.grant]?.stringValue ?? grantName
@@ -151,8 +155,10 @@ struct ConnectionState: Equatable {
                 durationMilliseconds = closed.milliseconds(since: opened)
             }
         case .connectionOpen, .channelOpen, .sessionClose, .requestRefused, .gatewayStart, .gatewayStop, .configLoad,
-            .configReload, .configReject, .auditQuery, .recordingStop, .penaltyStart, .auditPrune:
+            .configReload, .configReject, .auditQuery, .recordingStop, .penaltyStart, .auditPrune, .mfaReset, .mfaEnrol:
             break
+        case .mfaAttempt:
+            secondFactor = event.details[AuditDetailKey.secondFactor]?.stringValue ?? secondFactor
         }
     }
 

@@ -52,9 +52,9 @@ struct QueryTableBatch {
         // Deliberately exhaustive, no `default:`: a new kind must decide what it updates.
         switch event.kind {
         case .gatewayStart, .gatewayStop, .configLoad, .configReload, .configReject, .auditQuery, .recordingStop,
-            .penaltyStart, .auditPrune:
+            .penaltyStart, .auditPrune, .mfaReset:
             return
-        case .connectionOpen, .authAttempt, .accessDecision, .upstreamConnect, .channelOpen, .sessionClose,
+        case .mfaAttempt, .mfaEnrol, .connectionOpen, .authAttempt, .accessDecision, .upstreamConnect, .channelOpen, .sessionClose,
             .connectionClose, .requestRefused:
             break
         }

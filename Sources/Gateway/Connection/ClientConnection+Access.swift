@@ -9,25 +9,45 @@ extension ClientConnection {
     /// The variable an engineer sets with `ssh -o SetEnv=TRACEGATE_TICKET=INC-123`.
     static let ticketVariable = "TRACEGATE_TICKET"
 
-    /// After a verified public key: authenticated; decide what the user name asks for.
+    /// After a verified public key: decide what the user name asks for, then whether a
+    /// verification code must follow (`partial`: keyboard-interactive is next) or the
+    /// connection is authenticated now.
     func authorizeVerifiedUser(_ user: User, username: String) -> ServerReply {
-        isAuthenticated = true
-        runtime.admission.authenticated(source: context.clientAddress)
-        phase = .authorized(decideAccess(for: user, username: username))
-        return .accept
+        let outcome = decideAccess(for: user, username: username)
+        switch secondFactorStep(for: user, outcome: outcome) {
+        case .proceed(let outcome):
+            completeAuthentication(with: outcome)
+            return .accept
+        case .askForCode(let pending):
+            pendingSecondFactor = pending
+            // OpenSSH in BatchMode (or with no terminal and no askpass) never tries
+            // keyboard-interactive, so no prompt or instruction could reach it: the banner,
+            // printed by every OpenSSH client, is where it learns why it is refused.
+            server.sendBanner(Self.secondFactorBanner)
+            return .partial
+        }
     }
 
+    /// Authenticated (by key, and code where asked): the decision is made durable and the
+    /// connection moves on to its sessions.
+    func completeAuthentication(with outcome: AccessOutcome) {
+        isAuthenticated = true
+        runtime.admission.authenticated(source: context.clientAddress)
+        phase = .authorized(record(outcome))
+    }
+
+    /// The outcome, not yet recorded: the second factor's result goes into the same event.
     private func decideAccess(for user: User, username: String) -> AccessOutcome {
         let request: TargetRequest
         do {
             request = try TargetRequest.parse(username: username)
         } catch {
-            return record(.refused(.malformedUsername(error)))
+            return .refused(.malformedUsername(error))
         }
         context.request = request
         // A bare name that is no target opens the gateway's own shell ("ssh gateway").
         if request.login == nil && settings.policy.target(named: request.target) == nil {
-            return record(.gatewayShell)
+            return .gatewayShell
         }
         let access = AccessRequest(request: request, user: user, time: Date(), sourceAddress: context.clientAddress)
         let decision = settings.policy.authorize(access)
@@ -35,7 +55,7 @@ extension ClientConnection {
             context.target = settings.policy.target(named: request.target)
             return .ticketExpected(request: access)
         }
-        return record(outcome(of: decision, for: access))
+        return outcome(of: decision, for: access)
     }
 
     /// At session start for `.ticketExpected`, with the ticket the session brought.
@@ -53,6 +73,11 @@ extension ClientConnection {
         case .allowed(let target, let login, let grant):
             context.target = target
             context.login = login
+            // Decided after authentication (a ticket chose this grant): no code, no access. At
+            // authentication itself the code is still to come (`secondFactorStep`).
+            if isAuthenticated && secondFactorMissing(for: grant, user: access.user) {
+                return .refused(.secondFactorRequired)
+            }
             return .allowed(request: access, target: target, login: login, grant: grant)
         case .denied(let reason):
             context.target = settings.policy.target(named: access.request.target)

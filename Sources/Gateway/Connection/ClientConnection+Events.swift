@@ -10,6 +10,8 @@ extension ClientConnection: ServerSessionDelegate {
         switch event {
         case .publicKeyOffered(_, let key):
             guard case .authenticating = phase else { return outOfPhase("public key offer") }
+            // The key is verified and its code is due: no switching to another key (and user) now.
+            guard pendingSecondFactor == nil else { return outOfPhase("public key offer while a code is due") }
             guard !attemptsExhausted else { return .deny }
             guard settings.policy.user(forKeyBlob: key.blob) != nil else {
                 authenticationAttempts += 1
@@ -21,6 +23,7 @@ extension ClientConnection: ServerSessionDelegate {
             return .accept
         case .publicKeyVerified(let username, let key):
             guard case .authenticating = phase else { return outOfPhase("public key signature") }
+            guard pendingSecondFactor == nil else { return outOfPhase("public key signature while a code is due") }
             guard !attemptsExhausted else { return .deny }
             authenticationAttempts += 1
             guard let user = settings.policy.user(forKeyBlob: key.blob) else {
@@ -42,6 +45,12 @@ extension ClientConnection: ServerSessionDelegate {
             journal.authenticationAttempt(context, method: method, result: .rejected, user: nil,
                                           keyType: nil, fingerprint: nil)
             return .deny
+        case .keyboardInteractiveStarted:
+            guard case .authenticating = phase, pendingSecondFactor != nil else { return outOfPhase("keyboard-interactive") }
+            return secondFactorPrompt()
+        case .keyboardInteractiveAnswered(_, let answers):
+            guard case .authenticating = phase, pendingSecondFactor != nil else { return outOfPhase("keyboard-interactive answer") }
+            return secondFactorAnswered(answers)
         case .sessionChannelRequested(let channel):
             guard phase.isAuthorized else { return outOfPhase("session channel") }
             return openSessionChannel(channel)

@@ -85,6 +85,10 @@ extension ClientConnection {
         case .allowed(let target, let grant):
             context.target = target
             context.login = nil
+            if secondFactorMissing(for: grant, user: user) {
+                journal.requestRefused(context, refusal: .secondFactorRequired)
+                return .deny
+            }
             let sessionID = ConnectionContext.makeIdentifier(prefix: "s-")
             do {
                 try journal.decision(context, allowedBy: grant)

@@ -39,6 +39,11 @@ extension ClientConnection {
         access.time = Date()
         access.ticket = context.ticket
         switch settings.policy.stillAllows(access, grantName: grant.name) {
+        case .allowed(_, _, let newGrant) where secondFactorMissing(for: newGrant, user: access.user):
+            // A reload that now asks for a code (require_mfa, mfa: required) ends sessions that gave none.
+            _ = record(.refused(.secondFactorRequired))
+            phase = .authorized(.refused(.secondFactorRequired))
+            for bridge in bridges { bridge.refuse(.secondFactorRequired) }
         case .allowed(let target, let login, let newGrant):
             phase = .authorized(.allowed(request: access, target: target, login: login, grant: newGrant))
             for bridge in bridges where bridge.isRelaying {
@@ -59,9 +64,15 @@ extension ClientConnection {
             let decision = settings.policy.stillAllowsTunnel(
                 user: user, target: tunnel.target, time: Date(), sourceAddress: context.clientAddress,
                 ticket: context.ticket)
-            if case .denied(let reason) = decision {
+            switch decision {
+            case .denied(let reason):
                 journal.requestRefused(context, refusal: .denied(reason))
                 tunnel.end()
+            case .allowed(_, let grant) where secondFactorMissing(for: grant, user: user):
+                journal.requestRefused(context, refusal: .secondFactorRequired)
+                tunnel.end()
+            case .allowed:
+                break
             }
         }
     }

@@ -43,6 +43,9 @@ final class ClientConnection {
     /// The key exchange ran into its deadline (a penalty offence of its own).
     private(set) var keyExchangeTimedOut = false
     let poller: EventPoller
+    /// The key was verified and a code is asked for: the access outcome waits here, unrecorded,
+    /// until the code is right (see ClientConnection+SecondFactor.swift).
+    var pendingSecondFactor: PendingSecondFactor?
 
     init(server: ServerSession, settings: GatewaySettings, runtime: GatewayRuntime) throws(SSHError) {
         self.server = server
@@ -265,6 +268,7 @@ final class ClientConnection {
         upstream?.tearDown()
         upstream = nil
         server.tearDown()
+        secondFactorUnanswered()
         journal.connectionClosed(context, reason: endReason ?? .error, detail: endDetail)
         runtime.admission.closed(source: context.clientAddress, wasAuthenticated: isAuthenticated)
         if !isAuthenticated { recordPenalty() }

@@ -21,6 +21,8 @@ package struct ConnectionContext: Sendable {
     package var target: Target?
     package var login: String?
     package var ticket: String?
+    /// Decided at authentication; nil until then. See `SecondFactorOutcome`.
+    package var secondFactor: SecondFactorOutcome?
 
     init(id: String, clientAddress: String, clientPort: Int) {
         self.id = id

@@ -55,13 +55,15 @@ package final class ConnectionJournal: Sendable {
     /// `grant` nil: the gateway's own read-only shell, which every authenticated user may use.
     func decision(_ context: ConnectionContext, allowedBy grant: Grant?) throws(AuditError) {
         let grantName = grant?.name ?? "gateway-shell"
-        try audit.recordDurably(.accessDecision(context.auditContext, result: .allowed, grant: grantName))
+        try audit.recordDurably(.accessDecision(context.auditContext, result: .allowed, grant: grantName,
+                                                secondFactor: context.secondFactor?.auditText))
         log(.info, "access allowed", context, ["tg.grant": "\(grantName)"])
     }
 
     func decision(_ context: ConnectionContext, refused refusal: Refusal) throws(AuditError) {
         metrics.connectionRefused(reason: refusal.code)
-        try audit.recordDurably(.accessDecision(context.auditContext, result: .denied, reason: refusal.message))
+        try audit.recordDurably(.accessDecision(context.auditContext, result: .denied, reason: refusal.message,
+                                                secondFactor: context.secondFactor?.auditText))
         log(.notice, "access denied", context, ["tg.reason": "\(refusal.code)", "tg.message": "\(refusal.message)"])
     }
 

@@ -36,6 +36,12 @@ package enum Refusal: Error, Sendable, Equatable {
     case sessionEndingSoon(reason: String)
     case tooManyChannels(limit: Int)
     case tooManySessions(user: String, limit: Int)
+    /// The policy asks for a verification code and the user has no enrolled factor.
+    case secondFactorNotEnrolled(user: String)
+    /// A grant asks for a code this connection did not give (it was decided after authentication).
+    case secondFactorRequired
+    /// The second factor could not be checked (store or key failure): fail closed.
+    case secondFactorUnavailable
 
     package var message: String {
         switch self {
@@ -70,6 +76,11 @@ package enum Refusal: Error, Sendable, Equatable {
         case .sessionEndingSoon(let reason): "tracegate: this session ends in 1 minute: \(reason)"
         case .tooManyChannels(let limit): "tracegate: too many channels open on this connection (limit \(limit))"
         case .tooManySessions(let user, let limit): "tracegate: \(user) has too many sessions open (limit \(limit))"
+        case .secondFactorNotEnrolled(let user):
+            "tracegate: this access needs a verification code and \(user) has none enrolled; ask an operator to run `tracegate mfa reset \(user)`, then run `mfa enroll` at the gateway"
+        case .secondFactorRequired:
+            "tracegate: this access needs a verification code; connect again from a terminal (ssh -o BatchMode=no)"
+        case .secondFactorUnavailable: "tracegate: the verification code cannot be checked now; try again later"
         }
     }
 
@@ -102,6 +113,9 @@ package enum Refusal: Error, Sendable, Equatable {
         case .sessionEndingSoon: "session_ending"
         case .tooManyChannels: "too_many_channels"
         case .tooManySessions: "too_many_sessions"
+        case .secondFactorNotEnrolled: "mfa_not_enrolled"
+        case .secondFactorRequired: "mfa_required"
+        case .secondFactorUnavailable: "mfa_unavailable"
         }
     }
 }

@@ -17,9 +17,13 @@ package final class GatewayRuntime: Sendable {
     package let userSessions: UserSessions
     let journal: ConnectionJournal
     let auditStore: AuditStore
+    /// Sealed secrets, enrolment windows, used steps and reuse records (issue 13).
+    let secondFactors: any SecondFactorStore
 
-    package init(settings: GatewaySettings, upstreamKey: PrivateKey, journal: ConnectionJournal, auditStore: AuditStore) {
+    package init(settings: GatewaySettings, upstreamKey: PrivateKey, journal: ConnectionJournal, auditStore: AuditStore,
+                 secondFactors: any SecondFactorStore) {
         self.auditStore = auditStore
+        self.secondFactors = secondFactors
         currentSettings = Mutex((settings, 0))
         self.upstreamKey = upstreamKey
         certificates = UpstreamCertificateIssuer(

@@ -36,9 +36,11 @@ package final class GatewayService {
         auditStore = try AuditStore.open(path: AuditStore.databasePath(stateDirectory: configuration.stateDirectory))
         let recovered = try auditStore.recoverInterrupted()
         audit = auditStore.makeWriter()
+        let sealer = try SecretSealer.loadOrCreate(stateDirectory: configuration.stateDirectory)
         runtime = GatewayRuntime(settings: settings, upstreamKey: keys.upstreamKey,
                                  journal: ConnectionJournal(logger: logger, audit: audit, metrics: metrics),
-                                 auditStore: auditStore)
+                                 auditStore: auditStore,
+                                 secondFactors: SQLiteSecondFactorStore(store: auditStore, sealer: sealer))
         acceptGate = AcceptGate(runtime: runtime, logger: logger)
         // A CA that cannot be read stops the start, when some target logs in with certificates.
         if configuration.usesCertificates {

@@ -9,13 +9,16 @@ final class GatewayShell {
     private let interactive: Bool
     private let oneShot: String?
     private var editor: LineEditor
+    /// A command waiting for the next line (`mfa enroll`'s code).
+    private var dialog: (any ShellDialog)?
     private(set) var exitStatus: Int?
 
     private static let prompt = "tracegate> "
 
     init(context: ConnectionContext, settings: GatewaySettings, command: SessionCommand, interactive: Bool,
-         recentSessions: @escaping () -> [String]) {
-        commands = GatewayShellCommands(context: context, settings: settings, recentSessions: recentSessions)
+         recentSessions: @escaping () -> [String], secondFactor: SecondFactorShell? = nil) {
+        commands = GatewayShellCommands(context: context, settings: settings, recentSessions: recentSessions,
+                                        secondFactor: secondFactor)
         self.interactive = interactive
         editor = LineEditor(echoes: interactive)
         switch command {
@@ -28,9 +31,14 @@ final class GatewayShell {
     /// What the engineer sees first; for a one-shot command, its whole answer.
     func start() -> String {
         if let oneShot {
-            let (text, status) = commands.run(oneShot)
-            exitStatus = status
-            return newlines(text)
+            switch commands.start(oneShot) {
+            case .done(let text, let status):
+                exitStatus = status
+                return newlines(text)
+            case .asks(let text, let dialog):
+                self.dialog = dialog
+                return newlines(text)
+            }
         }
         return newlines(commands.banner) + Self.prompt
     }
@@ -42,7 +50,12 @@ final class GatewayShell {
             let (echo, event) = editor.feed(byte)
             output += echo
             switch event {
+            case .line(let text) where dialog != nil: output += answer(text)
             case .line(let text): output += execute(text)
+            case .interrupt where dialog != nil:
+                // Ctrl-C at a question (mfa enroll's code) abandons the command; nothing is stored.
+                dialog = nil
+                if oneShot != nil { exitStatus = 130 } else { output += Self.prompt }
             case .interrupt: output += interactive ? Self.prompt : ""
             case .endOfInput: exitStatus = 0
             case nil: break
@@ -61,8 +74,25 @@ final class GatewayShell {
             exitStatus = 0
             return ""
         }
-        let (answer, _) = commands.run(text)
-        return newlines(answer) + Self.prompt
+        switch commands.start(text) {
+        case .done(let answer, _):
+            return newlines(answer) + Self.prompt
+        case .asks(let question, let dialog):
+            self.dialog = dialog
+            return newlines(question)
+        }
+    }
+
+    /// The line a command asked for; a one-shot command then ends with its status.
+    private func answer(_ text: String) -> String {
+        guard let dialog else { return "" }
+        self.dialog = nil
+        let (reply, status) = dialog.answer(text)
+        if oneShot != nil {
+            exitStatus = status
+            return newlines(reply)
+        }
+        return newlines(reply) + Self.prompt
     }
 
     /// The engineer's terminal is raw: every line feed needs its carriage return.

@@ -6,9 +6,19 @@ struct GatewayShellCommands {
     let context: ConnectionContext
     let settings: GatewaySettings
     let recentSessions: () -> [String]
+    /// `mfa status|enroll` (SecondFactorShell.swift).
+    var secondFactor: SecondFactorShell?
 
     var banner: String {
         "Tracegate: you reached the gateway itself, not a target.\nType help for the commands.\n"
+    }
+
+    /// `run`, for commands that may ask a question before they finish (`mfa enroll`).
+    func start(_ line: String) -> ShellReply {
+        let words = line.split(separator: " ").map(String.init)
+        if words.first == "mfa", let secondFactor { return secondFactor.run(Array(words.dropFirst())) }
+        let (text, status) = run(line)
+        return .done(text, status)
     }
 
     func run(_ line: String) -> (String, Int) {
@@ -30,6 +40,8 @@ struct GatewayShellCommands {
         whoami     your user, organisation and key
         targets    what you may reach, as which logins, under which conditions, and the ssh line
         sessions   your recent sessions
+        mfa status whether you are enrolled for verification codes
+        mfa enroll enrol an authenticator app (within a window an operator opened)
         exit       leave
 
         """

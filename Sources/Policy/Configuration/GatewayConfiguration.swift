@@ -26,6 +26,8 @@ package struct GatewayConfiguration: Hashable, Sendable {
     package var upstreamAuthentication: UpstreamAuthentication = .key
     /// `certificates`: validity and source address of upstream certificates.
     package var certificates = CertificateSettings()
+    /// `mfa: required` on users, groups and organisations, and the top-level `mfa: {reuse: …}`.
+    package var secondFactor = SecondFactorSettings()
 
     package init(
         sourcePath: String,

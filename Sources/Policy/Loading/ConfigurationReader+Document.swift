@@ -6,7 +6,7 @@ extension ConfigurationReader {
     static let topLevelKeys = [
         "listen", "state_dir", "log_level", "limits", "recording", "env_allow", "algorithms", "penalties",
         "organizations", "users", "groups", "targets", "grants", "log_format", "metrics", "retention",
-        "upstream_auth", "certificates",
+        "upstream_auth", "certificates", "mfa",
     ]
 
     mutating func readDocument(_ root: Node?) -> GatewayConfiguration {
@@ -45,6 +45,8 @@ extension ConfigurationReader {
             users: users.names, groups: users.groupNames.union(declaredGroups.map(\.name)),
             organizations: organizations, targets: targets.names)
         configuration.grants = fields.optional("grants").map { readGrants($0, known: known) } ?? []
+        if let node = fields.optional("mfa") { configuration.secondFactor.reuse = readSecondFactorSettings(node) }
+        configuration.secondFactor.required = secondFactorRequired
         return configuration
     }
 }

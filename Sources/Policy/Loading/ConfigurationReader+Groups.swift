@@ -8,7 +8,7 @@ extension ConfigurationReader {
         var registry = NameRegistry()
         var groups: [UserGroup] = []
         for item in items {
-            guard let fields = fields(of: item, "group", allowed: ["name", "members"]) else { continue }
+            guard let fields = fields(of: item, "group", allowed: ["name", "members", "mfa"]) else { continue }
             let nameNode = required("name", in: fields)
             let name = nameNode.flatMap { validName($0, "group name") }
             if let name, let nameNode, let first = registry.declare(name, line: diagnostics.location(of: nameNode).line) {
@@ -26,6 +26,9 @@ extension ConfigurationReader {
                     checkReference(member, at: entry, kind: "user", known: users, context: label)
                     if !members.contains(member) { members.append(member) }
                 }
+            }
+            if let name, let node = fields.optional("mfa"), readSecondFactorRequirement(node, "mfa of \(label)") == true {
+                secondFactorRequired.groups.append(name)
             }
             if let name { groups.append(UserGroup(name: name, members: members)) }
         }

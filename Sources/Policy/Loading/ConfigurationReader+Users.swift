@@ -2,12 +2,24 @@ import Yams
 
 /// `organizations:` and `users:`, including their keys and the rule that a key belongs to one user.
 extension ConfigurationReader {
+    /// `[retailer, provider]`, where an entry may also be `{name: retailer, mfa: required}`.
     mutating func readOrganizations(_ node: Node) -> [String] {
-        guard let entries = strings(node, "organizations") else { return [] }
+        guard let items = sequence(node, "organizations") else { return [] }
         var registry = NameRegistry()
         var organizations: [String] = []
-        for (_, entry) in entries {
+        for item in items {
+            var entry = item
+            var requiresSecondFactor = false
+            if case .mapping = item {
+                guard let fields = fields(of: item, "organization", allowed: ["name", "mfa"]),
+                      let nameNode = required("name", in: fields) else { continue }
+                entry = nameNode
+                if let node = fields.optional("mfa") {
+                    requiresSecondFactor = readSecondFactorRequirement(node, "mfa of organization") == true
+                }
+            }
             guard let name = validName(entry, "organization name") else { continue }
+            if requiresSecondFactor { secondFactorRequired.organizations.append(name) }
             if let first = registry.declare(name, line: diagnostics.location(of: entry).line) {
                 diagnostics.report("duplicate organization \"\(name)\" (first declared on line \(first))", at: entry)
                 continue
@@ -34,7 +46,7 @@ extension ConfigurationReader {
         var keyOwners: [[UInt8]: String] = [:]
         for item in items {
             let errorsBefore = diagnostics.errors.count
-            guard let fields = fields(of: item, "user", allowed: ["name", "org", "groups", "keys", "keys_file"]) else { continue }
+            guard let fields = fields(of: item, "user", allowed: ["name", "org", "groups", "keys", "keys_file", "mfa"]) else { continue }
             let nameNode = required("name", in: fields)
             let name = nameNode.flatMap { validName($0, "user name") }
             if let name, let nameNode, let first = registry.declare(name, line: diagnostics.location(of: nameNode).line) {
@@ -67,6 +79,9 @@ extension ConfigurationReader {
                 }
             }
             result.groupNames.formUnion(groups)
+            if let name, let node = fields.optional("mfa"), readSecondFactorRequirement(node, "mfa of \(label)") == true {
+                secondFactorRequired.users.append(name)
+            }
             if let name, let organization, diagnostics.errors.count == errorsBefore {
                 result.users.append(User(name: name, organization: organization, keys: keys, groups: groups))
             }

@@ -6,6 +6,8 @@ import Yams
 struct ConfigurationReader {
     let sourcePath: String
     var diagnostics: Diagnostics
+    /// Users, groups and organisations read with `mfa: required`, wherever they were declared.
+    var secondFactorRequired = GrantSubjects()
 
     init(sourcePath: String) {
         self.sourcePath = sourcePath

@@ -1,9 +1,9 @@
 /// Parsers for the scalar forms of the file that YAML itself does not type for us. The loader
 /// reads every scalar as its source text, so `10.0.1.5:22` stays an address (YAML 1.1 would
 /// read `1:22` as sexagesimal) and `no` stays a name.
-enum ScalarSyntax {
+package enum ScalarSyntax {
     /// `30s`, `5m`, `1h` or a bare number of seconds; must be positive.
-    static func duration(_ text: String) -> Duration? {
+    package static func duration(_ text: String) -> Duration? {
         var digits = Substring(text)
         var unit: Int64 = 1
         switch text.last {

@@ -31,6 +31,8 @@ package struct Grant: Hashable, Sendable {
     /// Destinations `ssh -L` may reach under this grant, as written: a host is a target name,
     /// an IP address or a fully qualified DNS name.
     package var forwarding: [HostAndPort]
+    /// `require_mfa: true`: a verification code after the key, whatever the user's own setting.
+    package var requireSecondFactor = false
 
     package init(
         index: Int,
@@ -102,6 +104,7 @@ package struct Grant: Hashable, Sendable {
         if let until { parts.append("until \(until)") }
         if let maxSession { parts.append("max_session \(Self.render(maxSession))") }
         if !sources.isEmpty { parts.append("source \(sources.map(\.description).joined(separator: ", "))") }
+        if requireSecondFactor { parts.append("verification code") }
         return parts
     }
 

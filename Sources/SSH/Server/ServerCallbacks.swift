@@ -1,4 +1,5 @@
 internal import CLibSSH
+import Foundation
 
 /// C trampolines for the server session: each turns a libssh callback into a
 /// `ServerEvent` and the delegate's reply into libssh's return convention.
@@ -22,8 +23,11 @@ enum ServerCallbacks {
             case Int32(SSH_PUBLICKEY_STATE_VALID.rawValue):
                 switch session.deliver(.publicKeyVerified(username: username, key: publicKey)) {
                 case .accept: return Int32(SSH_AUTH_SUCCESS.rawValue)
-                case .partial: return Int32(SSH_AUTH_PARTIAL.rawValue)
-                case .deny: return Int32(SSH_AUTH_DENIED.rawValue)
+                case .partial:
+                    // The partial-success reply lists the methods that can continue: only this one.
+                    ssh_set_auth_methods(session.handle, Int32(SSH_AUTH_METHOD_INTERACTIVE))
+                    return Int32(SSH_AUTH_PARTIAL.rawValue)
+                case .deny, .prompt: return Int32(SSH_AUTH_DENIED.rawValue)
                 }
             default:
                 // SSH_PUBLICKEY_STATE_WRONG or anything unexpected: never authenticate.
@@ -51,6 +55,8 @@ enum ServerCallbacks {
         let type = ssh_message_type(message)
         let subtype = ssh_message_subtype(message)
         switch type {
+        case Int32(SSH_REQUEST_AUTH.rawValue) where subtype == Int32(SSH_AUTH_METHOD_INTERACTIVE) && session.secondFactorPending:
+            return keyboardInteractive(message, session: session)
         case Int32(SSH_REQUEST_AUTH.rawValue):
             let username = LibSSH.string(ssh_message_auth_user(message))
             _ = session.deliver(.otherAuthenticationAttempt(username: username, method: authMethodName(subtype)))
@@ -79,6 +85,36 @@ enum ServerCallbacks {
             break
         }
         return 1
+    }
+
+    /// keyboard-interactive, the second factor after the key: a first request (the delegate
+    /// answers with its prompt) or the answers to our prompt. Returns 0 when a reply was sent
+    /// here, 1 to let libssh send its default (a failure listing the methods that can continue).
+    private static func keyboardInteractive(_ message: OpaquePointer, session: ServerSession) -> Int32 {
+        let username = LibSSH.string(ssh_message_auth_user(message))
+        let reply: ServerReply
+        if ssh_message_auth_kbdint_is_response(message) != 0 {
+            let count = max(0, Int(ssh_userauth_kbdint_getnanswers(session.handle)))
+            let answers = (0..<min(count, 4)).map { LibSSH.string(ssh_userauth_kbdint_getanswer(session.handle, UInt32($0))) }
+            reply = session.deliver(.keyboardInteractiveAnswered(username: username, answers: answers))
+        } else {
+            reply = session.deliver(.keyboardInteractiveStarted(username: username))
+        }
+        switch reply {
+        case .accept:
+            session.secondFactorPending = false
+            ssh_message_auth_reply_success(message, 0)
+            return 0
+        case .prompt(let prompt):
+            let promptText = strdup(prompt.prompt)
+            defer { free(promptText) }
+            var prompts: [UnsafePointer<CChar>?] = [UnsafePointer(promptText)]
+            var echo = CChar(prompt.echo ? 1 : 0)
+            ssh_message_auth_interactive_request(message, prompt.name, prompt.instruction, 1, &prompts, &echo)
+            return 0
+        case .deny, .partial:
+            return 1
+        }
     }
 
     private static func channelTypeName(_ subtype: Int32) -> String {

@@ -8,8 +8,15 @@ package enum ServerEvent {
     /// libssh has verified the client's signature with this key: the only event that
     /// may authenticate.
     case publicKeyVerified(username: String, key: PublicKey)
-    /// Any other authentication method (none, password, keyboard-interactive, …).
+    /// Any other authentication method (none, password, hostbased, …), and keyboard-interactive
+    /// while no second factor is pending.
     case otherAuthenticationAttempt(username: String, method: String)
+    /// keyboard-interactive after the key's partial success: `prompt` asks the client for the
+    /// second factor; `deny` refuses the method.
+    case keyboardInteractiveStarted(username: String)
+    /// The client's answers to the last prompt (never logged: they are codes). `accept`
+    /// authenticates, `prompt` asks again, `deny` fails the attempt.
+    case keyboardInteractiveAnswered(username: String, answers: [String])
     /// A session channel the client wants to open; `deny` refuses it.
     case sessionChannelRequested(Channel)
     /// direct-tcpip: `ssh -W`, `-J` (ProxyJump) or a connection on a `-L` port. After
@@ -35,8 +42,27 @@ package struct ForwardingRequest: Sendable, Equatable {
 package enum ServerReply: Sendable, Equatable {
     case accept
     case deny
-    /// Public key accepted but another method must follow (second factor).
+    /// Public key accepted but another method must follow (second factor): libssh then lists
+    /// only keyboard-interactive as the method that can continue.
     case partial
+    /// keyboard-interactive: send this prompt (SSH_MSG_USERAUTH_INFO_REQUEST).
+    case prompt(KeyboardInteractivePrompt)
+}
+
+/// One keyboard-interactive round: OpenSSH prints `instruction` (when not empty) and asks
+/// `prompt`, without echo unless `echo`.
+package struct KeyboardInteractivePrompt: Sendable, Equatable {
+    package var name: String
+    package var instruction: String
+    package var prompt: String
+    package var echo: Bool
+
+    package init(name: String = "", instruction: String = "", prompt: String, echo: Bool = false) {
+        self.name = name
+        self.instruction = instruction
+        self.prompt = prompt
+        self.echo = echo
+    }
 }
 
 /// The gateway side of a server session. Called on the connection's own thread,

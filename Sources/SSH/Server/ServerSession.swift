@@ -70,8 +70,22 @@ package final class ServerSession {
         ssh_set_blocking(handle, blocking ? 1 : 0)
     }
 
+    /// Set when the key got partial success: keyboard-interactive is then the second factor.
+    var secondFactorPending = false
+
     func deliver(_ event: ServerEvent) -> ServerReply {
-        delegate?.handle(event, on: self) ?? .deny
+        let reply = delegate?.handle(event, on: self) ?? .deny
+        if case .publicKeyVerified = event, reply == .partial { secondFactorPending = true }
+        return reply
+    }
+
+    /// Sends SSH_MSG_USERAUTH_BANNER, which OpenSSH prints on stderr (unless LogLevel is
+    /// quiet or error), also in BatchMode: the one way to tell a client that will not answer
+    /// a prompt why it is refused.
+    package func sendBanner(_ text: String) {
+        guard let banner = ssh_string_from_char(text) else { return }
+        defer { ssh_string_free(banner) }
+        ssh_send_issue_banner(handle, banner)
     }
 
     /// Creates the libssh channel for an incoming session channel request.

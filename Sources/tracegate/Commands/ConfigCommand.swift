@@ -104,6 +104,7 @@ struct ConfigurationSummary {
             lines.append("  " + parts.joined(separator: "; "))
         }
         lines.append(contentsOf: FloodSettingsSummary(configuration: configuration).lines)
+        lines.append(contentsOf: secondFactorLines)
         return lines.joined(separator: "\n") + "\n"
     }
 }
