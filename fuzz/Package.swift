@@ -20,6 +20,7 @@ let package = Package(
         .target(name: "CFuzzerDriver"),
         .executableTarget(name: "FuzzConfiguration", dependencies: ["Policy", "CFuzzerDriver"]),
         .executableTarget(name: "FuzzUsername", dependencies: ["Policy", "CFuzzerDriver"]),
+        .executableTarget(name: "FuzzShellCommand", dependencies: ["Policy", "CFuzzerDriver"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -29,6 +29,9 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
     case requestRefused = "request.refused"
     case penaltyStart = "penalty.start"
     case auditPrune = "audit.prune"
+    case approvalRequest = "approval.request"
+    case approvalDecision = "approval.decision"
+    case approvalWithdraw = "approval.withdraw"
 
     /// One line for humans: `tracegate audit show` and the schema documentation.
     package var summary: String {
@@ -50,6 +53,9 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .requestRefused: "a request on a connection was refused (environment, terminal, subsystem) while the connection went on"
         case .penaltyStart: "a source address was penalised: its new connections are refused for a while"
         case .auditPrune: "events older than the retention were about to be removed behind a checkpoint"
+        case .approvalRequest: "a session waits for an approver's yes (a grant with approval:)"
+        case .approvalDecision: "an approver approved or denied a waiting request"
+        case .approvalWithdraw: "a waiting request ended undecided: withdrawn by its engineer, expired, or ended by a restart"
         }
     }
 }

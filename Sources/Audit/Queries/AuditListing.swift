@@ -60,14 +60,14 @@ package struct AuditListing: Sendable {
             "target", "target_owner", "login", "ticket", "channel_type", "command", "subsystem", "env", "pty_term",
             "pty_cols", "pty_rows", "forward_host", "forward_port", "exit_status", "exit_signal", "result",
             "bytes_in", "bytes_out", "recording_path", "recording_size", "recording_sha256", "first_event_id",
-            "last_event_id",
+            "last_event_id", "approval_id", "approved_by",
         ],
         tableColumns: [
             "session_id", "connection_id", "opened_at", "user", "target", "login", "ticket", "channel_type",
             "command", "subsystem", "exit_status", "result", "duration_ms", "bytes_in", "bytes_out",
         ],
         timeColumns: ["opened_at", "closed_at"],
-        filterableColumns: ["user", "organization", "target", "login", "ticket", "result", "connection_id"],
+        filterableColumns: ["user", "organization", "target", "login", "ticket", "result", "connection_id", "approved_by"],
         matchedThroughConnections: ["user", "target", "login", "ticket"],
         hasRowsOutsideConnections: false
     )

@@ -17,6 +17,8 @@ final class ChannelBridge {
         case gatewayShell(GatewayShell)
         /// The gateway asks for a ticket on the engineer's terminal before `command` runs.
         case askingTicket(SessionCommand, LineEditor)
+        /// `command` waits for an approver (`ApprovalWait`); nothing reaches the target meanwhile.
+        case awaitingApproval(SessionCommand, ApprovalWait)
         /// The engineer is told why on stderr, then the channel closes.
         case refusing(Refusal)
         /// Our close is sent; waiting for the client's.
@@ -37,6 +39,10 @@ final class ChannelBridge {
     /// When the grant stops covering this session, and whether the engineer was warned.
     var deadline: SessionDeadline?
     var warnedOfDeadline = false
+    /// The approval the session runs under, once given (or found in force).
+    var approval: ApprovalBoard.InForce?
+    /// The request this channel opened and that has not ended yet in the trail.
+    var openApprovalID: String?
     /// The target's channel, kept after relaying ends so that the connection can free it.
     private(set) var upstreamChannel: Channel?
     /// The outcome captured when relaying ended.
@@ -131,7 +137,7 @@ final class ChannelBridge {
         case .relaying:
             finishedOutcome = outcome
             finishedOutcome?.endReason = refusal.code
-        case .awaitingCommand, .gatewayShell, .askingTicket: break
+        case .awaitingCommand, .gatewayShell, .askingTicket, .awaitingApproval: break
         }
         state = .refusing(refusal)
     }
@@ -166,6 +172,9 @@ final class ChannelBridge {
             return true
         case .gatewayShell, .askingTicket:
             return client.hasUnreadOutput || client.receivedEOF
+        case .awaitingApproval(_, let wait):
+            // Without a terminal, what the client sends waits in libssh for the command.
+            return !wait.announced || client.receivedClose || (terminal != nil && client.hasUnreadOutput)
         case .relaying(let upstream):
             let clientReader: Channel? = client.sentClose ? nil : client
             if toTarget.canProgress(from: client, to: upstream.sentEOF ? nil : upstream)
@@ -194,6 +203,8 @@ final class ChannelBridge {
             serve(shell)
         case .askingTicket(let command, let editor):
             readTicket(for: command, with: editor)
+        case .awaitingApproval(_, let wait):
+            watchWhileWaiting(wait)
         case .relaying(let upstream):
             do {
                 try relay(between: client, and: upstream)
@@ -242,6 +253,37 @@ final class ChannelBridge {
             client.close()
             upstream.close()
         }
+    }
+
+    /// Holds `command` until `wait` is decided; its line goes out from `pump`.
+    func awaitApproval(for command: SessionCommand, _ wait: ApprovalWait) {
+        openApprovalID = wait.id
+        state = .awaitingApproval(command, wait)
+    }
+
+    /// The command held for an approval, if this channel waits for one.
+    var awaitedApproval: (SessionCommand, ApprovalWait)? {
+        if case .awaitingApproval(let command, let wait) = state { return (command, wait) }
+        return nil
+    }
+
+    /// The approval came: the command may start (the caller starts it).
+    func resumeAfterApproval(_ approval: ApprovalBoard.InForce, line: String) {
+        self.approval = approval
+        state = .awaitingCommand
+        writeLine(line)
+    }
+
+    /// Announces the wait once; a closed channel or Ctrl-C on a terminal withdraws it. Without
+    /// a terminal the client's EOF only ends its input (`ssh host cmd </dev/null`): the command
+    /// gets it once it runs.
+    private func watchWhileWaiting(_ wait: ApprovalWait) {
+        if !wait.announced {
+            wait.announced = true
+            writeLine(wait.announcement)
+        }
+        if client.receivedClose { wait.withdrawn = true }
+        if terminal != nil, readTyped().contains(0x03) { wait.withdrawn = true }
     }
 
     func askForTicket(for command: SessionCommand, prompt: String) {
@@ -312,7 +354,7 @@ final class ChannelBridge {
         _ = Array(text.utf8).withUnsafeBytes { try? client.write($0, stderr: stderr) }
     }
 
-    private func writeLine(_ message: String) {
+    func writeLine(_ message: String) {
         // A pty is in raw mode on the engineer's side: a bare \n would not return the carriage.
         write(message + (terminal == nil ? "\n" : "\r\n"), stderr: true)
     }

@@ -96,7 +96,8 @@ extension ClientConnection {
             let user = context.user?.name ?? ""
             bridge.startGatewayShell(GatewayShell(
                 context: context, settings: settings, command: command, interactive: bridge.terminal != nil,
-                recentSessions: { RecentSessions.lines(for: user, in: store) }))
+                recentSessions: { RecentSessions.lines(for: user, in: store) },
+                consent: ConsentShell(context: context, runtime: runtime)))
             return .accept
         case .ticketExpected(let access):
             if bridge.ticket == nil && bridge.terminal != nil {
@@ -109,6 +110,12 @@ extension ClientConnection {
         case .allowed(_, let target, let login, let grant):
             let setupStarted = ContinuousClock.now
             if context.ticket == nil, let ticket = bridge.ticket { context.ticket = ticket }
+            // Nothing reaches the target (not even a connection) before the approval.
+            if let rule = grant.approval, bridge.approval == nil,
+               holdForApproval(command, on: bridge, rule: rule, grant: grant, target: target, login: login)
+            {
+                return .accept
+            }
             guard let upstream = connectUpstream(to: target, as: login) else {
                 bridge.refuse(upstreamFailure ?? .targetUnreachable(target: target.name, reason: "unknown error"))
                 return .accept
@@ -121,9 +128,11 @@ extension ClientConnection {
                 bridge.refuse(error)
                 return .accept
             }
-            let description = SessionDescription(id: bridge.sessionID, channelNumber: bridge.client.number,
+            var description = SessionDescription(id: bridge.sessionID, channelNumber: bridge.client.number,
                                                  command: command, terminal: bridge.terminal,
                                                  environment: bridge.environment, recordingPath: recorder?.path)
+            description.approvalID = bridge.approval?.approvalID
+            description.approvedBy = bridge.approval?.approver
             do {
                 try journal.sessionStarted(context, session: description)
             } catch {

@@ -29,6 +29,12 @@ package enum Refusal: Error, Sendable, Equatable {
     case sessionEndingSoon(reason: String)
     case tooManyChannels(limit: Int)
     case tooManySessions(user: String, limit: Int)
+    /// An approver said no to the session's approval request.
+    case approvalDenied(id: String, approver: String, reason: String)
+    /// Nobody decided within the grant's `wait`.
+    case approvalExpired(id: String, wait: String)
+    /// The engineer withdrew the request (Ctrl-C) before anyone decided.
+    case approvalWithdrawn(id: String)
 
     package var message: String {
         switch self {
@@ -58,6 +64,9 @@ package enum Refusal: Error, Sendable, Equatable {
         case .sessionEndingSoon(let reason): "tracegate: this session ends in 1 minute: \(reason)"
         case .tooManyChannels(let limit): "tracegate: too many channels open on this connection (limit \(limit))"
         case .tooManySessions(let user, let limit): "tracegate: \(user) has too many sessions open (limit \(limit))"
+        case .approvalDenied(let id, let approver, let reason): "tracegate: request \(id) denied by \(approver): \(reason)"
+        case .approvalExpired(let id, let wait): "tracegate: request \(id) was not decided within \(wait); it has expired"
+        case .approvalWithdrawn(let id): "tracegate: request \(id) withdrawn"
         }
     }
 
@@ -87,6 +96,9 @@ package enum Refusal: Error, Sendable, Equatable {
         case .sessionEndingSoon: "session_ending"
         case .tooManyChannels: "too_many_channels"
         case .tooManySessions: "too_many_sessions"
+        case .approvalDenied: "approval_denied"
+        case .approvalExpired: "approval_expired"
+        case .approvalWithdrawn: "approval_withdrawn"
         }
     }
 }

@@ -35,10 +35,13 @@ package final class GatewayService {
         // The trail first: a gateway that cannot record must not accept anyone.
         auditStore = try AuditStore.open(path: AuditStore.databasePath(stateDirectory: configuration.stateDirectory))
         let recovered = try auditStore.recoverInterrupted()
+        // Before the writer starts, like the recovery above: both append to the chain.
+        let withdrawnApprovals = try auditStore.withdrawInterruptedApprovals()
         audit = auditStore.makeWriter()
         runtime = GatewayRuntime(settings: settings, upstreamKey: keys.upstreamKey,
                                  journal: ConnectionJournal(logger: logger, audit: audit, metrics: metrics),
                                  auditStore: auditStore)
+        try Self.restoreApprovals(from: auditStore, into: runtime.approvals, withdrawn: withdrawnApprovals, logger: logger)
         acceptGate = AcceptGate(runtime: runtime, logger: logger)
         // The metrics port before the SSH port: when it is taken the start fails before the SSH
         // port was ever open, so nobody sees a gateway listen for a moment and vanish.

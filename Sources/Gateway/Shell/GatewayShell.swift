@@ -14,8 +14,9 @@ final class GatewayShell {
     private static let prompt = "tracegate> "
 
     init(context: ConnectionContext, settings: GatewaySettings, command: SessionCommand, interactive: Bool,
-         recentSessions: @escaping () -> [String]) {
-        commands = GatewayShellCommands(context: context, settings: settings, recentSessions: recentSessions)
+         recentSessions: @escaping () -> [String], consent: ConsentShell? = nil) {
+        commands = GatewayShellCommands(context: context, settings: settings, recentSessions: recentSessions,
+                                        consent: consent)
         self.interactive = interactive
         editor = LineEditor(echoes: interactive)
         switch command {

@@ -6,6 +6,7 @@ struct GatewayShellCommands {
     let context: ConnectionContext
     let settings: GatewaySettings
     let recentSessions: () -> [String]
+    let consent: ConsentShell?
 
     var banner: String {
         "Tracegate: you reached the gateway itself, not a target.\nType help for the commands.\n"
@@ -13,6 +14,12 @@ struct GatewayShellCommands {
 
     func run(_ line: String) -> (String, Int) {
         let words = line.split(separator: " ").map(String.init)
+        if let consent, let parsed = ConsentCommand.parse((try? ShellCommandLine.split(line)) ?? words) {
+            switch parsed {
+            case .success(let command): return consent.run(command)
+            case .failure(let error): return ("tracegate: \(error.description)\n", 2)
+            }
+        }
         switch words.first ?? "" {
         case "": return ("", 0)
         case "whoami": return (whoami, 0)
@@ -30,6 +37,8 @@ struct GatewayShellCommands {
         whoami     your user, organisation and key
         targets    what you may reach, as which logins, under which conditions, and the ssh line
         sessions   your recent sessions
+
+        """ + (consent == nil ? "" : ConsentShell.help) + """
         exit       leave
 
         """

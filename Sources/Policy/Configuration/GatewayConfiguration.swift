@@ -22,6 +22,8 @@ package struct GatewayConfiguration: Hashable, Sendable {
     package var metricsListen: ListenAddress? = Defaults.metricsListen
     /// Audit events and recordings older than this are pruned daily by `serve`; nil: never.
     package var retention: Duration? = Defaults.retention
+    /// The operator's command told of approval requests and decisions; nil: none.
+    package var notify: NotifySettings?
 
     package init(
         sourcePath: String,

@@ -6,6 +6,7 @@ extension ConfigurationReader {
     static let topLevelKeys = [
         "listen", "state_dir", "log_level", "limits", "recording", "env_allow", "algorithms", "penalties",
         "organizations", "users", "groups", "targets", "grants", "log_format", "metrics", "retention",
+        "notify",
     ]
 
     mutating func readDocument(_ root: Node?) -> GatewayConfiguration {
@@ -27,6 +28,7 @@ extension ConfigurationReader {
         if let node = fields["log_format"], let format = readLogFormat(node) { configuration.logFormat = format }
         if let node = fields.optional("metrics"), let listen = readMetrics(node) { configuration.metricsListen = listen }
         if let node = fields.optional("retention") { configuration.retention = readRetention(node) }
+        if let node = fields.optional("notify") { configuration.notify = readNotify(node) }
 
         configuration.organizations = fields.optional("organizations").map { readOrganizations($0) } ?? []
         let organizations = Set(configuration.organizations)

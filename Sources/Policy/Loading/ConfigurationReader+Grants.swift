@@ -13,7 +13,7 @@ extension ConfigurationReader {
     }
 
     static let grantKeys = [
-        "to", "targets", "logins", "mode", "from", "until", "hours", "require_ticket", "max_session", "source", "forwarding",
+        "to", "targets", "logins", "mode", "from", "until", "hours", "require_ticket", "max_session", "source", "forwarding", "approval",
     ]
 
     mutating func readGrants(_ node: Node, known: KnownNames) -> [Grant] {
@@ -35,13 +35,14 @@ extension ConfigurationReader {
                     at: loginsNode)
             }
             let conditions = readConditions(fields, grant: what, mode: mode, known: known)
+            let approval = fields.optional("approval").flatMap { readApproval($0, grant: what, mode: mode, known: known) }
             if let subjects, let selector, let logins, diagnostics.errors.count == errorsBefore {
                 grants.append(Grant(
                     index: offset + 1, line: diagnostics.location(of: item).line, sourceFile: sourcePath,
                     subjects: subjects, targetSelector: selector, logins: logins, mode: mode,
                     from: conditions.from, until: conditions.until, hours: conditions.hours,
                     ticketRule: conditions.ticketRule, maxSession: conditions.maxSession,
-                    sources: conditions.sources, forwarding: conditions.forwarding))
+                    sources: conditions.sources, forwarding: conditions.forwarding, approval: approval))
             }
         }
         return grants
@@ -56,8 +57,8 @@ extension ConfigurationReader {
         return mode
     }
 
-    private mutating func readSubjects(_ node: Node, grant: String, known: KnownNames) -> GrantSubjects? {
-        let what = "\"to\" of \(grant)"
+    mutating func readSubjects(_ node: Node, grant: String, known: KnownNames, key: String = "to") -> GrantSubjects? {
+        let what = "\"\(key)\" of \(grant)"
         guard let fields = fields(of: node, what, allowed: ["user", "users", "group", "groups", "org", "orgs"]) else { return nil }
         var subjects = GrantSubjects()
         let kinds: [(single: String, list: String, kind: String, known: Set<String>, path: WritableKeyPath<GrantSubjects, [String]>)] = [

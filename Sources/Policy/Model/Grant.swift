@@ -31,6 +31,8 @@ package struct Grant: Hashable, Sendable {
     /// Destinations `ssh -L` may reach under this grant, as written: a host is a target name,
     /// an IP address or a fully qualified DNS name.
     package var forwarding: [HostAndPort]
+    /// When set, the grant allows only once approved (`ApprovalRule`).
+    package var approval: ApprovalRule?
 
     package init(
         index: Int,
@@ -46,7 +48,8 @@ package struct Grant: Hashable, Sendable {
         ticketRule: TicketRule = .notRequired,
         maxSession: Duration? = nil,
         sources: [CIDR] = [],
-        forwarding: [HostAndPort] = []
+        forwarding: [HostAndPort] = [],
+        approval: ApprovalRule? = nil
     ) {
         self.index = index
         self.line = line
@@ -62,6 +65,7 @@ package struct Grant: Hashable, Sendable {
         self.maxSession = maxSession
         self.sources = sources
         self.forwarding = forwarding
+        self.approval = approval
     }
 
     /// `grant #2 (tracegate.yaml:41)`: short enough for a log line, precise enough to find.
@@ -102,11 +106,14 @@ package struct Grant: Hashable, Sendable {
         if let until { parts.append("until \(until)") }
         if let maxSession { parts.append("max_session \(Self.render(maxSession))") }
         if !sources.isEmpty { parts.append("source \(sources.map(\.description).joined(separator: ", "))") }
+        if let approval {
+            parts.append("approval by \(approval.approversDescription) (valid \(Self.render(approval.valid)), wait \(Self.render(approval.wait)))")
+        }
         return parts
     }
 
     /// `8h`, `90m`, `45s`: the largest unit that divides the duration.
-    static func render(_ duration: Duration) -> String {
+    package static func render(_ duration: Duration) -> String {
         let seconds = duration.components.seconds
         if seconds % 3600 == 0 { return "\(seconds / 3600)h" }
         if seconds % 60 == 0 { return "\(seconds / 60)m" }

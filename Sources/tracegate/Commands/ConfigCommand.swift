@@ -55,6 +55,12 @@ struct ConfigCommand: ParsableCommand {
             case .allowed(let target, let login, let grant):
                 var lines = ["allowed: \(user.name) (\(user.organization)) as \(login) on \(target.name) by \(grant.name)"]
                 if !grant.conditionSummary.isEmpty { lines.append("conditions: " + grant.conditionSummary.joined(separator: "; ")) }
+                if let approval = grant.approval {
+                    lines.append(
+                        "approval: needed by \(approval.approversDescription) before each session (never \(user.name), "
+                            + (approval.approvers.organizations.isEmpty ? "" : "nor anyone of \(user.organization), ")
+                            + "one approval covers new sessions for \(Grant.render(approval.valid)), a request waits \(Grant.render(approval.wait)))")
+                }
                 if let deadline = grant.deadline(startedAt: time) {
                     lines.append("a session started then would end at \(ISO8601DateFormatter().string(from: deadline.date)): \(deadline.reason)")
                 }
