@@ -85,7 +85,7 @@ extension IntegrationSuite {
             #expect(shown.stdout.contains("approved by carol (request \(id))"), "\(shown)")
             let kinds = try await gateway.audit.rows(
                 "SELECT kind FROM events WHERE json_extract(details, '$.approval_id') = '\(id)' ORDER BY id")
-            #expect(kinds.map { $0.first ?? "" } == ["approval.request", "approval.decision", "channel.open"], "\(kinds)")
+            #expect(kinds.map { $0.first ?? "" } == ["approval.request", "approval.decision", "channel.open", "channel.open"], "\(kinds)")
             let verify = try await gateway.gateway.run(["audit", "verify"])
             #expect(verify.succeeded, "\(verify)")
 

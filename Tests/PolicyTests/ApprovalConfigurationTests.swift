@@ -37,11 +37,11 @@ struct ApprovalConfigurationTests {
     }
 
     @Test(arguments: [
-        ("    approval: {valid: 2h}", ExpectedError(10, 15, #"missing key "by" in approval of grant #1"#)),
-        ("    approval: {by: {org: retailr}}", ExpectedError(10, 25, #"unknown organization "retailr""#)),
-        ("    approval: {by: {org: retailer}, wait: soon}", ExpectedError(10, 43, #"invalid wait "soon" of approval of grant #1"#)),
-        ("    approval: {by: {org: retailer}, ttl: 1h}", ExpectedError(10, 39, #"unknown key "ttl" in approval of grant #1"#)),
-        ("    approval: {by: {}}", ExpectedError(10, 19, #""by" of approval of grant #1 is empty"#)),
+        ("    approval: {valid: 2h}", ExpectedError(12, 15, #"approval of grant #1 is missing required key "by""#)),
+        ("    approval: {by: {org: retailr}}", ExpectedError(12, 26, #"approval of grant #1 names unknown organization "retailr""#)),
+        ("    approval: {by: {org: retailer}, wait: soon}", ExpectedError(12, 43, #"invalid wait "soon" of approval of grant #1"#)),
+        ("    approval: {by: {org: retailer}, ttl: 1h}", ExpectedError(12, 37, #"unknown key "ttl" in approval of grant #1"#)),
+        ("    approval: {by: {}}", ExpectedError(12, 20, #""by" of approval of grant #1 is empty"#)),
     ])
     func errorsPointAtTheKey(_ snippet: String, _ expected: ExpectedError) {
         expectConfigurationErrors(Self.base + snippet + "\n", [expected])

@@ -39,37 +39,18 @@ package final class Notifier: Sendable {
 
     private func run(_ event: [String: String], _ settings: NotifySettings) {
         guard let json = try? JSONSerialization.data(withJSONObject: event, options: [.sortedKeys]) else { return }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: settings.command[0])
-        process.arguments = Array(settings.command.dropFirst())
-        let input = Pipe()
-        process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        do {
-            try process.run()
-        } catch {
-            fail(event, reason: "start_failed", detail: "\(error)")
-            return
-        }
-        // A command that does not read its stdin must not block us either: the write is small
-        // (well under a pipe's buffer), and the write end is closed at once.
-        try? input.fileHandleForWriting.write(contentsOf: json + Data("\n".utf8))
-        try? input.fileHandleForWriting.close()
-        let seconds = Double(settings.timeout.components.seconds) + Double(settings.timeout.components.attoseconds) / 1e18
-        if finished.wait(timeout: .now() + seconds) == .timedOut {
-            kill(process.processIdentifier, SIGKILL)
-            finished.wait()
+        switch NotifyProcess.run(settings.command, input: json + Data("\n".utf8), timeout: settings.timeout) {
+        case .exited(0):
+            metrics.notification(result: "ok")
+        case .exited(let status):
+            fail(event, reason: "failed", detail: "exit status \(status)")
+        case .signalled(let signal):
+            fail(event, reason: "failed", detail: "killed by signal \(signal)")
+        case .timedOut:
             fail(event, reason: "timeout", detail: "killed after \(Grant.render(settings.timeout))")
-            return
+        case .startFailed(let error):
+            fail(event, reason: "start_failed", detail: String(cString: strerror(error)))
         }
-        if process.terminationReason != .exit || process.terminationStatus != 0 {
-            fail(event, reason: "failed", detail: "exit status \(process.terminationStatus)")
-            return
-        }
-        metrics.notification(result: "ok")
     }
 
     private func fail(_ event: [String: String], reason: String, detail: String) {
