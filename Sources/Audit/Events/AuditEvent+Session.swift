@@ -16,6 +16,8 @@ package struct ChannelDescription: Sendable, Hashable {
     /// The approval this session started under (`approval.request` id) and its approver.
     package var approvalID: String?
     package var approvedBy: String?
+    /// The break-glass review item (b-…) when the connection broke the glass.
+    package var breakGlassReview: String?
 
     package struct PseudoTerminal: Sendable, Hashable {
         package var term: String
@@ -105,6 +107,7 @@ extension AuditEvent {
         if let path = channel.recordingPath { details[AuditDetailKey.recordingPath] = .string(path) }
         if let approvalID = channel.approvalID { details[AuditDetailKey.approvalID] = .string(approvalID) }
         if let approvedBy = channel.approvedBy { details[AuditDetailKey.approvedBy] = .string(approvedBy) }
+        if let review = channel.breakGlassReview { details[AuditDetailKey.breakGlassReview] = .string(review) }
         return AuditEvent(.channelOpen, context: context, sessionID: sessionID, details: details)
     }
 

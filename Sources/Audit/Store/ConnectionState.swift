@@ -149,7 +149,7 @@ struct ConnectionState: Equatable {
             }
         case .connectionOpen, .channelOpen, .sessionClose, .requestRefused, .gatewayStart, .gatewayStop, .configLoad,
             .configReload, .configReject, .auditQuery, .recordingStop, .penaltyStart, .auditPrune, .approvalRequest,
-            .approvalDecision, .approvalWithdraw:
+            .approvalDecision, .approvalWithdraw, .breakGlassOpen, .breakGlassReview:
             break
         }
     }

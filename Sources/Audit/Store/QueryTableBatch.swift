@@ -60,6 +60,8 @@ struct QueryTableBatch {
         case .approvalRequest, .approvalDecision, .approvalWithdraw:
             // The `approvals` row, then the connection's own (its last event, its context).
             try ApprovalProjection.apply(event, stored: stored, in: db)
+        case .breakGlassOpen, .breakGlassReview:
+            try ReviewProjection.apply(event, stored: stored, in: db)
         }
         guard let connectionID = event.connectionID else { return }
         try loadConnection(connectionID, firstSeen: stored, in: db)

@@ -24,6 +24,8 @@ package struct GatewayConfiguration: Hashable, Sendable {
     package var retention: Duration? = Defaults.retention
     /// The operator's command told of approval requests and decisions; nil: none.
     package var notify: NotifySettings?
+    /// `break_glass:` entries, in file order.
+    package var breakGlass: [BreakGlassRule] = []
 
     package init(
         sourcePath: String,

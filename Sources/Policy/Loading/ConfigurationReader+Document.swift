@@ -6,7 +6,7 @@ extension ConfigurationReader {
     static let topLevelKeys = [
         "listen", "state_dir", "log_level", "limits", "recording", "env_allow", "algorithms", "penalties",
         "organizations", "users", "groups", "targets", "grants", "log_format", "metrics", "retention",
-        "notify",
+        "notify", "break_glass",
     ]
 
     mutating func readDocument(_ root: Node?) -> GatewayConfiguration {
@@ -42,6 +42,7 @@ extension ConfigurationReader {
             users: users.names, groups: users.groupNames.union(declaredGroups.map(\.name)),
             organizations: organizations, targets: targets.names)
         configuration.grants = fields.optional("grants").map { readGrants($0, known: known) } ?? []
+        configuration.breakGlass = fields.optional("break_glass").map { readBreakGlass($0, known: known) } ?? []
         return configuration
     }
 }

@@ -81,7 +81,7 @@ extension ConfigurationReader {
         return subjects
     }
 
-    private mutating func readSelector(_ node: Node, grant: String, known: KnownNames) -> TargetSelector? {
+    mutating func readSelector(_ node: Node, grant: String, known: KnownNames) -> TargetSelector? {
         let what = "\"targets\" of \(grant)"
         guard let fields = fields(of: node, what, allowed: ["names", "labels"]) else { return nil }
         var selector = TargetSelector()
@@ -127,7 +127,7 @@ extension ConfigurationReader {
         return selector
     }
 
-    private mutating func readLogins(_ node: Node, grant: String) -> [String]? {
+    mutating func readLogins(_ node: Node, grant: String) -> [String]? {
         let what = "logins of \(grant)"
         guard let entries = strings(node, what) else { return nil }
         guard !entries.isEmpty else {

@@ -33,6 +33,8 @@ CREATE INDEX approvals_pending ON approvals (id) WHERE status = 'pending';
 -- A session started under an approval names it and its approver.
 ALTER TABLE sessions ADD COLUMN approval_id TEXT;
 ALTER TABLE sessions ADD COLUMN approved_by TEXT;
+-- A session of a break-glass connection names its review item (b-…).
+ALTER TABLE sessions ADD COLUMN break_glass_review TEXT;
 
 -- Views only ever gain columns: session_summary is the one of 0003 plus the approval.
 DROP VIEW session_summary;
@@ -74,7 +76,8 @@ SELECT
     first_event_id,
     last_event_id,
     approval_id,
-    approved_by
+    approved_by,
+    break_glass_review
 FROM sessions;
 
 CREATE VIEW approval_summary AS
@@ -102,3 +105,52 @@ SELECT
     first_event_id,
     last_event_id
 FROM approvals;
+
+-- Break-glass (issue 14): an emergency session skips approval, hours and the ticket pattern,
+-- and opens a review item (`breakglass.open`) that the other organisation closes
+-- (`breakglass.review`). This table is their projection.
+CREATE TABLE reviews (
+    id               TEXT PRIMARY KEY,     -- b-…
+    connection_id    TEXT    NOT NULL,     -- the engineer's connection
+    opened_at        TEXT    NOT NULL,
+    user             TEXT,
+    organization     TEXT,
+    target           TEXT,
+    target_owner     TEXT,
+    login            TEXT,
+    source_address   TEXT,
+    reason           TEXT,                 -- the engineer's reason for breaking the glass
+    rule_name        TEXT,                 -- break-glass #N (file:line)
+    result           TEXT    NOT NULL,     -- open, accepted, rejected
+    reviewed_at      TEXT,
+    reviewed_by      TEXT,
+    reviewed_by_org  TEXT,
+    review_note      TEXT,
+    first_event_id   INTEGER NOT NULL,
+    last_event_id    INTEGER NOT NULL
+);
+
+CREATE INDEX reviews_by_time ON reviews (opened_at);
+CREATE INDEX reviews_open ON reviews (id) WHERE result = 'open';
+
+CREATE VIEW review_summary AS
+SELECT
+    id                AS review_id,
+    connection_id,
+    opened_at,
+    user,
+    organization,
+    target,
+    target_owner,
+    login,
+    source_address,
+    reason,
+    rule_name,
+    result,
+    reviewed_at,
+    reviewed_by,
+    reviewed_by_org,
+    review_note,
+    first_event_id,
+    last_event_id
+FROM reviews;
