@@ -87,7 +87,7 @@ struct ConsentCommandTests {
     @Test(arguments: [
         ("deny r-7f3a", "deny needs --reason TEXT"),
         ("approve", "usage: approve r-ID"),
-        ("approve x-1", "is no request id"),
+        ("approve x-1", "is no id; usage: approve r-ID"),
         ("approve r-1 --for forever", "--for \"forever\": expected a duration"),
         ("approve r-1 --force", "unknown option \"--force\""),
         ("approve r-1 --note a --note b", "--note is given twice"),

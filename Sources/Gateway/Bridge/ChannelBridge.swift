@@ -33,6 +33,8 @@ final class ChannelBridge {
     var environment: [String: String] = [:]
     /// TRACEGATE_TICKET as the channel sent it (never forwarded to the target).
     var ticket: String?
+    /// TRACEGATE_BREAK_GLASS as the channel sent it (never forwarded to the target).
+    var breakGlassReason: String?
     /// A request on this channel that the gateway refuses (agent or X11 forwarding);
     /// the session is refused when its command arrives.
     var pendingRefusal: Refusal?

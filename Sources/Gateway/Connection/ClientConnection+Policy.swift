@@ -38,6 +38,10 @@ extension ClientConnection {
         guard case .authorized(.allowed(var access, _, _, let grant)) = phase else { return }
         access.time = Date()
         access.ticket = context.ticket
+        if breakGlassReview != nil {
+            recheckBreakGlass(access)
+            return
+        }
         switch settings.policy.stillAllows(access, grantName: grant.name) {
         case .allowed(let target, let login, let newGrant):
             phase = .authorized(.allowed(request: access, target: target, login: login, grant: newGrant))

@@ -27,6 +27,15 @@ extension ClientConnection {
             guard value.utf8.count <= 128 else { return refuseRequest("env", reason: "ticket longer than 128 bytes", on: bridge) }
             bridge.ticket = value
             return .accept
+        case .environment(let name, let value) where name == Self.breakGlassVariable:
+            // The reason is for the gateway and the reviewers, never forwarded to the target.
+            guard case .awaitingCommand = bridge.state else { return .deny }
+            guard value.utf8.count <= 500, !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            else {
+                return refuseRequest("env", reason: "break-glass reason longer than 500 bytes or with control characters", on: bridge)
+            }
+            bridge.breakGlassReason = value
+            return .accept
         case .environment(let name, let value):
             guard case .awaitingCommand = bridge.state else { return .deny }
             guard settings.configuration.allowsEnvironmentVariable(name) else {
@@ -87,6 +96,11 @@ extension ClientConnection {
             bridge.refuse(refusal)
             return .accept
         }
+        if let reason = bridge.breakGlassReason, !access.isGatewayShell {
+            bridge.breakGlassReason = nil
+            guard breakGlass(for: bridge, reason: reason) else { return .accept }
+            return start(command, on: bridge)
+        }
         switch access {
         case .refused(let refusal):
             bridge.refuse(refusal)
@@ -133,6 +147,7 @@ extension ClientConnection {
                                                  environment: bridge.environment, recordingPath: recorder?.path)
             description.approvalID = bridge.approval?.approvalID
             description.approvedBy = bridge.approval?.approver
+            description.breakGlassReview = breakGlassReview
             do {
                 try journal.sessionStarted(context, session: description)
             } catch {

@@ -32,6 +32,8 @@ final class ClientConnection {
     var isAuthenticated = false
     /// A connection-wide refusal (remote forwarding was asked for): every session fails.
     var connectionRefusal: Refusal?
+    /// The review item (b-…) once this connection broke the glass: its sessions carry it.
+    var breakGlassReview: String?
     var endReason: ConnectionCloseReason?
     /// Kinds of refused requests already in the trail for this connection: a client sending
     /// thousands of them gets each refused, but the trail records the first of each kind.

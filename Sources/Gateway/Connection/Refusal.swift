@@ -35,6 +35,10 @@ package enum Refusal: Error, Sendable, Equatable {
     case approvalExpired(id: String, wait: String)
     /// The engineer withdrew the request (Ctrl-C) before anyone decided.
     case approvalWithdrawn(id: String)
+    /// TRACEGATE_BREAK_GLASS was set without a reason.
+    case breakGlassWithoutReason
+    /// No `break_glass:` entry lets the user in.
+    case noBreakGlass(user: String, login: String, target: String)
 
     package var message: String {
         switch self {
@@ -67,6 +71,8 @@ package enum Refusal: Error, Sendable, Equatable {
         case .approvalDenied(let id, let approver, let reason): "tracegate: request \(id) denied by \(approver): \(reason)"
         case .approvalExpired(let id, let wait): "tracegate: request \(id) was not decided within \(wait); it has expired"
         case .approvalWithdrawn(let id): "tracegate: request \(id) withdrawn"
+        case .breakGlassWithoutReason: "tracegate: break-glass needs a reason: ssh -o SetEnv=TRACEGATE_BREAK_GLASS=\"what is down, INC-…\" …"
+        case .noBreakGlass(let user, let login, let target): "tracegate: no break-glass entry lets \(user) in as \(login) on \(target)"
         }
     }
 
@@ -99,6 +105,8 @@ package enum Refusal: Error, Sendable, Equatable {
         case .approvalDenied: "approval_denied"
         case .approvalExpired: "approval_expired"
         case .approvalWithdrawn: "approval_withdrawn"
+        case .breakGlassWithoutReason: "break_glass_without_reason"
+        case .noBreakGlass: "no_break_glass"
         }
     }
 }

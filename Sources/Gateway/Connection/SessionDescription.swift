@@ -37,6 +37,8 @@ package struct SessionDescription: Sendable {
     /// The approval the session started under (a grant with `approval:`), and its approver.
     package var approvalID: String? = nil
     package var approvedBy: String? = nil
+    /// The connection's break-glass review item, when it broke the glass.
+    package var breakGlassReview: String? = nil
 }
 
 /// How a session ended, for its closing event.
@@ -59,6 +61,7 @@ extension SessionDescription {
         var channel = baseChannel
         channel.approvalID = approvalID
         channel.approvedBy = approvedBy
+        channel.breakGlassReview = breakGlassReview
         return channel
     }
 

@@ -31,3 +31,15 @@ extension GatewayMetrics {
         registry.makeCounter(descriptor: MetricDescriptors.notifications, labels: [("result", result)]).increment()
     }
 }
+
+extension MetricDescriptors {
+    static var breakGlassOpened: MetricNameDescriptor {
+        named("break_glass_sessions", "total", help: "Break-glass entries (each opens a review item).")
+    }
+}
+
+extension GatewayMetrics {
+    func breakGlassOpened() {
+        registry.makeCounter(descriptor: MetricDescriptors.breakGlassOpened).increment()
+    }
+}

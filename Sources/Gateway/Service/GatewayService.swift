@@ -138,7 +138,8 @@ package final class GatewayService {
             isAccepting: { [accepting] in accepting.isSet && !runtime.shutdown.isRequested },
             auditStore: auditStore, audit: audit, stateDirectory: stateDirectory,
             freeSpaceFloor: { runtime.settings.recordingFreeSpaceFloor })
-        let scrape = ScrapeRenderer(metrics: metrics, audit: audit, admission: runtime.admission, stateDirectory: stateDirectory)
+        var scrape = ScrapeRenderer(metrics: metrics, audit: audit, admission: runtime.admission, stateDirectory: stateDirectory)
+        scrape.unreviewedBreakGlass = { [auditStore] in try? auditStore.openReviews().count }
         metrics.bootstrapSwiftMetrics()
         return try OperationsEndpoint(listen: listen, scrape: scrape, readiness: readiness)
     }

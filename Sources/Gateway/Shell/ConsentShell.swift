@@ -14,6 +14,8 @@ struct ConsentShell {
         case .list: return (list(for: approver), 0)
         case .approve(let id, let validFor, let note): return approve(id, by: approver, validFor: validFor, note: note)
         case .deny(let id, let reason): return deny(id, by: approver, reason: reason)
+        case .reviews: return reviews(for: approver)
+        case .review(let id, let accepted, let note): return review(id, by: approver, accepted: accepted, note: note)
         }
     }
 
@@ -21,6 +23,8 @@ struct ConsentShell {
         approvals  requests waiting for your approval
         approve    approve r-ID [--for 1h] [--note TEXT]
         deny       deny r-ID --reason TEXT
+        reviews    break-glass sessions waiting for your review
+        review     review b-ID --accept TEXT | --reject TEXT
 
         """
 

@@ -5,6 +5,8 @@ package enum ConsentCommand: Equatable, Sendable {
     case list
     case approve(id: String, validFor: Duration?, note: String?)
     case deny(id: String, reason: String)
+    case reviews
+    case review(id: String, accepted: Bool, note: String)
 
     /// Notes and reasons are stored and shown to the other side: bounded and printable.
     package static let maximumTextLength = 500
@@ -41,6 +43,20 @@ package enum ConsentCommand: Equatable, Sendable {
                     }
                     return .success(.deny(id: id, reason: reason))
                 }
+        case "reviews":
+            guard arguments.isEmpty else { return .failure(ParseError(description: "reviews takes no arguments")) }
+            return .success(.reviews)
+        case "review":
+            return parseDecision(arguments, usage: "review b-ID --accept TEXT | --reject TEXT", options: ["--accept", "--reject"],
+                                 isID: { isItemID($0, prefix: "b-") })
+                .flatMap { id, options in
+                    switch (options["--accept"], options["--reject"]) {
+                    case (let note?, nil): return .success(.review(id: id, accepted: true, note: note))
+                    case (nil, let note?): return .success(.review(id: id, accepted: false, note: note))
+                    default:
+                        return .failure(ParseError(description: "review needs either --accept TEXT or --reject TEXT"))
+                    }
+                }
         default:
             return nil
         }
@@ -48,14 +64,15 @@ package enum ConsentCommand: Equatable, Sendable {
 
     /// The request id, then options; an option's value runs to the next option, so that
     /// `deny r-1 --reason not during the sale` needs no quotes.
-    private static func parseDecision(_ arguments: [String], usage: String, options allowed: Set<String>)
+    private static func parseDecision(_ arguments: [String], usage: String, options allowed: Set<String>,
+                                      isID: (String) -> Bool = isRequestID)
         -> Result<(String, [String: String]), ParseError>
     {
         guard let id = arguments.first, !id.hasPrefix("--") else {
             return .failure(ParseError(description: "usage: \(usage)"))
         }
-        guard isRequestID(id) else {
-            return .failure(ParseError(description: "\(SafeText.quoted(id, limit: 32)) is no request id (r-…)"))
+        guard isID(id) else {
+            return .failure(ParseError(description: "\(SafeText.quoted(id, limit: 32)) is no id; usage: \(usage)"))
         }
         var options: [String: String] = [:]
         var current: String?
@@ -96,7 +113,12 @@ package enum ConsentCommand: Equatable, Sendable {
 
     /// `r-` and 1 to 32 lowercase hex digits.
     package static func isRequestID(_ text: String) -> Bool {
-        guard text.hasPrefix("r-") else { return false }
+        isItemID(text, prefix: "r-")
+    }
+
+    /// `PREFIX` and 1 to 32 lowercase hex digits (`r-…` requests, `b-…` review items).
+    package static func isItemID(_ text: String, prefix: String) -> Bool {
+        guard text.hasPrefix(prefix) else { return false }
         let digits = text.utf8.dropFirst(2)
         return !digits.isEmpty && digits.count <= 32
             && digits.allSatisfy { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f")) }

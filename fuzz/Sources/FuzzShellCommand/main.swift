@@ -26,6 +26,11 @@ let fuzzShellCommand: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt = { da
     case .success(.deny(let id, let reason)):
         precondition(ConsentCommand.isRequestID(id))
         check(reason)
+    case .success(.reviews):
+        precondition(words == ["reviews"])
+    case .success(.review(let id, _, let note)):
+        precondition(ConsentCommand.isItemID(id, prefix: "b-"))
+        check(note)
     case .failure(let error):
         precondition(!error.description.unicodeScalars.contains { $0.properties.generalCategory == .control },
                      "control character in \(error.description.debugDescription)")
