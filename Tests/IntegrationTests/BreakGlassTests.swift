@@ -25,6 +25,15 @@ extension IntegrationSuite {
         .timeLimit(.minutes(3))
     )
     struct BreakGlassTests {
+        @Test func configCheckExplainsBreakGlass() async throws {
+            let gateway = try SharedPolicyGateway.current()
+            let result = try await gateway.gateway.run(["config", "check", "--explain", "bob", "db-09", gateway.login])
+            #expect(result.stdout.contains("denied: outside hours"), "\(result)")
+            #expect(result.stdout.contains("break-glass: with a reason (TRACEGATE_BREAK_GLASS) bob may enter by break-glass #1"),
+                    "\(result)")
+            #expect(result.stdout.contains("reviewed by retailer; max_session 1h"), "\(result)")
+        }
+
         @Test func withoutAReasonTheUsualRulesRefuse() async throws {
             let gateway = try SharedPolicyGateway.current()
             let plain = try await gateway.bob(on: "db-09").ssh("echo should-not-run")
