@@ -17,6 +17,7 @@ extension IntegrationSuite {
                 .init(name: "nobody-01", owner: "retailer"),
                 .init(name: "hang-01", owner: "retailer"),
                 .init(name: "fail-01", owner: "retailer"),
+                .init(name: "sftp-01", owner: "retailer"),
             ],
             grants: { facts in
                 let login = "[\"\(facts.login)\"]"
@@ -27,6 +28,7 @@ extension IntegrationSuite {
                     "{to: {user: bob}, targets: {names: [mixed-01]}, logins: \(login), approval: {by: {orgs: [retailer, provider]}, wait: 2m}}",
                     "{to: {user: bob}, targets: {names: [ctrlc-01]}, logins: \(login), approval: {by: {org: retailer}, wait: 2m}}",
                     "{to: {user: bob}, targets: {names: [nobody-01]}, logins: \(login), approval: {by: {user: carol}, wait: 2m}}",
+                    "{to: {user: bob}, targets: {names: [sftp-01]}, logins: \(login), approval: {by: {org: retailer}, wait: 2m}}",
                     "{to: {user: bob}, targets: {names: [hang-01, fail-01]}, logins: \(login), approval: {by: {org: retailer}, wait: 2m}}",
                 ]
             },
@@ -201,6 +203,19 @@ extension IntegrationSuite {
             let rows = try await gateway.audit.waitForRows(
                 "SELECT status FROM approvals WHERE target = 'ctrlc-01'", until: { $0.contains(["withdrawn"]) })
             #expect(rows.contains(["withdrawn"]), "\(rows)")
+        }
+
+        @Test func sftpWaitsTheSameWayWithoutATerminal() async throws {
+            let gateway = try SharedPolicyGateway.current()
+            let transfer = Task { try await gateway.bob(on: "sftp-01").sftp(batch: "pwd\n") }
+            let rows = try await gateway.audit.waitForRows(
+                "SELECT id, command FROM approvals WHERE target = 'sftp-01' AND status = 'pending'", timeout: .seconds(20))
+            let id = try #require(rows.first?.first)
+            #expect(rows.first?.last == "subsystem sftp", "\(rows)")
+            let approved = try await ConsentSupport.shell(gateway, "carol", "approve \(id)")
+            #expect(approved.succeeded, "\(approved)")
+            let result = try await transfer.value
+            #expect(result.succeeded && result.stdout.contains("Remote working directory"), "\(result)\n\(gateway.logTail)")
         }
 
         @Test func configCheckExplainsTheApproval() async throws {

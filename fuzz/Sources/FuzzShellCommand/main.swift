@@ -11,9 +11,11 @@ let fuzzShellCommand: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt = { da
     let words: [String]
     do {
         words = try ShellCommandLine.split(line)
-    } catch {
+    } catch let error as ShellCommandLine.SplitError {
         precondition(line.utf8.count > ShellCommandLine.maximumLength || error == .unterminatedQuote)
         return 0
+    } catch {
+        preconditionFailure("the split threw something other than SplitError: \(error)")
     }
     switch ConsentCommand.parse(words) {
     case nil:
