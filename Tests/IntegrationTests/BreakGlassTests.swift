@@ -34,6 +34,37 @@ extension IntegrationSuite {
             #expect(result.stdout.contains("reviewed by retailer; max_session 1h"), "\(result)")
         }
 
+        @Test func onATerminalTheGatewayAsksForAReason() async throws {
+            let gateway = try SharedPolicyGateway.current()
+            let transcript = try await PseudoTerminal.run(
+                "ssh", gateway.bob(on: "db-09").sshArguments(options: ["-tt"]),
+                steps: [
+                    .expect("Reason (empty to leave): ", timeout: 15),
+                    .send("db-09 on fire, INC-7\r"),
+                    .expect("BREAK-GLASS session", timeout: 15),
+                    .pause(1.0),
+                    .send("echo BG$((40+2))\r"),
+                    .expect("BG42", timeout: 15),
+                    .send("exit 0\r"),
+                ]
+            )
+            #expect(transcript.failure == nil, "\(transcript)\n\(gateway.logTail)")
+            #expect(transcript.termination == .exited(0), "\(transcript)")
+            let rows = try await gateway.audit.waitForRows("SELECT result FROM reviews WHERE reason = 'db-09 on fire, INC-7'")
+            #expect(rows == [["open"]], "\(rows)")
+
+            let declined = try await PseudoTerminal.run(
+                "ssh", gateway.bob(on: "db-09").sshArguments(options: ["-tt"]),
+                steps: [
+                    .expect("Reason (empty to leave): ", timeout: 15),
+                    .send("\r"),
+                    .expect("tracegate: outside hours", timeout: 10),
+                ]
+            )
+            #expect(declined.failure == nil, "\(declined)")
+            #expect(declined.termination == .exited(255), "\(declined)")
+        }
+
         @Test func withoutAReasonTheUsualRulesRefuse() async throws {
             let gateway = try SharedPolicyGateway.current()
             let plain = try await gateway.bob(on: "db-09").ssh("echo should-not-run")

@@ -17,6 +17,8 @@ final class ChannelBridge {
         case gatewayShell(GatewayShell)
         /// The gateway asks for a ticket on the engineer's terminal before `command` runs.
         case askingTicket(SessionCommand, LineEditor)
+        /// The gateway offers break-glass on the engineer's terminal: a reason, or `refusal` stands.
+        case askingReason(SessionCommand, LineEditor, Refusal)
         /// `command` waits for an approver (`ApprovalWait`); nothing reaches the target meanwhile.
         case awaitingApproval(SessionCommand, ApprovalWait)
         /// The engineer is told why on stderr, then the channel closes.
@@ -139,7 +141,7 @@ final class ChannelBridge {
         case .relaying:
             finishedOutcome = outcome
             finishedOutcome?.endReason = refusal.code
-        case .awaitingCommand, .gatewayShell, .askingTicket, .awaitingApproval: break
+        case .awaitingCommand, .gatewayShell, .askingTicket, .askingReason, .awaitingApproval: break
         }
         state = .refusing(refusal)
     }
@@ -172,7 +174,7 @@ final class ChannelBridge {
             return false
         case .refusing:
             return true
-        case .gatewayShell, .askingTicket:
+        case .gatewayShell, .askingTicket, .askingReason:
             return client.hasUnreadOutput || client.receivedEOF
         case .awaitingApproval(_, let wait):
             // Without a terminal, what the client sends waits in libssh for the command.
@@ -205,6 +207,8 @@ final class ChannelBridge {
             serve(shell)
         case .askingTicket(let command, let editor):
             readTicket(for: command, with: editor)
+        case .askingReason(let command, let editor, let refusal):
+            readReason(for: command, with: editor, otherwise: refusal)
         case .awaitingApproval(_, let wait):
             watchWhileWaiting(wait)
         case .relaying(let upstream):
@@ -291,6 +295,41 @@ final class ChannelBridge {
     func askForTicket(for command: SessionCommand, prompt: String) {
         state = .askingTicket(command, LineEditor(echoes: true))
         write(prompt, stderr: false)
+    }
+
+    /// Offers break-glass on the terminal; `refusal` stands when no reason is typed.
+    func askForBreakGlassReason(for command: SessionCommand, prompt: String, otherwise refusal: Refusal) {
+        state = .askingReason(command, LineEditor(echoes: true), refusal)
+        write(prompt, stderr: false)
+    }
+
+    /// A break-glass reason typed at the prompt, with the command it unlocks; taken once.
+    private var enteredReason: (SessionCommand, String)?
+
+    func takeEnteredReason() -> (SessionCommand, String)? {
+        defer { enteredReason = nil }
+        return enteredReason
+    }
+
+    private func readReason(for command: SessionCommand, with editor: LineEditor, otherwise refusal: Refusal) {
+        var editor = editor
+        for byte in readTyped() {
+            let (echo, event) = editor.feed(byte)
+            write(echo, stderr: false)
+            switch event {
+            case .line(let reason) where !reason.trimmingCharacters(in: .whitespaces).isEmpty:
+                state = .awaitingCommand
+                enteredReason = (command, reason)
+                return
+            case .line, .interrupt, .endOfInput:
+                refuse(refusal)
+                return
+            case nil:
+                break
+            }
+        }
+        state = .askingReason(command, editor, refusal)
+        if client.receivedEOF || client.receivedClose { refuse(refusal) }
     }
 
     /// A ticket typed at the prompt, with the command it unlocks; taken once.

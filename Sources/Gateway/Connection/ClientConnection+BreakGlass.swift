@@ -56,6 +56,23 @@ extension ClientConnection {
         return true
     }
 
+    /// On a terminal, a denial that a `break_glass:` entry could lift is followed by the offer to
+    /// break the glass with a reason (an empty line keeps the denial). Without a terminal the
+    /// reason comes only with TRACEGATE_BREAK_GLASS.
+    func offerBreakGlass(for command: SessionCommand, on bridge: ChannelBridge, after refusal: Refusal) -> Bool {
+        guard case .denied = refusal, bridge.terminal != nil, breakGlassReview == nil,
+              let user = context.user, let request = context.request,
+              settings.policy.breakGlassRule(for: AccessRequest(
+                  request: request, user: user, time: Date(), sourceAddress: context.clientAddress)) != nil
+        else { return false }
+        bridge.askForBreakGlassReason(
+            for: command,
+            prompt: "\(refusal.message)\r\ntracegate: a break-glass entry lets you in with a reason; the session is flagged "
+                + "and reviewed by the other organisation. Reason (empty to leave): ",
+            otherwise: refusal)
+        return true
+    }
+
     /// After a reload: a break-glass connection stays only while a break-glass entry still lets it in.
     func recheckBreakGlass(_ access: AccessRequest) {
         guard settings.policy.breakGlassRule(for: access) == nil else { return }

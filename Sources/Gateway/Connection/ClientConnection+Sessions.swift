@@ -103,6 +103,7 @@ extension ClientConnection {
         }
         switch access {
         case .refused(let refusal):
+            if offerBreakGlass(for: command, on: bridge, after: refusal) { return .accept }
             bridge.refuse(refusal)
             return .accept
         case .gatewayShell:

@@ -148,6 +148,10 @@ final class ClientConnection {
                     bridge.ticket = ticket
                     if start(command, on: bridge) == .deny { bridge.refuse(.commandRefused(command.kind)) }
                 }
+                if let (command, reason) = bridge.takeEnteredReason() {
+                    bridge.breakGlassReason = reason
+                    if start(command, on: bridge) == .deny { bridge.refuse(.commandRefused(command.kind)) }
+                }
                 if bridge.openApprovalID != nil { resolveApproval(on: bridge) }
             }
             for tunnel in tunnels { tunnel.pump(poller) }
