@@ -50,8 +50,15 @@ extension IntegrationSuite {
             )
             #expect(transcript.failure == nil, "\(transcript)\n\(gateway.logTail)")
             #expect(transcript.termination == .exited(0), "\(transcript)")
-            let rows = try await gateway.audit.waitForRows("SELECT result FROM reviews WHERE reason = 'db-09 on fire, INC-7'")
-            #expect(rows == [["open"]], "\(rows)")
+            let rows = try await gateway.audit.waitForRows("SELECT result, id FROM reviews WHERE reason = 'db-09 on fire, INC-7'")
+            #expect(rows.first?.first == "open", "\(rows)")
+            // The recording names the item too.
+            let session = try #require(try await gateway.audit.waitForRows(
+                "SELECT session_id FROM session_summary WHERE break_glass_review = '\(rows.first?.last ?? "")' AND closed_at IS NOT NULL").first?.first)
+            let replay = try await gateway.gateway.run(["replay", session, "--cat"])
+            #expect(replay.succeeded && replay.stdout.contains("BG42"), "\(replay)")
+            #expect(replay.stderr.contains("tracegate: BREAK-GLASS session of bob on db-09, reason \"db-09 on fire, INC-7\"; review \(rows.first?.last ?? "?") (open"),
+                    "\(replay)")
 
             let declined = try await PseudoTerminal.run(
                 "ssh", gateway.bob(on: "db-09").sshArguments(options: ["-tt"]),

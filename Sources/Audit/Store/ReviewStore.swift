@@ -24,6 +24,8 @@ package protocol ReviewStore: Sendable {
     func openReviews() throws(AuditError) -> [ReviewRecord]
     /// One item, open or closed.
     func review(id: String) throws(AuditError) -> ReviewRecord?
+    /// The item of a session (s-…) or connection (c-…) that broke the glass, if it did.
+    func review(ofSessionOrConnection id: String) throws(AuditError) -> ReviewRecord?
 }
 
 extension AuditStore: ReviewStore {
@@ -38,6 +40,16 @@ extension AuditStore: ReviewStore {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT \(Self.reviewColumns) FROM reviews WHERE id = ?", arguments: [id])
                 .flatMap(Self.reviewRecord)
+        }
+    }
+
+    package func review(ofSessionOrConnection id: String) throws(AuditError) -> ReviewRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT \(Self.reviewColumns) FROM reviews WHERE id = (
+                    SELECT break_glass_review FROM sessions
+                    WHERE (id = ? OR connection_id = ?) AND break_glass_review IS NOT NULL LIMIT 1)
+                """, arguments: [id, id]).flatMap(Self.reviewRecord)
         }
     }
 
