@@ -23,6 +23,7 @@ let package = Package(
         .executableTarget(name: "FuzzConfiguration", dependencies: ["Policy", "CFuzzerDriver"]),
         .executableTarget(name: "FuzzUsername", dependencies: ["Policy", "CFuzzerDriver"]),
         .executableTarget(name: "FuzzCAKeyFile", dependencies: ["Certificates", "CFuzzerDriver"]),
+        .executableTarget(name: "FuzzShellCommand", dependencies: ["Policy", "CFuzzerDriver"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-25}
-read -r -a harnesses <<< "${2:-configuration username cakeyfile}"
+read -r -a harnesses <<< "${2:-configuration username cakeyfile shellcommand}"
 
 # The harnesses start libFuzzer through LLVMFuzzerRunDriver from their own main (SwiftPM owns main).
 # lld: gold crashes (an internal error) linking the fuzzer runtime into a SwiftPM executable.
@@ -28,7 +28,8 @@ for harness in "${harnesses[@]}"; do
         configuration) binary=FuzzConfiguration; max_len=16384 ;;
         username) binary=FuzzUsername; max_len=1024 ;;
         cakeyfile) binary=FuzzCAKeyFile; max_len=8192 ;;
-        *) echo "unknown harness $harness (configuration, username, cakeyfile)" >&2; exit 2 ;;
+        shellcommand) binary=FuzzShellCommand; max_len=8192 ;;
+        *) echo "unknown harness $harness (configuration, username, cakeyfile, shellcommand)" >&2; exit 2 ;;
     esac
     scratch=$(mktemp -d "/tmp/tracegate-fuzz-$harness.XXXXXX")
     cp corpus/"$harness"/* "$scratch"/

@@ -33,7 +33,8 @@ extension IntegrationSuite {
             for family in ["tracegate_connections_accepted_total", "tracegate_authentications_total", "tracegate_sessions_active",
                            "tracegate_session_setup_duration_seconds", "tracegate_relayed_bytes_total",
                            "tracegate_audit_queue_depth", "tracegate_audit_commit_duration_seconds",
-                           "tracegate_recording_bytes_total", "tracegate_state_filesystem_free_bytes"] {
+                           "tracegate_recording_bytes_total", "tracegate_state_filesystem_free_bytes",
+                           "tracegate_break_glass_unreviewed"] {
                 #expect(scrape.text.contains("# TYPE \(family) "), "no \(family) in the scrape:\n\(scrape.text)")
             }
         }

@@ -16,7 +16,8 @@ struct ExamplePolicyTests {
         #expect(configuration.organizations == ["retailer", "provider"])
         #expect(configuration.users.count == 6)
         #expect(configuration.targets.count == 6)
-        #expect(configuration.grants.count == 7)
+        #expect(configuration.grants.count == 8)
+        #expect(configuration.breakGlass.count == 1)
         #expect(configuration.groups.map(\.name) == ["oncall", "dba", "shop-dev"])
         #expect(configuration.groups.first { $0.name == "oncall" }?.members == ["bob", "carol"])
     }
@@ -35,7 +36,7 @@ struct ExamplePolicyTests {
         #expect(grants.contains { $0.maxSession != nil })
         #expect(grants.contains { $0.sources.contains { !$0.network.isIPv4 } })
         #expect(grants.contains { !$0.forwarding.isEmpty })
-        #expect(grants.contains { $0.requireSecondFactor })
+        #expect(grants.contains { $0.approval != nil })
     }
 
     @Test func requiresSecondFactorsAsItsCommentsSay() throws {

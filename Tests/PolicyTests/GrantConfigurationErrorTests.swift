@@ -28,7 +28,7 @@ struct GrantConfigurationErrorTests {
 
     static let cases: [Case] = [
         Case(rule: "unknown grant key", grantLines: "    ttl: 1h", expected: [
-            ExpectedError(10, 5, #"unknown key "ttl" in grant #1; allowed keys: to, targets, logins, mode, from, until, hours, require_ticket, max_session, source, forwarding"#),
+            ExpectedError(10, 5, #"unknown key "ttl" in grant #1; allowed keys: to, targets, logins, mode, from, until, hours, require_ticket, max_session, source, forwarding, approval"#),
         ]),
         Case(rule: "mode is record or tunnel", grantLines: "    mode: recorded", expected: [
             ExpectedError(10, 11, #"unknown mode "recorded" in grant #1; expected record or tunnel"#),

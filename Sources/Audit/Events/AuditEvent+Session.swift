@@ -13,6 +13,11 @@ package struct ChannelDescription: Sendable, Hashable {
     package var forwardPort: Int?
     /// Where the recording of this session is written, relative to `state_dir` or absolute.
     package var recordingPath: String?
+    /// The approval this session started under (`approval.request` id) and its approver.
+    package var approvalID: String?
+    package var approvedBy: String?
+    /// The break-glass review item (b-…) when the connection broke the glass.
+    package var breakGlassReview: String?
 
     package struct PseudoTerminal: Sendable, Hashable {
         package var term: String
@@ -100,6 +105,9 @@ extension AuditEvent {
         if let host = channel.forwardHost { details[AuditDetailKey.forwardHost] = .string(host) }
         if let port = channel.forwardPort { details[AuditDetailKey.forwardPort] = AuditValue(port) }
         if let path = channel.recordingPath { details[AuditDetailKey.recordingPath] = .string(path) }
+        if let approvalID = channel.approvalID { details[AuditDetailKey.approvalID] = .string(approvalID) }
+        if let approvedBy = channel.approvedBy { details[AuditDetailKey.approvedBy] = .string(approvedBy) }
+        if let review = channel.breakGlassReview { details[AuditDetailKey.breakGlassReview] = .string(review) }
         return AuditEvent(.channelOpen, context: context, sessionID: sessionID, details: details)
     }
 

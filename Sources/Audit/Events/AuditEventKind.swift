@@ -32,6 +32,11 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
     case mfaAttempt = "mfa.attempt"
     case mfaEnrol = "mfa.enrol"
     case mfaReset = "mfa.reset"
+    case approvalRequest = "approval.request"
+    case approvalDecision = "approval.decision"
+    case approvalWithdraw = "approval.withdraw"
+    case breakGlassOpen = "breakglass.open"
+    case breakGlassReview = "breakglass.review"
 
     /// One line for humans: `tracegate audit show` and the schema documentation.
     package var summary: String {
@@ -56,6 +61,11 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .mfaAttempt: "a verification code was asked for, given, reused or refused (never the code itself)"
         case .mfaEnrol: "a user enrolled a second factor, or an enrolment was refused"
         case .mfaReset: "an operator removed a user's second factor and opened an enrolment window, or removed it for good"
+        case .approvalRequest: "a session waits for an approver's yes (a grant with approval:)"
+        case .approvalDecision: "an approver approved or denied a waiting request"
+        case .approvalWithdraw: "a waiting request ended undecided: withdrawn by its engineer, expired, or ended by a restart"
+        case .breakGlassOpen: "an engineer broke the glass (with a reason): the session skips approval, hours and ticket; a review item opens"
+        case .breakGlassReview: "a member of the other organisation accepted or rejected a break-glass review item"
         }
     }
 }

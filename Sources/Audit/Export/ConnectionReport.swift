@@ -80,6 +80,12 @@ package enum ConnectionReport {
             lines.append("    recording " + [path, field("recording_size").map { "\($0) B" }, field("recording_sha256").map { "sha256 \($0)" }]
                 .compactMap { $0 }.joined(separator: "  "))
         }
+        if let review = field("break_glass_review") {
+            lines.append("    BREAK-GLASS session, review item \(review)")
+        }
+        if let approver = field("approved_by") {
+            lines.append("    approved by \(approver)" + (field("approval_id").map { " (request \($0))" } ?? ""))
+        }
         return lines
     }
 

@@ -15,6 +15,8 @@ package struct AuditFilter: Sendable, Hashable {
     package var kind: String?
     /// Sessions and events only: those of one connection.
     package var connectionID: String?
+    /// Sessions only: those started under an approval by this user.
+    package var approvedBy: String?
     /// At most this many rows, newest first; `nil` for all.
     package var limit: Int?
 
@@ -51,6 +53,7 @@ package struct AuditFilter: Sendable, Hashable {
         let pairs: [(String, String?)] = [
             ("user", user), ("organization", organization), ("target", target), ("login", login),
             ("ticket", ticket), ("result", result), ("kind", kind), ("connection_id", connectionID),
+            ("approved_by", approvedBy),
         ]
         return pairs.compactMap { column, value in value.map { (column, $0) } }
     }

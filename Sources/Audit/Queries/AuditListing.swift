@@ -60,15 +60,36 @@ package struct AuditListing: Sendable {
             "target", "target_owner", "login", "ticket", "channel_type", "command", "subsystem", "env", "pty_term",
             "pty_cols", "pty_rows", "forward_host", "forward_port", "exit_status", "exit_signal", "result",
             "bytes_in", "bytes_out", "recording_path", "recording_size", "recording_sha256", "first_event_id",
-            "last_event_id",
+            "last_event_id", "approval_id", "approved_by", "break_glass_review",
         ],
         tableColumns: [
             "session_id", "connection_id", "opened_at", "user", "target", "login", "ticket", "channel_type",
             "command", "subsystem", "exit_status", "result", "duration_ms", "bytes_in", "bytes_out",
         ],
         timeColumns: ["opened_at", "closed_at"],
-        filterableColumns: ["user", "organization", "target", "login", "ticket", "result", "connection_id"],
+        filterableColumns: ["user", "organization", "target", "login", "ticket", "result", "connection_id", "approved_by"],
         matchedThroughConnections: ["user", "target", "login", "ticket"],
+        hasRowsOutsideConnections: false
+    )
+
+    /// Break-glass review items (`tracegate audit reviews [--open]`).
+    package static let reviews = AuditListing(
+        name: "reviews",
+        source: "review_summary",
+        timeColumn: "opened_at",
+        order: "opened_at DESC",
+        columns: [
+            "review_id", "connection_id", "opened_at", "user", "organization", "target", "target_owner", "login",
+            "source_address", "reason", "rule_name", "result", "reviewed_at", "reviewed_by", "reviewed_by_org",
+            "review_note", "first_event_id", "last_event_id",
+        ],
+        tableColumns: [
+            "review_id", "opened_at", "user", "organization", "target", "login", "reason", "result", "reviewed_by",
+            "review_note", "connection_id",
+        ],
+        timeColumns: ["opened_at", "reviewed_at"],
+        filterableColumns: ["user", "organization", "target", "login", "result", "connection_id"],
+        matchedThroughConnections: [],
         hasRowsOutsideConnections: false
     )
 

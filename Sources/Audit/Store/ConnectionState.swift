@@ -155,7 +155,8 @@ struct ConnectionState: Equatable {
                 durationMilliseconds = closed.milliseconds(since: opened)
             }
         case .connectionOpen, .channelOpen, .sessionClose, .requestRefused, .gatewayStart, .gatewayStop, .configLoad,
-            .configReload, .configReject, .auditQuery, .recordingStop, .penaltyStart, .auditPrune, .mfaReset, .mfaEnrol:
+            .configReload, .configReject, .auditQuery, .recordingStop, .penaltyStart, .auditPrune, .mfaReset, .mfaEnrol,
+            .approvalRequest, .approvalDecision, .approvalWithdraw, .breakGlassOpen, .breakGlassReview:
             break
         case .mfaAttempt:
             secondFactor = event.details[AuditDetailKey.secondFactor]?.stringValue ?? secondFactor

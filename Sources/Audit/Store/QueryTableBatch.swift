@@ -57,6 +57,11 @@ struct QueryTableBatch {
         case .mfaAttempt, .mfaEnrol, .connectionOpen, .authAttempt, .accessDecision, .upstreamConnect, .channelOpen, .sessionClose,
             .connectionClose, .requestRefused:
             break
+        case .approvalRequest, .approvalDecision, .approvalWithdraw:
+            // The `approvals` row, then the connection's own (its last event, its context).
+            try ApprovalProjection.apply(event, stored: stored, in: db)
+        case .breakGlassOpen, .breakGlassReview:
+            try ReviewProjection.apply(event, stored: stored, in: db)
         }
         guard let connectionID = event.connectionID else { return }
         try loadConnection(connectionID, firstSeen: stored, in: db)

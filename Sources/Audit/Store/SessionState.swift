@@ -32,12 +32,18 @@ struct SessionState: Equatable {
     var recordingSHA256: String?
     var firstEventID: Int64
     var lastEventID: Int64
+    /// The approval the session started under, and its approver (migration 0010).
+    var approvalID: String?
+    var approvedBy: String?
+    /// The break-glass review item of the session's connection (b-…), when it broke the glass.
+    var breakGlassReview: String?
 
     static let columns = [
         "id", "connection_id", "opened_at", "closed_at", "duration_ms", "user", "organization", "target",
         "target_owner", "login", "ticket", "channel_type", "command", "subsystem", "env", "pty_term", "pty_cols",
         "pty_rows", "forward_host", "forward_port", "exit_status", "exit_signal", "result", "bytes_in", "bytes_out",
-        "recording_path", "recording_size", "recording_sha256", "first_event_id", "last_event_id",
+        "recording_path", "recording_size", "recording_sha256", "first_event_id", "last_event_id", "approval_id",
+        "approved_by", "break_glass_review",
     ]
 
     var values: [DatabaseValue] {
@@ -50,6 +56,7 @@ struct SessionState: Equatable {
             exitStatus.databaseValue, exitSignal.databaseValue, result.databaseValue, bytesIn.databaseValue,
             bytesOut.databaseValue, recordingPath.databaseValue, recordingSize.databaseValue,
             recordingSHA256.databaseValue, firstEventID.databaseValue, lastEventID.databaseValue,
+            approvalID.databaseValue, approvedBy.databaseValue, breakGlassReview.databaseValue,
         ]
     }
 
@@ -78,6 +85,9 @@ struct SessionState: Equatable {
         forwardHost = details[AuditDetailKey.forwardHost]?.stringValue
         forwardPort = details[AuditDetailKey.forwardPort]?.integerValue
         recordingPath = details[AuditDetailKey.recordingPath]?.stringValue
+        approvalID = details[AuditDetailKey.approvalID]?.stringValue
+        approvedBy = details[AuditDetailKey.approvedBy]?.stringValue
+        breakGlassReview = details[AuditDetailKey.breakGlassReview]?.stringValue
         firstEventID = stored.id
         lastEventID = stored.id
     }
@@ -115,6 +125,9 @@ struct SessionState: Equatable {
         recordingSHA256 = text(27)
         firstEventID = integer(28) ?? 0
         lastEventID = integer(29) ?? 0
+        approvalID = row.count > 30 ? text(30) : nil
+        approvedBy = row.count > 31 ? text(31) : nil
+        breakGlassReview = row.count > 32 ? text(32) : nil
     }
 
     /// Completes the session from its `session.close`; false if it was already closed.

@@ -17,6 +17,10 @@ final class ChannelBridge {
         case gatewayShell(GatewayShell)
         /// The gateway asks for a ticket on the engineer's terminal before `command` runs.
         case askingTicket(SessionCommand, LineEditor)
+        /// The gateway offers break-glass on the engineer's terminal: a reason, or `refusal` stands.
+        case askingReason(SessionCommand, LineEditor, Refusal)
+        /// `command` waits for an approver (`ApprovalWait`); nothing reaches the target meanwhile.
+        case awaitingApproval(SessionCommand, ApprovalWait)
         /// The engineer is told why on stderr, then the channel closes.
         case refusing(Refusal)
         /// Our close is sent; waiting for the client's.
@@ -31,12 +35,18 @@ final class ChannelBridge {
     var environment: [String: String] = [:]
     /// TRACEGATE_TICKET as the channel sent it (never forwarded to the target).
     var ticket: String?
+    /// TRACEGATE_BREAK_GLASS as the channel sent it (never forwarded to the target).
+    var breakGlassReason: String?
     /// A request on this channel that the gateway refuses (agent or X11 forwarding);
     /// the session is refused when its command arrives.
     var pendingRefusal: Refusal?
     /// When the grant stops covering this session, and whether the engineer was warned.
     var deadline: SessionDeadline?
     var warnedOfDeadline = false
+    /// The approval the session runs under, once given (or found in force).
+    var approval: ApprovalBoard.InForce?
+    /// The request this channel opened and that has not ended yet in the trail.
+    var openApprovalID: String?
     /// The target's channel, kept after relaying ends so that the connection can free it.
     private(set) var upstreamChannel: Channel?
     /// The outcome captured when relaying ended.
@@ -131,7 +141,7 @@ final class ChannelBridge {
         case .relaying:
             finishedOutcome = outcome
             finishedOutcome?.endReason = refusal.code
-        case .awaitingCommand, .gatewayShell, .askingTicket: break
+        case .awaitingCommand, .gatewayShell, .askingTicket, .askingReason, .awaitingApproval: break
         }
         state = .refusing(refusal)
     }
@@ -164,8 +174,11 @@ final class ChannelBridge {
             return false
         case .refusing:
             return true
-        case .gatewayShell, .askingTicket:
+        case .gatewayShell, .askingTicket, .askingReason:
             return client.hasUnreadOutput || client.receivedEOF
+        case .awaitingApproval(_, let wait):
+            // Without a terminal, what the client sends waits in libssh for the command.
+            return !wait.announced || client.receivedClose || (terminal != nil && client.hasUnreadOutput)
         case .relaying(let upstream):
             let clientReader: Channel? = client.sentClose ? nil : client
             if toTarget.canProgress(from: client, to: upstream.sentEOF ? nil : upstream)
@@ -194,6 +207,10 @@ final class ChannelBridge {
             serve(shell)
         case .askingTicket(let command, let editor):
             readTicket(for: command, with: editor)
+        case .askingReason(let command, let editor, let refusal):
+            readReason(for: command, with: editor, otherwise: refusal)
+        case .awaitingApproval(_, let wait):
+            watchWhileWaiting(wait)
         case .relaying(let upstream):
             do {
                 try relay(between: client, and: upstream)
@@ -244,9 +261,75 @@ final class ChannelBridge {
         }
     }
 
+    /// Holds `command` until `wait` is decided; its line goes out from `pump`.
+    func awaitApproval(for command: SessionCommand, _ wait: ApprovalWait) {
+        openApprovalID = wait.id
+        state = .awaitingApproval(command, wait)
+    }
+
+    /// The command held for an approval, if this channel waits for one.
+    var awaitedApproval: (SessionCommand, ApprovalWait)? {
+        if case .awaitingApproval(let command, let wait) = state { return (command, wait) }
+        return nil
+    }
+
+    /// The approval came: the command may start (the caller starts it).
+    func resumeAfterApproval(_ approval: ApprovalBoard.InForce, line: String) {
+        self.approval = approval
+        state = .awaitingCommand
+        writeLine(line)
+    }
+
+    /// Announces the wait once; a closed channel or Ctrl-C on a terminal withdraws it. Without
+    /// a terminal the client's EOF only ends its input (`ssh host cmd </dev/null`): the command
+    /// gets it once it runs.
+    private func watchWhileWaiting(_ wait: ApprovalWait) {
+        if !wait.announced {
+            wait.announced = true
+            writeLine(wait.announcement)
+        }
+        if client.receivedClose { wait.withdrawn = true }
+        if terminal != nil, readTyped().contains(0x03) { wait.withdrawn = true }
+    }
+
     func askForTicket(for command: SessionCommand, prompt: String) {
         state = .askingTicket(command, LineEditor(echoes: true))
         write(prompt, stderr: false)
+    }
+
+    /// Offers break-glass on the terminal; `refusal` stands when no reason is typed.
+    func askForBreakGlassReason(for command: SessionCommand, prompt: String, otherwise refusal: Refusal) {
+        state = .askingReason(command, LineEditor(echoes: true), refusal)
+        write(prompt, stderr: false)
+    }
+
+    /// A break-glass reason typed at the prompt, with the command it unlocks; taken once.
+    private var enteredReason: (SessionCommand, String)?
+
+    func takeEnteredReason() -> (SessionCommand, String)? {
+        defer { enteredReason = nil }
+        return enteredReason
+    }
+
+    private func readReason(for command: SessionCommand, with editor: LineEditor, otherwise refusal: Refusal) {
+        var editor = editor
+        for byte in readTyped() {
+            let (echo, event) = editor.feed(byte)
+            write(echo, stderr: false)
+            switch event {
+            case .line(let reason) where !reason.trimmingCharacters(in: .whitespaces).isEmpty:
+                state = .awaitingCommand
+                enteredReason = (command, reason)
+                return
+            case .line, .interrupt, .endOfInput:
+                refuse(refusal)
+                return
+            case nil:
+                break
+            }
+        }
+        state = .askingReason(command, editor, refusal)
+        if client.receivedEOF || client.receivedClose { refuse(refusal) }
     }
 
     /// A ticket typed at the prompt, with the command it unlocks; taken once.
@@ -312,7 +395,7 @@ final class ChannelBridge {
         _ = Array(text.utf8).withUnsafeBytes { try? client.write($0, stderr: stderr) }
     }
 
-    private func writeLine(_ message: String) {
+    func writeLine(_ message: String) {
         // A pty is in raw mode on the engineer's side: a bare \n would not return the carriage.
         write(message + (terminal == nil ? "\n" : "\r\n"), stderr: true)
     }

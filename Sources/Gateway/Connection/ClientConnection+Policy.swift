@@ -38,6 +38,10 @@ extension ClientConnection {
         guard case .authorized(.allowed(var access, _, _, let grant)) = phase else { return }
         access.time = Date()
         access.ticket = context.ticket
+        if breakGlassReview != nil {
+            recheckBreakGlass(access)
+            return
+        }
         switch settings.policy.stillAllows(access, grantName: grant.name) {
         case .allowed(_, _, let newGrant) where secondFactorMissing(for: newGrant, user: access.user):
             // A reload that now asks for a code (require_mfa, mfa: required) ends sessions that gave none.

@@ -27,6 +27,15 @@ extension ClientConnection {
             guard value.utf8.count <= 128 else { return refuseRequest("env", reason: "ticket longer than 128 bytes", on: bridge) }
             bridge.ticket = value
             return .accept
+        case .environment(let name, let value) where name == Self.breakGlassVariable:
+            // The reason is for the gateway and the reviewers, never forwarded to the target.
+            guard case .awaitingCommand = bridge.state else { return .deny }
+            guard value.utf8.count <= 500, !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            else {
+                return refuseRequest("env", reason: "break-glass reason longer than 500 bytes or with control characters", on: bridge)
+            }
+            bridge.breakGlassReason = value
+            return .accept
         case .environment(let name, let value):
             guard case .awaitingCommand = bridge.state else { return .deny }
             guard settings.configuration.allowsEnvironmentVariable(name) else {
@@ -87,8 +96,14 @@ extension ClientConnection {
             bridge.refuse(refusal)
             return .accept
         }
+        if let reason = bridge.breakGlassReason, !access.isGatewayShell {
+            bridge.breakGlassReason = nil
+            guard breakGlass(for: bridge, reason: reason) else { return .accept }
+            return start(command, on: bridge)
+        }
         switch access {
         case .refused(let refusal):
+            if offerBreakGlass(for: command, on: bridge, after: refusal) { return .accept }
             bridge.refuse(refusal)
             return .accept
         case .gatewayShell:
@@ -98,7 +113,8 @@ extension ClientConnection {
                 context: context, settings: settings, command: command, interactive: bridge.terminal != nil,
                 recentSessions: { RecentSessions.lines(for: user, in: store) },
                 secondFactor: SecondFactorShell(context: context, settings: settings, store: runtime.secondFactors,
-                                                journal: journal)))
+                                                journal: journal),
+                consent: ConsentShell(context: context, runtime: runtime)))
             return .accept
         case .ticketExpected(let access):
             if bridge.ticket == nil && bridge.terminal != nil {
@@ -111,6 +127,12 @@ extension ClientConnection {
         case .allowed(_, let target, let login, let grant):
             let setupStarted = ContinuousClock.now
             if context.ticket == nil, let ticket = bridge.ticket { context.ticket = ticket }
+            // Nothing reaches the target (not even a connection) before the approval.
+            if let rule = grant.approval, bridge.approval == nil,
+               holdForApproval(command, on: bridge, rule: rule, grant: grant, target: target, login: login)
+            {
+                return .accept
+            }
             guard let upstream = connectUpstream(to: target, as: login, grant: grant, terminal: bridge.terminal != nil) else {
                 bridge.refuse(upstreamFailure ?? .targetUnreachable(target: target.name, reason: "unknown error"))
                 return .accept
@@ -128,9 +150,12 @@ extension ClientConnection {
                 bridge.refuse(error)
                 return .accept
             }
-            let description = SessionDescription(id: bridge.sessionID, channelNumber: bridge.client.number,
+            var description = SessionDescription(id: bridge.sessionID, channelNumber: bridge.client.number,
                                                  command: command, terminal: bridge.terminal,
                                                  environment: bridge.environment, recordingPath: recorder?.path)
+            description.approvalID = bridge.approval?.approvalID
+            description.approvedBy = bridge.approval?.approver
+            description.breakGlassReview = breakGlassReview
             do {
                 try journal.sessionStarted(context, session: description)
             } catch {

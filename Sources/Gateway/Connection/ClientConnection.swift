@@ -34,6 +34,8 @@ final class ClientConnection {
     var isAuthenticated = false
     /// A connection-wide refusal (remote forwarding was asked for): every session fails.
     var connectionRefusal: Refusal?
+    /// The review item (b-…) once this connection broke the glass: its sessions carry it.
+    var breakGlassReview: String?
     var endReason: ConnectionCloseReason?
     /// What went wrong, for `connection.close`'s `error` detail (a refused key exchange).
     var endDetail: String?
@@ -126,6 +128,8 @@ final class ClientConnection {
     /// No allocation: during a transfer this runs on most trips of the loop.
     private func pollTimeout(_ checks: ConnectionCheckSchedule) -> Int32 {
         guard isAuthorizedPhase else { return 200 }
+        // A decision comes from another connection's thread: look at the board often.
+        if isAwaitingApproval { return 100 }
         if let limit = checks.pollLimit(at: .now) { return limit }
         for tunnel in tunnels where tunnel.hasPendingWrites { return 20 }
         var nextDeadline = drainDeadlineDate
@@ -157,6 +161,11 @@ final class ClientConnection {
                     bridge.ticket = ticket
                     if start(command, on: bridge) == .deny { bridge.refuse(.commandRefused(command.kind)) }
                 }
+                if let (command, reason) = bridge.takeEnteredReason() {
+                    bridge.breakGlassReason = reason
+                    if start(command, on: bridge) == .deny { bridge.refuse(.commandRefused(command.kind)) }
+                }
+                if bridge.openApprovalID != nil { resolveApproval(on: bridge) }
             }
             for tunnel in tunnels { tunnel.pump(poller) }
             passes += 1
@@ -181,6 +190,7 @@ final class ClientConnection {
         bridges.removeAll { bridge in
             guard bridge.isFinished else { return false }
             if !bridge.client.receivedClose { clientAbandonedChannel = true }
+            settleOpenApproval(of: bridge)
             if let outcome = bridge.completeOutcome() {
                 journal.sessionClosed(context, sessionID: bridge.sessionID, outcome: outcome)
             }
@@ -254,6 +264,7 @@ final class ClientConnection {
     private func finish() {
         poller.removeAll()
         for bridge in bridges {
+            settleOpenApproval(of: bridge)
             if let outcome = bridge.completeOutcome() {
                 journal.sessionClosed(context, sessionID: bridge.sessionID, outcome: outcome)
             }

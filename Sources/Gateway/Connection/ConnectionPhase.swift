@@ -27,4 +27,9 @@ enum AccessOutcome {
     /// The user name names no target: the gateway's own read-only shell.
     case gatewayShell
     case refused(Refusal)
+
+    var isGatewayShell: Bool {
+        if case .gatewayShell = self { return true }
+        return false
+    }
 }

@@ -42,6 +42,16 @@ package enum Refusal: Error, Sendable, Equatable {
     case secondFactorRequired
     /// The second factor could not be checked (store or key failure): fail closed.
     case secondFactorUnavailable
+    /// An approver said no to the session's approval request.
+    case approvalDenied(id: String, approver: String, reason: String)
+    /// Nobody decided within the grant's `wait`.
+    case approvalExpired(id: String, wait: String)
+    /// The engineer withdrew the request (Ctrl-C) before anyone decided.
+    case approvalWithdrawn(id: String)
+    /// TRACEGATE_BREAK_GLASS was set without a reason.
+    case breakGlassWithoutReason
+    /// No `break_glass:` entry lets the user in.
+    case noBreakGlass(user: String, login: String, target: String)
 
     package var message: String {
         switch self {
@@ -81,6 +91,11 @@ package enum Refusal: Error, Sendable, Equatable {
         case .secondFactorRequired:
             "tracegate: this access needs a verification code; connect again from a terminal (ssh -o BatchMode=no)"
         case .secondFactorUnavailable: "tracegate: the verification code cannot be checked now; try again later"
+        case .approvalDenied(let id, let approver, let reason): "tracegate: request \(id) denied by \(approver): \(reason)"
+        case .approvalExpired(let id, let wait): "tracegate: request \(id) was not decided within \(wait); it has expired"
+        case .approvalWithdrawn(let id): "tracegate: request \(id) withdrawn"
+        case .breakGlassWithoutReason: "tracegate: break-glass needs a reason: ssh -o SetEnv=TRACEGATE_BREAK_GLASS=\"what is down, INC-…\" …"
+        case .noBreakGlass(let user, let login, let target): "tracegate: no break-glass entry lets \(user) in as \(login) on \(target)"
         }
     }
 
@@ -116,6 +131,11 @@ package enum Refusal: Error, Sendable, Equatable {
         case .secondFactorNotEnrolled: "mfa_not_enrolled"
         case .secondFactorRequired: "mfa_required"
         case .secondFactorUnavailable: "mfa_unavailable"
+        case .approvalDenied: "approval_denied"
+        case .approvalExpired: "approval_expired"
+        case .approvalWithdrawn: "approval_withdrawn"
+        case .breakGlassWithoutReason: "break_glass_without_reason"
+        case .noBreakGlass: "no_break_glass"
         }
     }
 }

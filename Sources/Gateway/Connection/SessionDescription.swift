@@ -34,6 +34,11 @@ package struct SessionDescription: Sendable {
     package let environment: [String: String]
     /// Where the session's recording is written; nil for sftp/scp payloads, which are not recorded.
     package let recordingPath: String?
+    /// The approval the session started under (a grant with `approval:`), and its approver.
+    package var approvalID: String? = nil
+    package var approvedBy: String? = nil
+    /// The connection's break-glass review item, when it broke the glass.
+    package var breakGlassReview: String? = nil
 }
 
 /// How a session ended, for its closing event.
@@ -53,6 +58,14 @@ package struct SessionOutcome: Sendable {
 
 extension SessionDescription {
     var auditChannel: ChannelDescription {
+        var channel = baseChannel
+        channel.approvalID = approvalID
+        channel.approvedBy = approvedBy
+        channel.breakGlassReview = breakGlassReview
+        return channel
+    }
+
+    private var baseChannel: ChannelDescription {
         let pty = terminal.map {
             ChannelDescription.PseudoTerminal(term: $0.term, columns: $0.size.columns, rows: $0.size.rows)
         }

@@ -38,7 +38,7 @@ enum MetricDescriptors {
     ]
 
     /// Every metric is `tracegate_NAME_UNIT`.
-    private static func named(_ name: String, _ unit: String, help: String) -> MetricNameDescriptor {
+    static func named(_ name: String, _ unit: String, help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "tracegate", metricName: name, unitName: unit, helpText: help)
     }
 }

@@ -9,6 +9,8 @@ struct ScrapeRenderer: Sendable {
     let audit: AuditWriter
     let admission: AdmissionControl
     let stateDirectory: String
+    /// Break-glass review items still open, read from the trail at each scrape (nil: unreadable).
+    var unreviewedBreakGlass: @Sendable () -> Int? = { nil }
 
     func render() -> String {
         var writer = PrometheusTextWriter()
@@ -43,6 +45,11 @@ struct ScrapeRenderer: Sendable {
             writer.family("tracegate_state_filesystem_free_bytes", type: "gauge",
                           help: "Free bytes on the filesystem holding state_dir (audit database and recordings).")
             writer.sample("tracegate_state_filesystem_free_bytes", free)
+        }
+        if let open = unreviewedBreakGlass() {
+            writer.family("tracegate_break_glass_unreviewed", type: "gauge",
+                          help: "Break-glass review items nobody of the other organisation has closed yet.")
+            writer.sample("tracegate_break_glass_unreviewed", open)
         }
         return metrics.registry.emitToString() + writer.text
     }

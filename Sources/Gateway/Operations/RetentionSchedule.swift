@@ -27,6 +27,7 @@ final class RetentionSchedule: Sendable {
             var next = ContinuousClock.now + Self.firstRunDelay
             while !runtime.shutdown.isRequested {
                 if ContinuousClock.now >= next {
+                    logOpenReviews()
                     runOnce()
                     next = ContinuousClock.now + Self.interval
                 }
@@ -39,6 +40,9 @@ final class RetentionSchedule: Sendable {
     }
 
     /// Waits for a prune in progress to finish its step and the thread to end.
+    var runtimeStore: any ReviewStore { runtime.auditStore }
+    var reviewLogger: Logger { logger }
+
     func waitUntilStopped() {
         finished.wait()
     }

@@ -15,6 +15,10 @@ package final class GatewayRuntime: Sendable {
     package let admission: AdmissionControl
     package let penalties: PenaltyBook
     package let userSessions: UserSessions
+    /// Approval requests waiting and approvals in force, shared by every connection.
+    package let approvals: ApprovalBoard
+    /// The operator's `notify:` command, run off every session's path.
+    let notifier: Notifier
     let journal: ConnectionJournal
     let auditStore: AuditStore
     /// Sealed secrets, enrolment windows, used steps and reuse records (issue 13).
@@ -33,6 +37,8 @@ package final class GatewayRuntime: Sendable {
         admission = AdmissionControl()
         penalties = PenaltyBook()
         userSessions = UserSessions()
+        approvals = ApprovalBoard()
+        notifier = Notifier(logger: journal.logger, metrics: journal.metrics)
         self.journal = journal
     }
 

@@ -35,12 +35,15 @@ package final class GatewayService {
         // The trail first: a gateway that cannot record must not accept anyone.
         auditStore = try AuditStore.open(path: AuditStore.databasePath(stateDirectory: configuration.stateDirectory))
         let recovered = try auditStore.recoverInterrupted()
+        // Before the writer starts, like the recovery above: both append to the chain.
+        let withdrawnApprovals = try auditStore.withdrawInterruptedApprovals()
         audit = auditStore.makeWriter()
         let sealer = try SecretSealer.loadOrCreate(stateDirectory: configuration.stateDirectory)
         runtime = GatewayRuntime(settings: settings, upstreamKey: keys.upstreamKey,
                                  journal: ConnectionJournal(logger: logger, audit: audit, metrics: metrics),
                                  auditStore: auditStore,
                                  secondFactors: SQLiteSecondFactorStore(store: auditStore, sealer: sealer))
+        try Self.restoreApprovals(from: auditStore, into: runtime.approvals, withdrawn: withdrawnApprovals, logger: logger)
         acceptGate = AcceptGate(runtime: runtime, logger: logger)
         // A CA that cannot be read stops the start, when some target logs in with certificates.
         if configuration.usesCertificates {
@@ -162,7 +165,8 @@ package final class GatewayService {
             isAccepting: { [accepting] in accepting.isSet && !runtime.shutdown.isRequested },
             auditStore: auditStore, audit: audit, stateDirectory: stateDirectory,
             freeSpaceFloor: { runtime.settings.recordingFreeSpaceFloor })
-        let scrape = ScrapeRenderer(metrics: metrics, audit: audit, admission: runtime.admission, stateDirectory: stateDirectory)
+        var scrape = ScrapeRenderer(metrics: metrics, audit: audit, admission: runtime.admission, stateDirectory: stateDirectory)
+        scrape.unreviewedBreakGlass = { [auditStore] in try? auditStore.openReviews().count }
         metrics.bootstrapSwiftMetrics()
         return try OperationsEndpoint(listen: listen, scrape: scrape, readiness: readiness)
     }

@@ -16,9 +16,10 @@ final class GatewayShell {
     private static let prompt = "tracegate> "
 
     init(context: ConnectionContext, settings: GatewaySettings, command: SessionCommand, interactive: Bool,
-         recentSessions: @escaping () -> [String], secondFactor: SecondFactorShell? = nil) {
+         recentSessions: @escaping () -> [String], secondFactor: SecondFactorShell? = nil,
+         consent: ConsentShell? = nil) {
         commands = GatewayShellCommands(context: context, settings: settings, recentSessions: recentSessions,
-                                        secondFactor: secondFactor)
+                                        secondFactor: secondFactor, consent: consent)
         self.interactive = interactive
         editor = LineEditor(echoes: interactive)
         switch command {

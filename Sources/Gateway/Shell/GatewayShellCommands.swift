@@ -8,6 +8,7 @@ struct GatewayShellCommands {
     let recentSessions: () -> [String]
     /// `mfa status|enroll` (SecondFactorShell.swift).
     var secondFactor: SecondFactorShell?
+    let consent: ConsentShell?
 
     var banner: String {
         "Tracegate: you reached the gateway itself, not a target.\nType help for the commands.\n"
@@ -23,6 +24,12 @@ struct GatewayShellCommands {
 
     func run(_ line: String) -> (String, Int) {
         let words = line.split(separator: " ").map(String.init)
+        if let consent, let parsed = ConsentCommand.parse((try? ShellCommandLine.split(line)) ?? words) {
+            switch parsed {
+            case .success(let command): return consent.run(command)
+            case .failure(let error): return ("tracegate: \(error.description)\n", 2)
+            }
+        }
         switch words.first ?? "" {
         case "": return ("", 0)
         case "whoami": return (whoami, 0)
@@ -42,6 +49,8 @@ struct GatewayShellCommands {
         sessions   your recent sessions
         mfa status whether you are enrolled for verification codes
         mfa enroll enrol an authenticator app (within a window an operator opened)
+
+        """ + (consent == nil ? "" : ConsentShell.help) + """
         exit       leave
 
         """

@@ -28,6 +28,10 @@ package struct GatewayConfiguration: Hashable, Sendable {
     package var certificates = CertificateSettings()
     /// `mfa: required` on users, groups and organisations, and the top-level `mfa: {reuse: …}`.
     package var secondFactor = SecondFactorSettings()
+    /// The operator's command told of approval requests and decisions; nil: none.
+    package var notify: NotifySettings?
+    /// `break_glass:` entries, in file order.
+    package var breakGlass: [BreakGlassRule] = []
 
     package init(
         sourcePath: String,

@@ -6,7 +6,7 @@ extension ConfigurationReader {
     static let topLevelKeys = [
         "listen", "state_dir", "log_level", "limits", "recording", "env_allow", "algorithms", "penalties",
         "organizations", "users", "groups", "targets", "grants", "log_format", "metrics", "retention",
-        "upstream_auth", "certificates", "mfa",
+        "upstream_auth", "certificates", "mfa", "notify", "break_glass",
     ]
 
     mutating func readDocument(_ root: Node?) -> GatewayConfiguration {
@@ -32,6 +32,7 @@ extension ConfigurationReader {
             configuration.upstreamAuthentication = mode
         }
         if let node = fields.optional("certificates") { configuration.certificates = readCertificates(node) }
+        if let node = fields.optional("notify") { configuration.notify = readNotify(node) }
 
         configuration.organizations = fields.optional("organizations").map { readOrganizations($0) } ?? []
         let organizations = Set(configuration.organizations)
@@ -47,6 +48,7 @@ extension ConfigurationReader {
         configuration.grants = fields.optional("grants").map { readGrants($0, known: known) } ?? []
         if let node = fields.optional("mfa") { configuration.secondFactor.reuse = readSecondFactorSettings(node) }
         configuration.secondFactor.required = secondFactorRequired
+        configuration.breakGlass = fields.optional("break_glass").map { readBreakGlass($0, known: known) } ?? []
         return configuration
     }
 }

@@ -47,7 +47,7 @@ extension ConfigurationReader {
 
     /// A single string or a list of them. An empty list would restrict to nothing at all,
     /// which is never what was meant: omitting the key is how to say "no restriction".
-    private mutating func oneOrMany(_ node: Node, _ what: String, allowEmpty: Bool = false) -> [Node] {
+    mutating func oneOrMany(_ node: Node, _ what: String, allowEmpty: Bool = false) -> [Node] {
         if case .scalar = node { return [node] }
         guard let items = sequence(node, what) else { return [] }
         if items.isEmpty && !allowEmpty {
@@ -105,7 +105,7 @@ extension ConfigurationReader {
         return .matching(text)
     }
 
-    private mutating func readMaxSession(_ node: Node, grant: String) -> Duration? {
+    mutating func readMaxSession(_ node: Node, grant: String) -> Duration? {
         guard let text = string(node, "max_session of \(grant)") else { return nil }
         guard let duration = ScalarSyntax.duration(text) else {
             diagnostics.report(
@@ -115,7 +115,7 @@ extension ConfigurationReader {
         return duration
     }
 
-    private mutating func readSource(_ node: Node, grant: String) -> CIDR? {
+    mutating func readSource(_ node: Node, grant: String) -> CIDR? {
         guard let text = string(node, "source of \(grant)") else { return nil }
         do {
             return try CIDR(parsing: text)

@@ -14,7 +14,7 @@ extension ConfigurationReader {
 
     static let grantKeys = [
         "to", "targets", "logins", "mode", "from", "until", "hours", "require_ticket", "max_session", "source", "forwarding",
-        "require_mfa",
+        "require_mfa", "approval",
     ]
 
     mutating func readGrants(_ node: Node, known: KnownNames) -> [Grant] {
@@ -37,13 +37,14 @@ extension ConfigurationReader {
             }
             let conditions = readConditions(fields, grant: what, mode: mode, known: known)
             let requireSecondFactor = fields.optional("require_mfa").flatMap { boolean($0, "require_mfa of \(what)") } ?? false
+            let approval = fields.optional("approval").flatMap { readApproval($0, grant: what, mode: mode, known: known) }
             if let subjects, let selector, let logins, diagnostics.errors.count == errorsBefore {
                 var grant = Grant(
                     index: offset + 1, line: diagnostics.location(of: item).line, sourceFile: sourcePath,
                     subjects: subjects, targetSelector: selector, logins: logins, mode: mode,
                     from: conditions.from, until: conditions.until, hours: conditions.hours,
                     ticketRule: conditions.ticketRule, maxSession: conditions.maxSession,
-                    sources: conditions.sources, forwarding: conditions.forwarding)
+                    sources: conditions.sources, forwarding: conditions.forwarding, approval: approval)
                 grant.requireSecondFactor = requireSecondFactor
                 grants.append(grant)
             }
@@ -60,8 +61,8 @@ extension ConfigurationReader {
         return mode
     }
 
-    private mutating func readSubjects(_ node: Node, grant: String, known: KnownNames) -> GrantSubjects? {
-        let what = "\"to\" of \(grant)"
+    mutating func readSubjects(_ node: Node, grant: String, known: KnownNames, key: String = "to") -> GrantSubjects? {
+        let what = "\"\(key)\" of \(grant)"
         guard let fields = fields(of: node, what, allowed: ["user", "users", "group", "groups", "org", "orgs"]) else { return nil }
         var subjects = GrantSubjects()
         let kinds: [(single: String, list: String, kind: String, known: Set<String>, path: WritableKeyPath<GrantSubjects, [String]>)] = [
@@ -84,7 +85,7 @@ extension ConfigurationReader {
         return subjects
     }
 
-    private mutating func readSelector(_ node: Node, grant: String, known: KnownNames) -> TargetSelector? {
+    mutating func readSelector(_ node: Node, grant: String, known: KnownNames) -> TargetSelector? {
         let what = "\"targets\" of \(grant)"
         guard let fields = fields(of: node, what, allowed: ["names", "labels"]) else { return nil }
         var selector = TargetSelector()
@@ -130,7 +131,7 @@ extension ConfigurationReader {
         return selector
     }
 
-    private mutating func readLogins(_ node: Node, grant: String) -> [String]? {
+    mutating func readLogins(_ node: Node, grant: String) -> [String]? {
         let what = "logins of \(grant)"
         guard let entries = strings(node, what) else { return nil }
         guard !entries.isEmpty else {

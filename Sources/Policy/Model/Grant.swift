@@ -33,6 +33,8 @@ package struct Grant: Hashable, Sendable {
     package var forwarding: [HostAndPort]
     /// `require_mfa: true`: a verification code after the key, whatever the user's own setting.
     package var requireSecondFactor = false
+    /// When set, the grant allows only once approved (`ApprovalRule`).
+    package var approval: ApprovalRule?
 
     package init(
         index: Int,
@@ -48,7 +50,8 @@ package struct Grant: Hashable, Sendable {
         ticketRule: TicketRule = .notRequired,
         maxSession: Duration? = nil,
         sources: [CIDR] = [],
-        forwarding: [HostAndPort] = []
+        forwarding: [HostAndPort] = [],
+        approval: ApprovalRule? = nil
     ) {
         self.index = index
         self.line = line
@@ -64,6 +67,7 @@ package struct Grant: Hashable, Sendable {
         self.maxSession = maxSession
         self.sources = sources
         self.forwarding = forwarding
+        self.approval = approval
     }
 
     /// `grant #2 (tracegate.yaml:41)`: short enough for a log line, precise enough to find.
@@ -105,11 +109,14 @@ package struct Grant: Hashable, Sendable {
         if let maxSession { parts.append("max_session \(Self.render(maxSession))") }
         if !sources.isEmpty { parts.append("source \(sources.map(\.description).joined(separator: ", "))") }
         if requireSecondFactor { parts.append("verification code") }
+        if let approval {
+            parts.append("approval by \(approval.approversDescription) (valid \(Self.render(approval.valid)), wait \(Self.render(approval.wait)))")
+        }
         return parts
     }
 
     /// `8h`, `90m`, `45s`: the largest unit that divides the duration.
-    static func render(_ duration: Duration) -> String {
+    package static func render(_ duration: Duration) -> String {
         let seconds = duration.components.seconds
         if seconds % 3600 == 0 { return "\(seconds / 3600)h" }
         if seconds % 60 == 0 { return "\(seconds / 60)m" }

@@ -39,7 +39,22 @@ struct ConfigCommand: ParsableCommand {
             guard explain.count == 3 else {
                 throw ValidationError("--explain takes USER TARGET LOGIN")
             }
-            print(try explanation(in: configuration))
+            print(try explanation(in: configuration) + breakGlassExplanation(in: configuration))
+        }
+
+        /// A second line when a `break_glass:` entry would let the user in with a reason.
+        private func breakGlassExplanation(in configuration: GatewayConfiguration) -> String {
+            guard let user = configuration.users.first(where: { $0.name == explain[0] }) else { return "" }
+            let request = AccessRequest(request: TargetRequest(login: explain[2], target: explain[1]), user: user,
+                                        time: Date(), sourceAddress: source, ticket: ticket)
+            let policy = AccessPolicy(configuration: configuration)
+            guard let rule = policy.breakGlassRule(for: request) else { return "" }
+            let owner = configuration.targets.first { $0.name == explain[1] }?.owner ?? "the target's owner"
+            let reviewers = rule.reviewers.map { ApprovalRule(approvers: $0).approversDescription } ?? owner
+            var line = "\nbreak-glass: with a reason (TRACEGATE_BREAK_GLASS) \(user.name) may enter by \(rule.name), "
+                + "skipping approval, hours and ticket; the session is flagged and reviewed by \(reviewers)"
+            if let maxSession = rule.maxSession { line += "; max_session \(Grant.render(maxSession))" }
+            return line
         }
 
         private func explanation(in configuration: GatewayConfiguration) throws -> String {
@@ -60,6 +75,12 @@ struct ConfigCommand: ParsableCommand {
             case .allowed(let target, let login, let grant):
                 var lines = ["allowed: \(user.name) (\(user.organization)) as \(login) on \(target.name) by \(grant.name)"]
                 if !grant.conditionSummary.isEmpty { lines.append("conditions: " + grant.conditionSummary.joined(separator: "; ")) }
+                if let approval = grant.approval {
+                    lines.append(
+                        "approval: needed by \(approval.approversDescription) before each session (never \(user.name), "
+                            + (approval.approvers.organizations.isEmpty ? "" : "nor anyone of \(user.organization), ")
+                            + "one approval covers new sessions for \(Grant.render(approval.valid)), a request waits \(Grant.render(approval.wait)))")
+                }
                 if let deadline = grant.deadline(startedAt: time) {
                     lines.append("a session started then would end at \(ISO8601DateFormatter().string(from: deadline.date)): \(deadline.reason)")
                 }

@@ -17,4 +17,15 @@ enum RecordedSessionLookup {
         // A connection with several recorded sessions is ambiguous: the file-name lookup says so.
         return existing.count == 1 ? existing[0] : nil
     }
+
+    /// `tracegate: BREAK-GLASS session, review b-… (open)` when the session broke the glass.
+    static func breakGlassNotice(forID id: String, stateDirectory: String) -> String? {
+        let databasePath = AuditStore.databasePath(stateDirectory: stateDirectory)
+        guard FileManager.default.isReadableFile(atPath: databasePath),
+              let store = try? AuditStore.open(path: databasePath),
+              let item = try? store.review(ofSessionOrConnection: id) else { return nil }
+        let state = item.result == .open ? "open: review it with ssh gateway review \(item.id) --accept|--reject TEXT"
+            : "\(item.result.rawValue) by \(item.reviewedBy ?? "?")"
+        return "tracegate: BREAK-GLASS session of \(item.user) on \(item.target), reason \"\(item.reason)\"; review \(item.id) (\(state))"
+    }
 }

@@ -61,6 +61,9 @@ struct ReplayCommand: ParsableCommand {
         guard recordingsDirectory == nil, !FileManager.default.fileExists(atPath: recording),
               !recording.contains("/") else { return nil }
         let stateDirectory = try options.load().stateDirectory
+        if let notice = RecordedSessionLookup.breakGlassNotice(forID: recording, stateDirectory: stateDirectory) {
+            printError(notice)
+        }
         return RecordedSessionLookup.path(forID: recording, stateDirectory: stateDirectory)
     }
 

@@ -30,6 +30,15 @@ final class PolicyGateway: Sendable {
         var targets: [Target]
         /// The `grants:` entries, one YAML flow mapping each (without the leading "- ").
         var grants: @Sendable (Facts) -> [String]
+        /// More engineers beside alice and bob, as (name, organization).
+        var extraUsers: [ExtraUser] = []
+        /// Top-level lines added to the file as written (e.g. `notify:`).
+        var extraSettings: [String] = []
+    }
+
+    struct ExtraUser: Sendable {
+        var name: String
+        var org: String
     }
 
     let directory: TemporaryDirectory
@@ -47,6 +56,9 @@ final class PolicyGateway: Sendable {
     let audit: PolicyAuditDatabase
     /// The scene's own grants, as the gateway started with them.
     let initialGrants: [String]
+    /// The extra users' clients, by name.
+    let extraClients: [String: OpenSSHClient]
+    let extraKeys: [(ExtraUser, KeyPair)]
 
     var login: String { facts.login }
     var configPath: String { gateway.configPath }
@@ -54,8 +66,10 @@ final class PolicyGateway: Sendable {
     private init(
         directory: TemporaryDirectory, scene: Scene, facts: Facts, servers: [OpenSSHServer], gateway: GatewayProcess,
         aliceKey: KeyPair, bobKey: KeyPair, alice: OpenSSHClient, bob: OpenSSHClient, hostKeyLine: String,
-        initialGrants: [String]
+        initialGrants: [String], extraClients: [String: OpenSSHClient] = [:], extraKeys: [(ExtraUser, KeyPair)] = []
     ) {
+        self.extraClients = extraClients
+        self.extraKeys = extraKeys
         self.directory = directory
         self.scene = scene
         self.facts = facts
@@ -80,6 +94,12 @@ final class PolicyGateway: Sendable {
         bob.withUser("\(login ?? self.login)@\(target)")
     }
 
+    /// An extra user of the scene talking to the gateway, with no user name chosen yet.
+    func client(_ name: String) -> OpenSSHClient {
+        guard let client = extraClients[name] else { preconditionFailure("no extra user named \(name) in this scene") }
+        return client
+    }
+
     /// The real sshd behind a target of the scene.
     func server(of target: String) -> OpenSSHServer {
         guard let entry = scene.targets.first(where: { $0.name == target }) else {
@@ -100,7 +120,8 @@ final class PolicyGateway: Sendable {
     func configuration(grants: [String]) -> String {
         Self.render(
             port: gateway.port, stateDirectory: gateway.stateDirectory, aliceKey: aliceKey, bobKey: bobKey,
-            targets: scene.targets.map { ($0, servers[$0.server]) }, grants: grants
+            targets: scene.targets.map { ($0, servers[$0.server]) }, grants: grants, extraKeys: extraKeys,
+            extraSettings: scene.extraSettings
         )
     }
 
@@ -164,6 +185,10 @@ final class PolicyGateway: Sendable {
         let keys = try directory.subdirectory("keys")
         let aliceKey = try await KeyPair.generate(in: keys, name: "alice", comment: "alice@laptop")
         let bobKey = try await KeyPair.generate(in: keys, name: "bob", comment: "bob@laptop")
+        var extraKeys: [(ExtraUser, KeyPair)] = []
+        for user in scene.extraUsers {
+            extraKeys.append((user, try await KeyPair.generate(in: keys, name: user.name, comment: "\(user.name)@laptop")))
+        }
 
         let configPath = directory.file("tracegate.yaml")
         let port = try LoopbackPort.free()
@@ -171,7 +196,8 @@ final class PolicyGateway: Sendable {
         let grants = scene.grants(facts)
         let text = render(
             port: port, stateDirectory: stateDirectory, aliceKey: aliceKey, bobKey: bobKey,
-            targets: scene.targets.map { ($0, servers[$0.server]) }, grants: grants
+            targets: scene.targets.map { ($0, servers[$0.server]) }, grants: grants, extraKeys: extraKeys,
+            extraSettings: scene.extraSettings
         )
         try directory.write(text, to: "tracegate.yaml")
         let gateway = try GatewayProcess(
@@ -195,15 +221,22 @@ final class PolicyGateway: Sendable {
         let clients = try directory.subdirectory("clients")
         let alice = try OpenSSHClient(in: clients, name: "gw-alice", port: port, identity: aliceKey, hostKeyLine: hostKeyLine)
         let bob = try OpenSSHClient(in: clients, name: "gw-bob", port: port, identity: bobKey, hostKeyLine: hostKeyLine)
+        var extraClients: [String: OpenSSHClient] = [:]
+        for (user, key) in extraKeys {
+            extraClients[user.name] = try OpenSSHClient(
+                in: clients, name: "gw-\(user.name)", port: port, identity: key, hostKeyLine: hostKeyLine)
+        }
         return PolicyGateway(
             directory: directory, scene: scene, facts: facts, servers: servers, gateway: gateway,
-            aliceKey: aliceKey, bobKey: bobKey, alice: alice, bob: bob, hostKeyLine: hostKeyLine, initialGrants: grants
+            aliceKey: aliceKey, bobKey: bobKey, alice: alice, bob: bob, hostKeyLine: hostKeyLine, initialGrants: grants,
+            extraClients: extraClients, extraKeys: extraKeys
         )
     }
 
     private static func render(
         port: UInt16, stateDirectory: String, aliceKey: KeyPair, bobKey: KeyPair,
-        targets: [(Target, OpenSSHServer)], grants: [String]
+        targets: [(Target, OpenSSHServer)], grants: [String], extraKeys: [(ExtraUser, KeyPair)] = [],
+        extraSettings: [String] = []
     ) -> String {
         let quote = GatewayConfiguration.quote
         var lines = [
@@ -214,8 +247,12 @@ final class PolicyGateway: Sendable {
             "users:",
             "  - {name: alice, org: retailer, keys: [\(quote(aliceKey.publicKeyLine))]}",
             "  - {name: bob, org: provider, keys: [\(quote(bobKey.publicKeyLine))]}",
-            "targets:",
         ]
+        for (user, key) in extraKeys {
+            lines.append("  - {name: \(user.name), org: \(user.org), keys: [\(quote(key.publicKeyLine))]}")
+        }
+        lines += extraSettings
+        lines.append("targets:")
         for (target, server) in targets {
             var fields = [
                 "name: \(target.name)", "address: \(quote(server.address))", "host_key: \(quote(server.hostKeyFingerprint))",

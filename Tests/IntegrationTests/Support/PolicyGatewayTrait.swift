@@ -16,9 +16,12 @@ extension Trait where Self == SuiteScope<PolicyGateway> {
     static func policyGateway(
         servers: Int = 1,
         targets: [PolicyGateway.Target],
-        grants: @escaping @Sendable (PolicyGateway.Facts) -> [String]
+        grants: @escaping @Sendable (PolicyGateway.Facts) -> [String],
+        extraUsers: [PolicyGateway.ExtraUser] = [],
+        extraSettings: [String] = []
     ) -> Self {
-        let scene = PolicyGateway.Scene(servers: servers, targets: targets, grants: grants)
+        let scene = PolicyGateway.Scene(servers: servers, targets: targets, grants: grants, extraUsers: extraUsers,
+                                        extraSettings: extraSettings)
         return SuiteScope(
             start: { try await PolicyGateway.start(scene) },
             stop: { await $0.stop() },

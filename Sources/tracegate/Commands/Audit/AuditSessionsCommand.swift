@@ -12,9 +12,13 @@ struct AuditSessionsCommand: ParsableCommand {
     @Option(help: "Only the sessions of this connection.")
     var connection: String?
 
+    @Option(help: "Only the sessions that started under an approval by this user.")
+    var approvedBy: String?
+
     func run() throws {
         var query = try filter.makeFilter()
         query.connectionID = connection
+        query.approvedBy = approvedBy
         try AuditListingRun.run(
             .sessions, filter: query, format: filter.format, store: try database.openExistingStore(),
             explicitLimit: filter.limit != nil)
