@@ -55,9 +55,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "FileLedger",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Gateway",
             dependencies: [
-                "SSH", "Policy", "Audit", "Recording",
+                "SSH", "Policy", "Audit", "Recording", "FileLedger",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -77,6 +82,7 @@ let package = Package(
         .target(name: "TestSupport", swiftSettings: strictSettings),
         .testTarget(name: "PolicyTests", dependencies: ["Policy"], swiftSettings: strictSettings),
         .testTarget(name: "RecordingTests", dependencies: ["Recording"], swiftSettings: strictSettings),
+        .testTarget(name: "FileLedgerTests", dependencies: ["FileLedger"], swiftSettings: strictSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Policy", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(

@@ -29,6 +29,8 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
     case requestRefused = "request.refused"
     case penaltyStart = "penalty.start"
     case auditPrune = "audit.prune"
+    case fileTransfer = "file.transfer"
+    case fileLedgerStop = "file.ledger_stop"
 
     /// One line for humans: `tracegate audit show` and the schema documentation.
     package var summary: String {
@@ -50,6 +52,8 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .requestRefused: "a request on a connection was refused (environment, terminal, subsystem) while the connection went on"
         case .penaltyStart: "a source address was penalised: its new connections are refused for a while"
         case .auditPrune: "events older than the retention were about to be removed behind a checkpoint"
+        case .fileTransfer: "a file moved by sftp or scp (path, direction, size, SHA-256), a change to the target's files, or a refusal by a grant's file rules"
+        case .fileLedgerStop: "the file ledger stopped following a session (unparsable stream or full queue); the transfer went on"
         }
     }
 }

@@ -15,6 +15,12 @@ package struct AuditFilter: Sendable, Hashable {
     package var kind: String?
     /// Sessions and events only: those of one connection.
     package var connectionID: String?
+    /// Files only: `upload` or `download`.
+    package var direction: String?
+    /// Files only: the content's SHA-256 (lowercase hex).
+    package var sha256: String?
+    /// Files only: a GLOB (`*`, `?`, `[…]`, case-sensitive) the path must match.
+    package var pathGlob: String?
     /// At most this many rows, newest first; `nil` for all.
     package var limit: Int?
 
@@ -42,6 +48,7 @@ package struct AuditFilter: Sendable, Hashable {
         if let since { details["since"] = .string(since.iso8601) }
         if let until { details["until"] = .string(until.iso8601) }
         for (key, value) in exactMatches { details[key] = .string(value) }
+        if let pathGlob { details["path"] = .string(pathGlob) }
         if let limit { details["limit"] = AuditValue(limit) }
         return details
     }
@@ -51,6 +58,7 @@ package struct AuditFilter: Sendable, Hashable {
         let pairs: [(String, String?)] = [
             ("user", user), ("organization", organization), ("target", target), ("login", login),
             ("ticket", ticket), ("result", result), ("kind", kind), ("connection_id", connectionID),
+            ("direction", direction), ("sha256", sha256),
         ]
         return pairs.compactMap { column, value in value.map { (column, $0) } }
     }

@@ -1,3 +1,4 @@
+import FileLedger
 import Foundation
 import Policy
 import Recording
@@ -80,6 +81,21 @@ final class ChannelBridge {
         if terminal != nil { toTarget.tap = { recorder.input($0) } }
     }
 
+    private var fileLedger: FileLedgerTap?
+    /// How long a session's end waits for its ledger's last entries (so that they precede
+    /// `session.close` in the trail). Hashing what its bounded queue holds takes well under this.
+    static let fileLedgerCloseTimeout = 10.0
+
+    /// Copies the protocol streams (stdout and stdin, never stderr) to the file ledger, after
+    /// the recorder's tap when there is one. Copies only: the ledger parses on its own thread.
+    func followFiles(with ledger: FileLedgerTap) {
+        fileLedger = ledger
+        let recordedInput = toTarget.tap
+        let recordedOutput = fromTarget.tap
+        toTarget.tap = recordedInput.map { recorded in { recorded($0); ledger.fromClient($0) } } ?? { ledger.fromClient($0) }
+        fromTarget.tap = recordedOutput.map { recorded in { recorded($0); ledger.fromTarget($0) } } ?? { ledger.fromTarget($0) }
+    }
+
     /// Why this session's recording can no longer be written, once it cannot.
     var recordingFailure: String? { recorder?.writeFailure }
     /// Adds this session's bytes to the gateway-wide totals as they move.
@@ -97,6 +113,10 @@ final class ChannelBridge {
     /// session's outcome with the recording's size and SHA-256.
     func completeOutcome() -> SessionOutcome? {
         guard var outcome = finishedOutcome ?? outcome else { return nil }
+        if let fileLedger {
+            fileLedger.finish(waitingAtMost: Self.fileLedgerCloseTimeout)
+            self.fileLedger = nil
+        }
         if let recorder {
             switch recorder.finish(exitStatus: outcome.exitStatus, waitingAtMost: .seconds(Self.recordingCloseTimeout)) {
             case .closed(let summary): outcome.recording = summary

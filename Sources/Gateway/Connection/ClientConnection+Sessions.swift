@@ -1,3 +1,4 @@
+import FileLedger
 import Foundation
 import Policy
 import Recording
@@ -136,6 +137,7 @@ extension ClientConnection {
                 startCounting(bridge)
                 journal.metrics.sessionSetup(took: ContinuousClock.now - setupStarted)
                 if let recorder { bridge.record(with: recorder) }
+                followFiles(command, on: bridge)
                 bridge.deadline = grant.deadline(startedAt: Date())
                 return .accept
             } catch {
@@ -143,6 +145,21 @@ extension ClientConnection {
                 return .deny
             }
         }
+    }
+
+    /// sftp and legacy scp sessions feed the file ledger (a copy of their bytes, parsed off the
+    /// relay's thread); shells, rsync and other commands do not.
+    private func followFiles(_ command: SessionCommand, on bridge: ChannelBridge) {
+        guard settings.fileLedgerEnabled else { return }
+        let parser: (any FileLedgerParser)?
+        switch command {
+        case .subsystem(let name): parser = fileLedgerParser(subsystem: name, command: nil)
+        case .exec(let text): parser = bridge.terminal == nil ? fileLedgerParser(subsystem: nil, command: text) : nil
+        case .shell: parser = nil
+        }
+        guard let parser else { return }
+        bridge.followFiles(with: FileLedgerTap(parser: parser,
+                                               handlers: journal.fileLedgerHandlers(context, sessionID: bridge.sessionID)))
     }
 
     /// A terminal is recorded as asciicast; a command without one has its output captured;
