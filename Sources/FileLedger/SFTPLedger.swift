@@ -18,7 +18,7 @@ package struct SFTPLedger: Sendable {
         case readDirectory(handle: [UInt8])
         case close(handle: [UInt8])
         case change(FileLedgerEntry.Operation, path: String, secondPath: String?)
-        case handleChange(handle: [UInt8])
+        case handleChange(handle: [UInt8], size: UInt64?)
         case realpath(path: String)
         case stat(path: String)
         case fstat(handle: [UInt8])
@@ -151,7 +151,8 @@ package struct SFTPLedger: Sendable {
         case SFTPMessage.setstat:
             request = .change(.setstat, path: try reader.text(), secondPath: nil)
         case SFTPMessage.fsetstat:
-            request = .handleChange(handle: try handle(&reader))
+            let handle = try handle(&reader)
+            request = .handleChange(handle: handle, size: try reader.attributesSize())
         case SFTPMessage.rename:
             let old = try reader.text()
             request = .change(.rename, path: old, secondPath: try reader.text())
@@ -292,11 +293,12 @@ package struct SFTPLedger: Sendable {
             finished.append(FileLedgerEntry(protocolName: .sftp, operation: operation, path: path, secondPath: secondPath,
                                             resolvedPath: realpaths[path], status: failed ? text : "ok",
                                             startedAt: askedAt, endedAt: time))
-        case .handleChange(let handle):
-            guard let file = handles[handle] else { return }
-            finished.append(FileLedgerEntry(protocolName: .sftp, operation: .setstat, path: file.path,
-                                            resolvedPath: file.resolvedPath, status: failed ? text : "ok",
-                                            startedAt: askedAt, endedAt: time))
+        case .handleChange(let handle, let size):
+            // Part of the file's own entry (OpenSSH's scp and sftp set the final size and
+            // times on the open handle), not a change of its own.
+            guard handles[handle] != nil else { return }
+            if failed { noteFailure(text, on: handle) }
+            else if let size { handles[handle]?.sizeSet = size }
         case .readDirectory, .realpath, .stat, .fstat, .ignored:
             break
         }

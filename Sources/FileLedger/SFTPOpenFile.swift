@@ -16,6 +16,9 @@ struct SFTPOpenFile {
     /// The lowest offset a READ was answered EOF at.
     var endOfFile: UInt64?
     var names = 0
+    /// The size set on the handle (FSETSTAT) after the writes: OpenSSH's uploads truncate the
+    /// file to what they wrote at the end rather than at the open.
+    var sizeSet: UInt64?
     /// The first failure the target answered on this handle.
     var failure: String?
 
@@ -30,7 +33,8 @@ struct SFTPOpenFile {
         var result: [FileLedgerEntry] = []
         let upload = bytesWritten > 0 || (bytesRead == 0 && SFTPMessage.isUpload(flags: flags))
         if upload {
-            let truncated = flags & (SFTPMessage.openTruncate | SFTPMessage.openExclusive) != 0
+            let end = writeRanges.ranges.last?.upperBound ?? 0
+            let truncated = flags & (SFTPMessage.openTruncate | SFTPMessage.openExclusive) != 0 || sizeSet == end
             result.append(entry(.upload, ranges: writeRanges, digest: writeDigest, bytes: bytesWritten,
                                 whole: truncated ? nil : "opened without truncation: bytes past the written range may remain",
                                 endOfContent: nil, status: status, override: integrityOverride, endedAt: endedAt))
