@@ -22,6 +22,8 @@ package struct FileLedgerEntry: Sendable, Hashable {
 
     package enum ProtocolName: String, Sendable, Hashable {
         case sftp, scp
+        /// Only in refusals: rsync's own protocol is not followed.
+        case rsync
     }
 
     package var protocolName: ProtocolName

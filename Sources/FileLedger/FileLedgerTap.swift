@@ -35,7 +35,7 @@ package final class FileLedgerTap: Sendable {
         return signal.wait(seconds: seconds)
     }
 
-    static func now() -> Double {
+    package static func now() -> Double {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9

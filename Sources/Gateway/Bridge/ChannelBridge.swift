@@ -96,6 +96,17 @@ final class ChannelBridge {
         fromTarget.tap = recordedOutput.map { recorded in { recorded($0); ledger.fromTarget($0) } } ?? { ledger.fromTarget($0) }
     }
 
+    private var fileRules: FileRuleGuard?
+
+    /// Applies a grant's file rules to this sftp session's requests. The ledger's tap (if any)
+    /// then sees only what reaches the target; refusals go to `onRefused`.
+    func enforce(_ rules: FileRuleGuard) {
+        fileRules = rules
+        toTarget.transform = { rules.filter($0) }
+        let previous = fromTarget.tap
+        fromTarget.tap = previous.map { tap in { rules.observeTarget($0); tap($0) } } ?? { rules.observeTarget($0) }
+    }
+
     /// Why this session's recording can no longer be written, once it cannot.
     var recordingFailure: String? { recorder?.writeFailure }
     /// Adds this session's bytes to the gateway-wide totals as they move.
@@ -245,6 +256,19 @@ final class ChannelBridge {
         }
         let clientReader: Channel? = client.sentClose ? nil : client
         try fromTarget.pump(from: upstream, to: clientReader)
+        if let fileRules {
+            for message in fileRules.takeMessages() where !client.sentClose { writeLine(message) }
+            if let replies = fileRules.takeReplies() {
+                fromTarget.enqueue(replies)
+                try fromTarget.pump(from: upstream, to: clientReader)
+            }
+            if let failure = fileRules.failure {
+                // Requests that cannot be judged must not reach the target unjudged.
+                refuse(.invalidRequest("the sftp stream cannot be checked against the grant's file rules (\(failure))"))
+                upstream.close()
+                return
+            }
+        }
         try errorsFromTarget.pump(from: upstream, to: clientReader)
         let targetDrained = fromTarget.isDrained(from: upstream) && errorsFromTarget.isDrained(from: upstream)
         if upstream.receivedEOF && targetDrained && !client.sentEOF {

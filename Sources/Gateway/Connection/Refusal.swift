@@ -29,6 +29,9 @@ package enum Refusal: Error, Sendable, Equatable {
     case sessionEndingSoon(reason: String)
     case tooManyChannels(limit: Int)
     case tooManySessions(user: String, limit: Int)
+    /// A grant's file rules refuse this transfer (legacy scp or rsync in a denied direction);
+    /// the message names the rule.
+    case fileRule(String)
 
     package var message: String {
         switch self {
@@ -58,6 +61,7 @@ package enum Refusal: Error, Sendable, Equatable {
         case .sessionEndingSoon(let reason): "tracegate: this session ends in 1 minute: \(reason)"
         case .tooManyChannels(let limit): "tracegate: too many channels open on this connection (limit \(limit))"
         case .tooManySessions(let user, let limit): "tracegate: \(user) has too many sessions open (limit \(limit))"
+        case .fileRule(let message): message
         }
     }
 
@@ -87,6 +91,7 @@ package enum Refusal: Error, Sendable, Equatable {
         case .sessionEndingSoon: "session_ending"
         case .tooManyChannels: "too_many_channels"
         case .tooManySessions: "too_many_sessions"
+        case .fileRule: "file_denied"
         }
     }
 }

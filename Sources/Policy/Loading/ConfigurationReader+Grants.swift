@@ -13,7 +13,7 @@ extension ConfigurationReader {
     }
 
     static let grantKeys = [
-        "to", "targets", "logins", "mode", "from", "until", "hours", "require_ticket", "max_session", "source", "forwarding",
+        "to", "targets", "logins", "mode", "from", "until", "hours", "require_ticket", "max_session", "source", "forwarding", "files",
     ]
 
     mutating func readGrants(_ node: Node, known: KnownNames) -> [Grant] {
@@ -41,7 +41,7 @@ extension ConfigurationReader {
                     subjects: subjects, targetSelector: selector, logins: logins, mode: mode,
                     from: conditions.from, until: conditions.until, hours: conditions.hours,
                     ticketRule: conditions.ticketRule, maxSession: conditions.maxSession,
-                    sources: conditions.sources, forwarding: conditions.forwarding))
+                    sources: conditions.sources, forwarding: conditions.forwarding, files: conditions.files))
             }
         }
         return grants

@@ -31,6 +31,8 @@ package struct Grant: Hashable, Sendable {
     /// Destinations `ssh -L` may reach under this grant, as written: a host is a target name,
     /// an IP address or a fully qualified DNS name.
     package var forwarding: [HostAndPort]
+    /// `files:`: which way sftp and scp may move files, and where (default allow).
+    package var files: FileRules
 
     package init(
         index: Int,
@@ -46,7 +48,8 @@ package struct Grant: Hashable, Sendable {
         ticketRule: TicketRule = .notRequired,
         maxSession: Duration? = nil,
         sources: [CIDR] = [],
-        forwarding: [HostAndPort] = []
+        forwarding: [HostAndPort] = [],
+        files: FileRules = FileRules()
     ) {
         self.index = index
         self.line = line
@@ -62,6 +65,7 @@ package struct Grant: Hashable, Sendable {
         self.maxSession = maxSession
         self.sources = sources
         self.forwarding = forwarding
+        self.files = files
     }
 
     /// `grant #2 (tracegate.yaml:41)`: short enough for a log line, precise enough to find.
@@ -102,6 +106,7 @@ package struct Grant: Hashable, Sendable {
         if let until { parts.append("until \(until)") }
         if let maxSession { parts.append("max_session \(Self.render(maxSession))") }
         if !sources.isEmpty { parts.append("source \(sources.map(\.description).joined(separator: ", "))") }
+        if files.isRestricted { parts.append("files: \(files.summary)") }
         return parts
     }
 

@@ -55,6 +55,7 @@ struct ConfigCommand: ParsableCommand {
             case .allowed(let target, let login, let grant):
                 var lines = ["allowed: \(user.name) (\(user.organization)) as \(login) on \(target.name) by \(grant.name)"]
                 if !grant.conditionSummary.isEmpty { lines.append("conditions: " + grant.conditionSummary.joined(separator: "; ")) }
+                lines.append("files (sftp, scp, rsync): " + grant.files.summary)
                 if let deadline = grant.deadline(startedAt: time) {
                     lines.append("a session started then would end at \(ISO8601DateFormatter().string(from: deadline.date)): \(deadline.reason)")
                 }
