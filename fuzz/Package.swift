@@ -2,14 +2,16 @@
 import PackageDescription
 
 // libFuzzer harnesses for the parsers that read untrusted text: the configuration file
-// (YAML, composed with Yams and walked by the Policy module) and the SSH user name
-// (LOGIN@TARGET, received from anyone before authentication). A package of its own so that
-// `-sanitize=fuzzer` never touches the gateway's build; Sources/Policy is a symlink to the
-// real module. Build and run with fuzz/run.sh.
+// (YAML, composed with Yams and walked by the Policy module), the SSH user name
+// (LOGIN@TARGET, received from anyone before authentication), and the file ledger's SFTP and
+// legacy scp parsers (every byte of a transfer). A package of its own so that
+// `-sanitize=fuzzer` never touches the gateway's build; Sources/Policy and Sources/FileLedger
+// are symlinks to the real modules. Build and run with fuzz/run.sh.
 let package = Package(
     name: "TracegateFuzz",
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .target(
@@ -17,9 +19,16 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
+        .target(
+            name: "FileLedger",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
+        ),
         .target(name: "CFuzzerDriver"),
         .executableTarget(name: "FuzzConfiguration", dependencies: ["Policy", "CFuzzerDriver"]),
         .executableTarget(name: "FuzzUsername", dependencies: ["Policy", "CFuzzerDriver"]),
+        .executableTarget(name: "FuzzSFTP", dependencies: ["FileLedger", "CFuzzerDriver"]),
+        .executableTarget(name: "FuzzScp", dependencies: ["FileLedger", "CFuzzerDriver"]),
     ],
     swiftLanguageModes: [.v6]
 )

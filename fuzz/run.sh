@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# libFuzzer on the configuration parser and the SSH user name parser.
-#   fuzz/run.sh                      # what CI runs: both harnesses, 25 s each
+# libFuzzer on the configuration parser, the SSH user name parser and the file ledger's
+# SFTP and scp parsers.
+#   fuzz/run.sh                      # what CI runs: 25 s for each of the first two, 15 s for the ledger's
 #   fuzz/run.sh 600                  # by hand: 10 minutes each
 #   fuzz/run.sh 60 username          # one harness
 # Each run starts from the reviewed seeds in fuzz/corpus/NAME and grows a scratch copy;
@@ -9,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-25}
-read -r -a harnesses <<< "${2:-configuration username}"
+read -r -a harnesses <<< "${2:-configuration username sftp scp}"
 
 # The harnesses start libFuzzer through LLVMFuzzerRunDriver from their own main (SwiftPM owns main).
 # lld: gold crashes (an internal error) linking the fuzzer runtime into a SwiftPM executable.
@@ -27,13 +28,20 @@ for harness in "${harnesses[@]}"; do
     case "$harness" in
         configuration) binary=FuzzConfiguration; max_len=16384 ;;
         username) binary=FuzzUsername; max_len=1024 ;;
-        *) echo "unknown harness $harness (configuration, username)" >&2; exit 2 ;;
+        sftp) binary=FuzzSFTP; max_len=65536 ;;
+        scp) binary=FuzzScp; max_len=16384 ;;
+        *) echo "unknown harness $harness (configuration, username, sftp, scp)" >&2; exit 2 ;;
     esac
+    # The ledger's harnesses run shorter (CI's total stays small); by hand, pass a longer time.
+    run_seconds=$seconds
+    if [ -z "${2:-}" ] && { [ "$harness" = sftp ] || [ "$harness" = scp ]; }; then
+        run_seconds=$(( seconds * 3 / 5 ))
+    fi
     scratch=$(mktemp -d "/tmp/tracegate-fuzz-$harness.XXXXXX")
     cp corpus/"$harness"/* "$scratch"/
-    echo "== $harness: $seconds s from $(ls corpus/"$harness" | wc -l) seeds"
+    echo "== $harness: $run_seconds s from $(ls corpus/"$harness" | wc -l) seeds"
     # Without the Swift runtime's own backtracer, libFuzzer's handler sees the trap and saves the input.
-    if ! SWIFT_BACKTRACE=enable=no "$binaries/$binary" "$scratch" -max_total_time="$seconds" -max_len="$max_len" -timeout=5 \
+    if ! SWIFT_BACKTRACE=enable=no "$binaries/$binary" "$scratch" -max_total_time="$run_seconds" -max_len="$max_len" -timeout=5 \
             -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="artifacts/$harness-" 2> "$scratch.log"; then
         status=1
         tail -n 40 "$scratch.log"
