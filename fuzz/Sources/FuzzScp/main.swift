@@ -21,7 +21,7 @@ let fuzzScp: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt = { data, size 
         let control = bytes[index]
         index += 1
         let length = min(Int(control >> 1), bytes.count - index)
-        let chunk = UnsafeRawBufferPointer(rebasing: UnsafeBufferPointer(rebasing: bytes[index..<(index + length)]))
+        let chunk = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[index..<(index + length)]))
         index += length
         time += 1
         if control & 1 == 0 { ledger.client(chunk, at: time) } else { ledger.server(chunk, at: time) }
