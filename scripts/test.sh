@@ -12,7 +12,7 @@ packages=(
     libssh-dev libsqlite3-dev pkg-config                    # the gateway's C libraries
     openssh-server openssh-client rsync sqlite3             # real targets and real clients
     python3 procps iproute2 asciinema                       # pty driver, process and socket tools
-    python3-paramiko                                        # fuzz/ssh_fuzz.py, the hostile client
+    python3-paramiko                                        # fuzz/ssh_fuzz.py, the hostile client; paramiko's SFTP client
     python3-venv                                            # a private venv for ssh-audit (below)
 )
 
@@ -54,7 +54,8 @@ fi
 
 swift build --build-tests --force-resolved-versions
 swift test --skip-build "$@"
-# libFuzzer on the configuration and user name parsers, 25 s each (fuzz/run.sh 600 by hand).
+# libFuzzer on the configuration and user name parsers, 25 s each, and the file ledger's SFTP
+# and scp parsers, 15 s each (fuzz/run.sh 600 by hand).
 if (($# == 0)); then
     bash fuzz/run.sh 25
 fi

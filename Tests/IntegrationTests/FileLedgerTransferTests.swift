@@ -2,6 +2,18 @@ import Foundation
 import Testing
 import TestSupport
 
+/// Debian's python3-paramiko for /usr/bin/python3 (scripts/test.sh installs it).
+private let paramikoInstalled: Bool = {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    process.arguments = ["-c", "import paramiko"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return false }
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+}()
+
 /// The file-transfer ledger seen from the trail: real sftp, scp (SFTP and legacy), rsync and
 /// paramiko through the gateway, each row checked against `sha256sum` of both copies.
 extension IntegrationSuite {
@@ -143,7 +155,8 @@ extension IntegrationSuite {
             #expect(sessions.first?["command"]?.hasPrefix("rsync --server") == true, "\(sessions)")
         }
 
-        @Test func paramikoSftpClientIsLedgeredLikeOpenSSH() async throws {
+        @Test(.enabled(if: paramikoInstalled, "needs python3-paramiko for /usr/bin/python3"))
+        func paramikoSftpClientIsLedgeredLikeOpenSSH() async throws {
             let fixture = try SharedGateway.current()
             let workspace = try TemporaryDirectory(prefix: "tracegate-ledger-paramiko")
             let remote = try workspace.subdirectory("remote")
