@@ -14,28 +14,33 @@ struct SFTPPacketFramer {
     mutating func feed(_ bytes: UnsafeRawBufferPointer, _ packet: (UnsafeRawBufferPointer) -> Void) -> Bool {
         guard !failed else { return false }
         var input = bytes
-        // Whole packets straight from the input when nothing is buffered: no copy.
-        if buffer.isEmpty {
-            while input.count >= 4 {
-                let length = Self.length(input)
-                guard length > 0, length <= Self.maximumPacketLength else { failed = true; return false }
-                guard input.count >= 4 + length else { break }
-                packet(UnsafeRawBufferPointer(rebasing: input[4..<(4 + length)]))
-                input = UnsafeRawBufferPointer(rebasing: input[(4 + length)...])
+        // A packet begun in an earlier read: complete it with just the bytes it still needs,
+        // so that the rest of this read is framed in place (a relay's reads rarely end on a
+        // packet boundary; copying every read whole would copy every byte twice).
+        if !buffer.isEmpty {
+            if buffer.count < 4 {
+                let take = min(4 - buffer.count, input.count)
+                buffer.append(contentsOf: input.prefix(take))
+                input = UnsafeRawBufferPointer(rebasing: input[take...])
+                guard buffer.count == 4 else { return true }
             }
-            buffer.append(contentsOf: input)
-            return true
+            let length = buffer.withUnsafeBytes { Self.length($0) }
+            guard length > 0, length <= Self.maximumPacketLength else { failed = true; buffer = []; return false }
+            let take = min(4 + length - buffer.count, input.count)
+            buffer.append(contentsOf: input.prefix(take))
+            input = UnsafeRawBufferPointer(rebasing: input[take...])
+            guard buffer.count == 4 + length else { return true }
+            buffer.withUnsafeBytes { packet(UnsafeRawBufferPointer(rebasing: $0[4...])) }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        while input.count >= 4 {
+            let length = Self.length(input)
+            guard length > 0, length <= Self.maximumPacketLength else { failed = true; return false }
+            guard input.count >= 4 + length else { break }
+            packet(UnsafeRawBufferPointer(rebasing: input[4..<(4 + length)]))
+            input = UnsafeRawBufferPointer(rebasing: input[(4 + length)...])
         }
         buffer.append(contentsOf: input)
-        var consumed = 0
-        while buffer.count - consumed >= 4 {
-            let length = buffer.withUnsafeBytes { Self.length(UnsafeRawBufferPointer(rebasing: $0[consumed...])) }
-            guard length > 0, length <= Self.maximumPacketLength else { failed = true; buffer = []; return false }
-            guard buffer.count - consumed >= 4 + length else { break }
-            buffer.withUnsafeBytes { packet(UnsafeRawBufferPointer(rebasing: $0[(consumed + 4)..<(consumed + 4 + length)])) }
-            consumed += 4 + length
-        }
-        buffer.removeFirst(consumed)
         return true
     }
 

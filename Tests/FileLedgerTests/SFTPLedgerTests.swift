@@ -43,6 +43,25 @@ import Testing
         #expect(entries.first?.status == "ok")
     }
 
+    @Test func byteByByteReadsGiveTheSameEntry() {
+        let file = content(5_000)
+        let handle: [UInt8] = [4, 2]
+        let client = SFTPPacket.open(id: 1, path: "/tmp/slow", flags: 0x1A)
+            + SFTPPacket.write(id: 2, handle: handle, offset: 0, data: Array(file[..<3_000]))
+            + SFTPPacket.write(id: 3, handle: handle, offset: 3_000, data: Array(file[3_000...]))
+        var ledger = SFTPLedger()
+        for (index, byte) in client.enumerated() {
+            if index == SFTPPacket.open(id: 1, path: "/tmp/slow", flags: 0x1A).count {
+                feed(&ledger, server: SFTPPacket.handle(id: 1, handle))
+            }
+            feed(&ledger, client: [byte])
+        }
+        for byte in SFTPPacket.close(id: 4, handle: handle) { feed(&ledger, client: [byte]) }
+        for byte in SFTPPacket.status(id: 4, code: 0) { feed(&ledger, server: [byte]) }
+        let entry = ledger.takeEntries().first
+        #expect(entry?.sha256 == sha256(file) && entry?.bytes == 5_000 && entry?.integrity == .complete)
+    }
+
     @Test func downloadWithShortReadReorderedIsHashedWhole() {
         var ledger = SFTPLedger()
         let file = content(30_000)
