@@ -2,7 +2,7 @@
 # libFuzzer on the configuration parser, the SSH user name parser and the file ledger's
 # SFTP and scp parsers.
 #   fuzz/run.sh                      # what CI runs: 25 s for each of the first two, 15 s for the ledger's
-#   fuzz/run.sh 600                  # by hand: 10 minutes each
+#   fuzz/run.sh 600                  # by hand: 10 minutes each (6 for the ledger's; name them for the full time)
 #   fuzz/run.sh 60 username          # one harness
 # Each run starts from the reviewed seeds in fuzz/corpus/NAME and grows a scratch copy;
 # a crash leaves its input in fuzz/artifacts/ and fails the script. Add such an input to
