@@ -67,9 +67,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "FileLedger",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Gateway",
             dependencies: [
-                "SSH", "Policy", "Audit", "Recording", "Certificates", "OneTimeCode",
+                "SSH", "Policy", "Audit", "Recording", "Certificates", "OneTimeCode", "FileLedger",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -95,6 +100,7 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy"], swiftSettings: strictSettings),
         .testTarget(name: "OneTimeCodeTests", dependencies: ["OneTimeCode", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "RecordingTests", dependencies: ["Recording"], swiftSettings: strictSettings),
+        .testTarget(name: "FileLedgerTests", dependencies: ["FileLedger"], swiftSettings: strictSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Policy", "SSH", "Certificates", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(

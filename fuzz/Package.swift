@@ -2,15 +2,17 @@
 import PackageDescription
 
 // libFuzzer harnesses for the parsers that read untrusted text: the configuration file
-// (YAML, composed with Yams and walked by the Policy module) and the SSH user name
-// (LOGIN@TARGET, received from anyone before authentication), and the user CA's key file
-// (openssh-key-v1, read to sign upstream certificates). A package of its own so that
-// `-sanitize=fuzzer` never touches the gateway's build; Sources/Policy is a symlink to the
-// real module. Build and run with fuzz/run.sh.
+// (YAML, composed with Yams and walked by the Policy module), the SSH user name
+// (LOGIN@TARGET, received from anyone before authentication), the user CA's key file
+// (openssh-key-v1, read to sign upstream certificates), the gateway shell's command lines and
+// the file ledger's SFTP and legacy scp parsers (every byte of a transfer). A package of its own
+// so that `-sanitize=fuzzer` never touches the gateway's build; Sources/* are symlinks to the
+// real modules. Build and run with fuzz/run.sh.
 let package = Package(
     name: "TracegateFuzz",
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .target(
@@ -19,11 +21,18 @@ let package = Package(
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
         .target(name: "Certificates", swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+        .target(
+            name: "FileLedger",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
+        ),
         .target(name: "CFuzzerDriver"),
         .executableTarget(name: "FuzzConfiguration", dependencies: ["Policy", "CFuzzerDriver"]),
         .executableTarget(name: "FuzzUsername", dependencies: ["Policy", "CFuzzerDriver"]),
         .executableTarget(name: "FuzzCAKeyFile", dependencies: ["Certificates", "CFuzzerDriver"]),
         .executableTarget(name: "FuzzShellCommand", dependencies: ["Policy", "CFuzzerDriver"]),
+        .executableTarget(name: "FuzzSFTP", dependencies: ["FileLedger", "CFuzzerDriver"]),
+        .executableTarget(name: "FuzzScp", dependencies: ["FileLedger", "CFuzzerDriver"]),
     ],
     swiftLanguageModes: [.v6]
 )

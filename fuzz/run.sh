@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# libFuzzer on the configuration parser, the SSH user name parser and the user CA key file reader.
-#   fuzz/run.sh                      # what CI runs: every harness, 25 s each
+# libFuzzer on every parser of untrusted input: the configuration, the SSH user name, the user
+# CA key file, the gateway shell's command lines, the file ledger's SFTP and scp streams.
+#   fuzz/run.sh                      # every harness, 25 s each (CI: scripts/test.sh gives fewer)
 #   fuzz/run.sh 600                  # by hand: 10 minutes each
 #   fuzz/run.sh 60 username          # one harness
 # Each run starts from the reviewed seeds in fuzz/corpus/NAME and grows a scratch copy;
@@ -9,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-25}
-read -r -a harnesses <<< "${2:-configuration username cakeyfile shellcommand}"
+read -r -a harnesses <<< "${2:-configuration username cakeyfile shellcommand sftp scp}"
 
 # The harnesses start libFuzzer through LLVMFuzzerRunDriver from their own main (SwiftPM owns main).
 # lld: gold crashes (an internal error) linking the fuzzer runtime into a SwiftPM executable.
@@ -29,13 +30,20 @@ for harness in "${harnesses[@]}"; do
         username) binary=FuzzUsername; max_len=1024 ;;
         cakeyfile) binary=FuzzCAKeyFile; max_len=8192 ;;
         shellcommand) binary=FuzzShellCommand; max_len=8192 ;;
-        *) echo "unknown harness $harness (configuration, username, cakeyfile, shellcommand)" >&2; exit 2 ;;
+        sftp) binary=FuzzSFTP; max_len=65536 ;;
+        scp) binary=FuzzScp; max_len=16384 ;;
+        *) echo "unknown harness $harness (configuration, username, cakeyfile, shellcommand, sftp, scp)" >&2; exit 2 ;;
     esac
+    # The ledger's harnesses run shorter (CI's total stays small); by hand, pass a longer time.
+    run_seconds=$seconds
+    if [ -z "${2:-}" ] && { [ "$harness" = sftp ] || [ "$harness" = scp ]; }; then
+        run_seconds=$(( seconds * 3 / 5 ))
+    fi
     scratch=$(mktemp -d "/tmp/tracegate-fuzz-$harness.XXXXXX")
     cp corpus/"$harness"/* "$scratch"/
-    echo "== $harness: $seconds s from $(ls corpus/"$harness" | wc -l) seeds"
+    echo "== $harness: $run_seconds s from $(ls corpus/"$harness" | wc -l) seeds"
     # Without the Swift runtime's own backtracer, libFuzzer's handler sees the trap and saves the input.
-    if ! SWIFT_BACKTRACE=enable=no "$binaries/$binary" "$scratch" -max_total_time="$seconds" -max_len="$max_len" -timeout=5 \
+    if ! SWIFT_BACKTRACE=enable=no "$binaries/$binary" "$scratch" -max_total_time="$run_seconds" -max_len="$max_len" -timeout=5 \
             -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="artifacts/$harness-" 2> "$scratch.log"; then
         status=1
         tail -n 40 "$scratch.log"

@@ -296,6 +296,46 @@ def truncated_then_close(gateway):
     return {"answered": True, "note": "the client closed mid-packet"}
 
 
+def sftp_packet(kind, body, request_id=None):
+    payload = bytes([kind]) + (struct.pack(">I", request_id) if request_id is not None else b"") + body
+    return struct.pack(">I", len(payload)) + payload
+
+
+def sftp_string(data):
+    return struct.pack(">I", len(data)) + data
+
+
+SFTP_INIT = sftp_packet(1, struct.pack(">I", 3))
+
+
+def sftp(payload):
+    """An sftp subsystem session that sends `payload` (after the session started), then its
+    EOF, and reads until the gateway closes the channel: the file ledger reads every byte of it,
+    and must neither crash nor hold the transfer."""
+    def case(gateway):
+        transport = gateway.connect()
+        try:
+            channel = transport.open_session(timeout=CASE_TIMEOUT)
+            channel.settimeout(CASE_TIMEOUT)
+            if not request(channel, "subsystem", "sftp"):
+                return {"answered": True, "subsystem": "refused"}
+            channel.sendall(payload)
+            channel.shutdown_write()
+            received = b""
+            deadline = time.monotonic() + CASE_TIMEOUT
+            while time.monotonic() < deadline:
+                chunk = channel.recv(65536)
+                if not chunk:
+                    break
+                received += chunk
+            else:
+                raise TimeoutError("the sftp channel stayed open")
+            return {"answered": True, "received_bytes": len(received)}
+        finally:
+            transport.close()
+    return case
+
+
 CASES = {
     "env-huge-value": env_huge_value,
     "env-thousands": env_thousands,
@@ -322,6 +362,18 @@ CASES = {
     "packet-length-huge": raw_exchange(b"SSH-2.0-fuzz\r\n" + struct.pack(">I", 0xFFFFFFF0) + os.urandom(64), True),
     "packet-garbage": raw_exchange(b"SSH-2.0-fuzz\r\n" + os.urandom(64 * 1024), True),
     "truncated-packet": truncated_then_close,
+    # The file ledger's parser on hostile SFTP streams (lengths that lie, truncated packets,
+    # handles never opened, more requests in flight than it keeps).
+    "sftp-length-lies": sftp(SFTP_INIT + struct.pack(">I", 0x7FFFFFFF) + b"\x03" + os.urandom(4096)),
+    "sftp-field-length-lies": sftp(SFTP_INIT + sftp_packet(3, struct.pack(">I", 0xFFFFFF00) + b"/etc/passwd", 1)),
+    "sftp-truncated-packet": sftp(SFTP_INIT + struct.pack(">I", 1000) + b"\x06" + os.urandom(100)),
+    "sftp-handle-never-opened": sftp(SFTP_INIT + b"".join(
+        sftp_packet(kind, sftp_string(b"\x00\x00\x00\x63") + body, request_id)
+        for request_id, (kind, body) in enumerate([
+            (5, struct.pack(">QI", 0, 32768)), (6, struct.pack(">Q", 0) + sftp_string(b"x" * 1000)),
+            (10, struct.pack(">I", 0)), (12, b""), (4, b"")], start=1))),
+    "sftp-requests-flood": sftp(SFTP_INIT + b"".join(
+        sftp_packet(16, sftp_string(b"."), request_id) for request_id in range(1, 6001))),
 }
 
 

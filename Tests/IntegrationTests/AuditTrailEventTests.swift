@@ -136,9 +136,14 @@ extension IntegrationSuite {
                 try await client.scp([local], client.remote(remoteName))
             }
             #expect(result.succeeded, "\(result)\n\(fixture.gatewayLogTail)")
-            try #require(events.map { $0["kind"] ?? "?" } == Self.session, "\(events)")
-            let opened = events[4], closed = events[5]
+            // The file ledger's entry for the one file comes before the session's close.
+            var expected = Self.session
+            expected.insert("file.transfer", at: 5)
+            try #require(events.map { $0["kind"] ?? "?" } == expected, "\(events)")
+            let opened = events[4], file = events[5], closed = events[6]
             #expect(opened.json("details", "type") == "subsystem" && opened.json("details", "subsystem") == "sftp", "\(opened)")
+            #expect(file.json("details", "sha256") == (try await FileDigest.sha256(local)) && file.json("details", "direction") == "upload",
+                    "\(file)")
             #expect(closed["result"] == "ok" || closed["result"] == "closed", "\(closed)")
             let bytesIn = Int(closed.json("details", "bytes_in") ?? "") ?? -1
             #expect(bytesIn >= size, "the upload of \(size) bytes must count as bytes_in: \(closed)")

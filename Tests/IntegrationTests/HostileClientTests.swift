@@ -96,6 +96,11 @@ extension IntegrationSuite {
                 "SELECT * FROM events WHERE kind = 'connection.close' AND reason = 'kex_failed'")
             #expect(garbage.count >= 4, "garbage instead of SSH should close as kex_failed: \(garbage.count)")
 
+            // The file ledger stopped following the SFTP streams it could not parse, and said so;
+            // the gateway (checked above) served normal sessions after each.
+            let ledgerStops = try await database.query("SELECT * FROM events WHERE kind = 'file.ledger_stop' AND result = 'unparsed'")
+            #expect(ledgerStops.count >= 2, "hostile SFTP streams should each stop their ledger: \(ledgerStops.count)")
+
             // Nothing a client sent can start a log line of its own.
             #expect(!fixture.gateway.log.split(separator: "\n").contains { $0.hasPrefix("FORGED") },
                     "a client-controlled newline reached the log\n\(fixture.gatewayLogTail)")

@@ -28,7 +28,16 @@ struct GrantConfigurationErrorTests {
 
     static let cases: [Case] = [
         Case(rule: "unknown grant key", grantLines: "    ttl: 1h", expected: [
-            ExpectedError(10, 5, #"unknown key "ttl" in grant #1; allowed keys: to, targets, logins, mode, from, until, hours, require_ticket, max_session, source, forwarding, approval"#),
+            ExpectedError(10, 5, #"unknown key "ttl" in grant #1; allowed keys: to, targets, logins, mode, from, until, hours, require_ticket, max_session, source, forwarding, require_mfa, approval, files"#),
+        ]),
+        Case(rule: "files.upload is allow or deny", grantLines: "    files: {upload: no}", expected: [
+            ExpectedError(10, 21, #"invalid files.upload "no" in grant #1: expected allow or deny"#),
+        ]),
+        Case(rule: "files takes upload, download and paths only", grantLines: "    files: {delete: deny}", expected: [
+            ExpectedError(10, 13, #"unknown key "delete" in files of grant #1; allowed keys: upload, download, paths"#),
+        ]),
+        Case(rule: "files.paths are absolute globs", grantLines: "    files: {paths: [srv/*]}", expected: [
+            ExpectedError(10, 21, #"invalid files.paths entry "srv/*" in grant #1: expected an absolute glob such as /srv/exchange/*"#),
         ]),
         Case(rule: "mode is record or tunnel", grantLines: "    mode: recorded", expected: [
             ExpectedError(10, 11, #"unknown mode "recorded" in grant #1; expected record or tunnel"#),

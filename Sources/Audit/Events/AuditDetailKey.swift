@@ -71,6 +71,21 @@ package enum AuditDetailKey {
     package static let queryCommand = "command"
     package static let filter = "filter"
 
+    // file.transfer (see file_transfers in docs/audit-schema.md); file.ledger_stop: integrity
+    package static let fileProtocol = "protocol"
+    package static let fileOperation = "operation"
+    package static let fileDirection = "direction"
+    package static let filePath = "path"
+    package static let fileSecondPath = "second_path"
+    package static let fileResolvedPath = "resolved_path"
+    package static let fileBytes = "bytes"
+    package static let fileRanges = "ranges"
+    package static let fileSHA256 = "sha256"
+    package static let fileIntegrity = "integrity"
+    package static let fileStatus = "status"
+    package static let fileStartedAt = "started_at"
+    package static let fileEndedAt = "ended_at"
+
     // audit.prune
     package static let cutoff = "cutoff"
     package static let anchorID = "anchor_id"

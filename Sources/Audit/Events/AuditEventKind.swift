@@ -37,6 +37,8 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
     case approvalWithdraw = "approval.withdraw"
     case breakGlassOpen = "breakglass.open"
     case breakGlassReview = "breakglass.review"
+    case fileTransfer = "file.transfer"
+    case fileLedgerStop = "file.ledger_stop"
 
     /// One line for humans: `tracegate audit show` and the schema documentation.
     package var summary: String {
@@ -66,6 +68,8 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .approvalWithdraw: "a waiting request ended undecided: withdrawn by its engineer, expired, or ended by a restart"
         case .breakGlassOpen: "an engineer broke the glass (with a reason): the session skips approval, hours and ticket; a review item opens"
         case .breakGlassReview: "a member of the other organisation accepted or rejected a break-glass review item"
+        case .fileTransfer: "a file moved by sftp or scp (path, direction, size, SHA-256), a change to the target's files, or a refusal by a grant's file rules"
+        case .fileLedgerStop: "the file ledger stopped following a session (unparsable stream or full queue); the transfer went on"
         }
     }
 }

@@ -43,6 +43,11 @@ package enum ConnectionReport {
             lines.append("Sessions")
             for session in detail.sessions { lines.append(contentsOf: sessionLines(session)) }
         }
+        if !detail.files.isEmpty {
+            lines.append("")
+            lines.append("Files")
+            for file in detail.files { lines.append(fileLine(file)) }
+        }
         lines.append("")
         lines.append("Events")
         for event in detail.events {
@@ -97,8 +102,22 @@ package enum ConnectionReport {
         return CanonicalJSON.encode(.object([
             "connection": object(detail.connection),
             "sessions": .array(detail.sessions.map(object)),
+            "files": .array(detail.files.map(object)),
             "events": .array(detail.events.map { object($0.record) }),
         ]))
+    }
+
+    /// `  s-…  upload  /tmp/app.tar -> …  1048576 B  sha256 …  complete  ok`
+    private static func fileLine(_ file: AuditRecord) -> String {
+        func field(_ name: String) -> String? {
+            guard let value = file[name], value != .null else { return nil }
+            return ExportText.plain(value)
+        }
+        let path = [field("path"), field("second_path").map { "-> \($0)" }].compactMap { $0 }.joined(separator: " ")
+        return "  " + [field("session_id"), field("protocol"), field("operation"), path, field("bytes").map { "\($0) B" },
+                       field("sha256").map { "sha256 \($0)" }, field("ranges").map { "ranges \($0)" },
+                       field("integrity"), field("status"), field("note")]
+            .compactMap { $0 }.joined(separator: "  ")
     }
 
     private static func milliseconds(_ text: String) -> String {

@@ -17,6 +17,12 @@ package struct AuditFilter: Sendable, Hashable {
     package var connectionID: String?
     /// Sessions only: those started under an approval by this user.
     package var approvedBy: String?
+    /// Files only: `upload` or `download`.
+    package var direction: String?
+    /// Files only: the content's SHA-256 (lowercase hex).
+    package var sha256: String?
+    /// Files only: a GLOB (`*`, `?`, `[…]`, case-sensitive) the path must match.
+    package var pathGlob: String?
     /// At most this many rows, newest first; `nil` for all.
     package var limit: Int?
 
@@ -44,6 +50,7 @@ package struct AuditFilter: Sendable, Hashable {
         if let since { details["since"] = .string(since.iso8601) }
         if let until { details["until"] = .string(until.iso8601) }
         for (key, value) in exactMatches { details[key] = .string(value) }
+        if let pathGlob { details["path"] = .string(pathGlob) }
         if let limit { details["limit"] = AuditValue(limit) }
         return details
     }
@@ -54,6 +61,7 @@ package struct AuditFilter: Sendable, Hashable {
             ("user", user), ("organization", organization), ("target", target), ("login", login),
             ("ticket", ticket), ("result", result), ("kind", kind), ("connection_id", connectionID),
             ("approved_by", approvedBy),
+            ("direction", direction), ("sha256", sha256),
         ]
         return pairs.compactMap { column, value in value.map { (column, $0) } }
     }

@@ -106,6 +106,27 @@ package struct AuditListing: Sendable {
         hasRowsOutsideConnections: true
     )
 
+    /// `tracegate audit files`: the file-transfer ledger (migration 0011).
+    package static let files = AuditListing(
+        name: "files",
+        source: "file_transfers",
+        timeColumn: "time",
+        order: "event_id DESC",
+        columns: [
+            "event_id", "time", "connection_id", "session_id", "user", "organization", "target", "target_owner", "login",
+            "protocol", "operation", "direction", "path", "second_path", "resolved_path", "bytes", "ranges", "sha256",
+            "integrity", "status", "note", "started_at", "ended_at",
+        ],
+        tableColumns: [
+            "time", "user", "target", "protocol", "operation", "path", "second_path", "bytes", "sha256", "integrity",
+            "status",
+        ],
+        timeColumns: ["time"],
+        filterableColumns: ["user", "organization", "target", "login", "connection_id", "direction", "sha256", "path"],
+        matchedThroughConnections: [],
+        hasRowsOutsideConnections: false
+    )
+
     /// The statement for `filter`: each condition on its own indexed column, newest first.
     /// Conditions this listing does not have are refused rather than silently ignored.
     func statement(for filter: AuditFilter) throws(AuditError) -> (sql: String, arguments: StatementArguments) {
@@ -118,6 +139,11 @@ package struct AuditListing: Sendable {
         if let until = filter.until {
             conditions.append("\(timeColumn) < ?")
             arguments.append(until.iso8601)
+        }
+        if let glob = filter.pathGlob {
+            guard filterableColumns.contains("path") else { throw .invalidFilter("\(name) cannot be filtered by path") }
+            conditions.append("path GLOB ?")
+            arguments.append(glob)
         }
         var identity: [(column: String, value: String)] = []
         for (column, value) in filter.exactMatches {

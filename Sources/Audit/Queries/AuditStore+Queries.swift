@@ -34,7 +34,8 @@ extension AuditStore {
                 arguments: [id]
             ).map(StoredEvent.init(row:))
         }
-        return ConnectionDetail(connection: record, sessions: Array(sessions), events: events)
+        let files = try records(in: .files, matching: AuditFilter(connectionID: id)).reversed()
+        return ConnectionDetail(connection: record, sessions: Array(sessions), events: events, files: Array(files))
     }
 }
 
@@ -52,4 +53,6 @@ package struct ConnectionDetail: Sendable, Hashable {
     package var connection: AuditRecord
     package var sessions: [AuditRecord]
     package var events: [StoredEvent]
+    /// The file-transfer ledger's rows of this connection.
+    package var files: [AuditRecord] = []
 }

@@ -129,6 +129,8 @@ package struct AuditPruner {
               AND NOT EXISTS (SELECT 1 FROM sessions WHERE sessions.connection_id = connections.id)
             """, arguments: [last])
         step.connections = db.changesCount
+        // The ledger's rows go with the events they project (the checkpoint keeps the proof).
+        try db.execute(sql: "DELETE FROM file_transfers WHERE event_id > ? AND event_id <= ?", arguments: [done, last])
         try db.execute(sql: "DELETE FROM events WHERE id > ? AND id <= ?", arguments: [done, last])
         return step
     }

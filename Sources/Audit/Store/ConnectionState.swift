@@ -156,7 +156,8 @@ struct ConnectionState: Equatable {
             }
         case .connectionOpen, .channelOpen, .sessionClose, .requestRefused, .gatewayStart, .gatewayStop, .configLoad,
             .configReload, .configReject, .auditQuery, .recordingStop, .penaltyStart, .auditPrune, .mfaReset, .mfaEnrol,
-            .approvalRequest, .approvalDecision, .approvalWithdraw, .breakGlassOpen, .breakGlassReview:
+            .approvalRequest, .approvalDecision, .approvalWithdraw, .breakGlassOpen, .breakGlassReview,
+            .fileTransfer, .fileLedgerStop:
             break
         case .mfaAttempt:
             secondFactor = event.details[AuditDetailKey.secondFactor]?.stringValue ?? secondFactor

@@ -52,7 +52,11 @@ struct QueryTableBatch {
         // Deliberately exhaustive, no `default:`: a new kind must decide what it updates.
         switch event.kind {
         case .gatewayStart, .gatewayStop, .configLoad, .configReload, .configReject, .auditQuery, .recordingStop,
-            .penaltyStart, .auditPrune, .mfaReset:
+            .penaltyStart, .auditPrune, .mfaReset, .fileLedgerStop:
+            return
+        case .fileTransfer:
+            // Its own row, not the connection's or session's: the ledger is a projection too.
+            try FileTransferRow(event: event, stored: stored).insert(in: db)
             return
         case .mfaAttempt, .mfaEnrol, .connectionOpen, .authAttempt, .accessDecision, .upstreamConnect, .channelOpen, .sessionClose,
             .connectionClose, .requestRefused:

@@ -7,6 +7,8 @@ package struct SessionTextLines: Sendable, Hashable {
     package enum Source: String, Sendable {
         case output
         case command
+        /// A file-ledger entry: `upload /tmp/app.tar`, so that `audit search` finds paths.
+        case file
     }
 
     package var sessionID: String

@@ -1,3 +1,4 @@
+import FileLedger
 import Foundation
 import Policy
 import Recording
@@ -90,6 +91,32 @@ final class ChannelBridge {
         if terminal != nil { toTarget.tap = { recorder.input($0) } }
     }
 
+    private var fileLedger: FileLedgerTap?
+    /// How long a session's end waits for its ledger's last entries (so that they precede
+    /// `session.close` in the trail). Hashing what its bounded queue holds takes well under this.
+    static let fileLedgerCloseTimeout = 10.0
+
+    /// Copies the protocol streams (stdout and stdin, never stderr) to the file ledger, after
+    /// the recorder's tap when there is one. Copies only: the ledger parses on its own thread.
+    func followFiles(with ledger: FileLedgerTap) {
+        fileLedger = ledger
+        let recordedInput = toTarget.tap
+        let recordedOutput = fromTarget.tap
+        toTarget.tap = recordedInput.map { recorded in { recorded($0); ledger.fromClient($0) } } ?? { ledger.fromClient($0) }
+        fromTarget.tap = recordedOutput.map { recorded in { recorded($0); ledger.fromTarget($0) } } ?? { ledger.fromTarget($0) }
+    }
+
+    private var fileRules: FileRuleGuard?
+
+    /// Applies a grant's file rules to this sftp session's requests. The ledger's tap (if any)
+    /// then sees only what reaches the target; refusals go to `onRefused`.
+    func enforce(_ rules: FileRuleGuard) {
+        fileRules = rules
+        toTarget.transform = { rules.filter($0) }
+        let previous = fromTarget.tap
+        fromTarget.tap = previous.map { tap in { rules.observeTarget($0); tap($0) } } ?? { rules.observeTarget($0) }
+    }
+
     /// Why this session's recording can no longer be written, once it cannot.
     var recordingFailure: String? { recorder?.writeFailure }
     /// Adds this session's bytes to the gateway-wide totals as they move.
@@ -107,6 +134,10 @@ final class ChannelBridge {
     /// session's outcome with the recording's size and SHA-256.
     func completeOutcome() -> SessionOutcome? {
         guard var outcome = finishedOutcome ?? outcome else { return nil }
+        if let fileLedger {
+            fileLedger.finish(waitingAtMost: Self.fileLedgerCloseTimeout)
+            self.fileLedger = nil
+        }
         if let recorder {
             switch recorder.finish(exitStatus: outcome.exitStatus, waitingAtMost: .seconds(Self.recordingCloseTimeout)) {
             case .closed(let summary): outcome.recording = summary
@@ -242,6 +273,19 @@ final class ChannelBridge {
         }
         let clientReader: Channel? = client.sentClose ? nil : client
         try fromTarget.pump(from: upstream, to: clientReader)
+        if let fileRules {
+            for message in fileRules.takeMessages() where !client.sentClose { writeLine(message) }
+            if let replies = fileRules.takeReplies() {
+                fromTarget.enqueue(replies)
+                try fromTarget.pump(from: upstream, to: clientReader)
+            }
+            if let failure = fileRules.failure {
+                // Requests that cannot be judged must not reach the target unjudged.
+                refuse(.invalidRequest("the sftp stream cannot be checked against the grant's file rules (\(failure))"))
+                upstream.close()
+                return
+            }
+        }
         try errorsFromTarget.pump(from: upstream, to: clientReader)
         let targetDrained = fromTarget.isDrained(from: upstream) && errorsFromTarget.isDrained(from: upstream)
         if upstream.receivedEOF && targetDrained && !client.sentEOF {

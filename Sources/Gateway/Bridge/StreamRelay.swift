@@ -20,6 +20,9 @@ final class StreamRelay {
     private(set) var bytesRelayed = 0
     /// Sees every byte once, as it is read (the session recorder); never blocks.
     var tap: ((UnsafeRawBufferPointer) -> Void)?
+    /// Decides what of the bytes read goes on (the grant's file rules on an sftp session's
+    /// requests); nil for every other session, which relays untouched.
+    var transform: ((UnsafeRawBufferPointer) -> [UInt8])?
     /// The gateway-wide total for this direction (metrics), added to once per write.
     var counter: RelayByteCounter?
 
@@ -36,6 +39,13 @@ final class StreamRelay {
         guard queue.isEmpty, hasUnread(source) else { return }
         source.clearUnreadFlag(stderr: readsStandardError)
         guard let available = source.bufferedByteCount(stderr: readsStandardError), available > 0 else { return }
+        if let transform {
+            var read = [UInt8](repeating: 0, count: available)
+            let count = read.withUnsafeMutableBytes { source.read(into: $0, stderr: readsStandardError) }
+            enqueue(read.withUnsafeBytes { transform(UnsafeRawBufferPointer(rebasing: $0.prefix(max(0, count)))) })
+            try flush(to: destination)
+            return
+        }
         queue.append(maximum: available) { source.read(into: $0, stderr: readsStandardError) }
         if let tap { queue.withQueuedBytes(tap) }
         try flush(to: destination)

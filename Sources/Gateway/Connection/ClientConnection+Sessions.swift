@@ -1,3 +1,4 @@
+import FileLedger
 import Foundation
 import Policy
 import Recording
@@ -127,6 +128,10 @@ extension ClientConnection {
         case .allowed(_, let target, let login, let grant):
             let setupStarted = ContinuousClock.now
             if context.ticket == nil, let ticket = bridge.ticket { context.ticket = ticket }
+            if let refusal = fileRuleRefusal(of: command, under: grant, on: bridge) {
+                bridge.refuse(refusal)
+                return .accept
+            }
             // Nothing reaches the target (not even a connection) before the approval.
             if let rule = grant.approval, bridge.approval == nil,
                holdForApproval(command, on: bridge, rule: rule, grant: grant, target: target, login: login)
@@ -168,6 +173,15 @@ extension ClientConnection {
                 startCounting(bridge)
                 journal.metrics.sessionSetup(took: ContinuousClock.now - setupStarted)
                 if let recorder { bridge.record(with: recorder) }
+                followFiles(command, on: bridge)
+                if case .subsystem("sftp") = command, grant.files.isRestricted {
+                    let journal = journal
+                    let context = context
+                    let sessionID = bridge.sessionID
+                    bridge.enforce(FileRuleGuard(rules: grant.files, grantName: grant.name) { entry in
+                        journal.fileRefused(context, sessionID: sessionID, entry: entry)
+                    })
+                }
                 bridge.deadline = grant.deadline(startedAt: Date())
                 return .accept
             } catch {
@@ -175,6 +189,46 @@ extension ClientConnection {
                 return .deny
             }
         }
+    }
+
+    /// sftp and legacy scp sessions feed the file ledger (a copy of their bytes, parsed off the
+    /// relay's thread); shells, rsync and other commands do not.
+    private func followFiles(_ command: SessionCommand, on bridge: ChannelBridge) {
+        guard settings.fileLedgerEnabled else { return }
+        let parser: (any FileLedgerParser)?
+        switch command {
+        case .subsystem(let name): parser = fileLedgerParser(subsystem: name, command: nil)
+        case .exec(let text): parser = bridge.terminal == nil ? fileLedgerParser(subsystem: nil, command: text) : nil
+        case .shell: parser = nil
+        }
+        guard let parser else { return }
+        bridge.followFiles(with: FileLedgerTap(parser: parser,
+                                               handlers: journal.fileLedgerHandlers(context, sessionID: bridge.sessionID)))
+    }
+
+    /// Legacy scp and rsync in a direction the grant's file rules deny (or naming a path outside
+    /// them) are refused at exec, with one line and a ledger entry. Other commands are not
+    /// file transfers the gateway can judge; sftp is judged request by request.
+    private func fileRuleRefusal(of command: SessionCommand, under grant: Grant, on bridge: ChannelBridge) -> Refusal? {
+        guard grant.files.isRestricted, case .exec(let text) = command else { return nil }
+        let transfer: (operation: FileLedgerEntry.Operation, paths: [String], protocolName: FileLedgerEntry.ProtocolName)
+        if let scp = ScpCommand(text) {
+            transfer = (scp.direction, [scp.path], .scp)
+        } else if let rsync = RsyncCommand(text) {
+            transfer = (rsync.direction, rsync.paths, .rsync)
+        } else {
+            return nil
+        }
+        let writing = transfer.operation == .upload
+        guard let (path, reason) = transfer.paths.lazy
+            .compactMap({ path in grant.files.refusal(writing: writing, path: path).map { (path, $0) } }).first
+        else { return nil }
+        let message = FileRuleGuard.message(transfer.operation, grant.name, reason)
+        let now = FileLedgerTap.now()
+        journal.fileRefused(context, sessionID: bridge.sessionID, entry: FileLedgerEntry(
+            protocolName: transfer.protocolName, operation: transfer.operation, path: path, status: "denied",
+            note: message, startedAt: now, endedAt: now))
+        return .fileRule(message)
     }
 
     /// A terminal is recorded as asciicast; a command without one has its output captured;

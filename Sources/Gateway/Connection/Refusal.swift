@@ -52,6 +52,9 @@ package enum Refusal: Error, Sendable, Equatable {
     case breakGlassWithoutReason
     /// No `break_glass:` entry lets the user in.
     case noBreakGlass(user: String, login: String, target: String)
+    /// A grant's file rules refuse this transfer (legacy scp or rsync in a denied direction);
+    /// the message names the rule.
+    case fileRule(String)
 
     package var message: String {
         switch self {
@@ -96,6 +99,7 @@ package enum Refusal: Error, Sendable, Equatable {
         case .approvalWithdrawn(let id): "tracegate: request \(id) withdrawn"
         case .breakGlassWithoutReason: "tracegate: break-glass needs a reason: ssh -o SetEnv=TRACEGATE_BREAK_GLASS=\"what is down, INC-…\" …"
         case .noBreakGlass(let user, let login, let target): "tracegate: no break-glass entry lets \(user) in as \(login) on \(target)"
+        case .fileRule(let message): message
         }
     }
 
@@ -136,6 +140,7 @@ package enum Refusal: Error, Sendable, Equatable {
         case .approvalWithdrawn: "approval_withdrawn"
         case .breakGlassWithoutReason: "break_glass_without_reason"
         case .noBreakGlass: "no_break_glass"
+        case .fileRule: "file_denied"
         }
     }
 }

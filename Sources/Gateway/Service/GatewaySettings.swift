@@ -36,6 +36,8 @@ package struct GatewaySettings: Sendable {
     /// session that cannot be recorded must not start.
     var recordingFreeSpaceFloor: Int { configuration.recording.minFreeBytes }
 
+    var fileLedgerEnabled: Bool { configuration.recording.fileLedger }
+
     var recordingLimits: RecordingLimits {
         RecordingLimits(maxSessionBytes: configuration.recording.maxSessionBytes,
                         maxExecCaptureBytes: configuration.recording.maxExecOutputBytes)

@@ -11,6 +11,9 @@ package struct RecordingBounds: Hashable, Sendable {
     /// Below this much free space on the state filesystem no new session starts: a session
     /// that cannot be recorded must not run.
     package var minFreeBytes: Int
+    /// sftp and legacy scp sessions feed the file-transfer ledger (`file_ledger: false` turns it
+    /// off, e.g. to measure what it costs; grants' file rules are enforced either way).
+    package var fileLedger = true
 
     package init(maxSessionBytes: Int, maxExecOutputBytes: Int, minFreeBytes: Int) {
         self.maxSessionBytes = maxSessionBytes

@@ -12,6 +12,7 @@ extension ConfigurationReader {
         var maxSession: Duration?
         var sources: [CIDR] = []
         var forwarding: [HostAndPort] = []
+        var files = FileRules()
     }
 
     mutating func readConditions(_ fields: Fields, grant: String, mode: GrantMode, known: KnownNames) -> GrantConditions {
@@ -42,7 +43,44 @@ extension ConfigurationReader {
                 }
             }
         }
+        if let node = fields["files"] {
+            if mode == .tunnel {
+                diagnostics.report(
+                    "\(grant) is a tunnel grant: its sessions are end to end and their files cannot be seen; remove files",
+                    at: node)
+            } else {
+                conditions.files = readFileRules(node, grant: grant)
+            }
+        }
         return conditions
+    }
+
+    /// `files: {upload: allow|deny, download: allow|deny, paths: [GLOB, …]}`.
+    private mutating func readFileRules(_ node: Node, grant: String) -> FileRules {
+        var rules = FileRules()
+        let what = "files of \(grant)"
+        guard let fields = fields(of: node, what, allowed: ["upload", "download", "paths"]) else { return rules }
+        for (key, path) in [("upload", \FileRules.upload), ("download", \FileRules.download)] {
+            guard let valueNode = fields[key], let text = string(valueNode, "files.\(key) of \(grant)") else { continue }
+            guard let access = FileRules.Access(rawValue: text) else {
+                diagnostics.report("invalid files.\(key) \(SafeText.quoted(text)) in \(grant): expected allow or deny", at: valueNode)
+                continue
+            }
+            rules[keyPath: path] = access
+        }
+        if let pathsNode = fields["paths"] {
+            for item in oneOrMany(pathsNode, "files.paths of \(grant)") {
+                guard let glob = string(item, "files.paths of \(grant)") else { continue }
+                guard glob.hasPrefix("/"), glob.utf8.count <= 1024, !glob.contains("\0") else {
+                    diagnostics.report(
+                        "invalid files.paths entry \(SafeText.quoted(glob)) in \(grant): expected an absolute glob such as /srv/exchange/*",
+                        at: item)
+                    continue
+                }
+                rules.paths.append(glob)
+            }
+        }
+        return rules
     }
 
     /// A single string or a list of them. An empty list would restrict to nothing at all,

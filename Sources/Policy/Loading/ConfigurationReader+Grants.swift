@@ -14,7 +14,7 @@ extension ConfigurationReader {
 
     static let grantKeys = [
         "to", "targets", "logins", "mode", "from", "until", "hours", "require_ticket", "max_session", "source", "forwarding",
-        "require_mfa", "approval",
+        "require_mfa", "approval", "files",
     ]
 
     mutating func readGrants(_ node: Node, known: KnownNames) -> [Grant] {
@@ -44,7 +44,8 @@ extension ConfigurationReader {
                     subjects: subjects, targetSelector: selector, logins: logins, mode: mode,
                     from: conditions.from, until: conditions.until, hours: conditions.hours,
                     ticketRule: conditions.ticketRule, maxSession: conditions.maxSession,
-                    sources: conditions.sources, forwarding: conditions.forwarding, approval: approval)
+                    sources: conditions.sources, forwarding: conditions.forwarding, approval: approval,
+                    files: conditions.files)
                 grant.requireSecondFactor = requireSecondFactor
                 grants.append(grant)
             }

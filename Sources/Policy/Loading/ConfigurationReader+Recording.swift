@@ -4,7 +4,7 @@ import Yams
 extension ConfigurationReader {
     mutating func readRecording(_ node: Node) -> RecordingBounds {
         var bounds = Defaults.recording
-        let keys = ["max_session_size", "max_exec_output", "min_free_space"]
+        let keys = ["max_session_size", "max_exec_output", "min_free_space", "file_ledger"]
         guard let fields = fields(of: node, "recording", allowed: keys) else { return bounds }
         if let value = fields["max_session_size"].flatMap({ byteSize($0, "recording.max_session_size") }) {
             bounds.maxSessionBytes = value
@@ -14,6 +14,13 @@ extension ConfigurationReader {
         }
         if let value = fields["min_free_space"].flatMap({ byteSize($0, "recording.min_free_space") }) {
             bounds.minFreeBytes = value
+        }
+        if let node = fields["file_ledger"], let text = string(node, "recording.file_ledger") {
+            switch text {
+            case "true": bounds.fileLedger = true
+            case "false": bounds.fileLedger = false
+            default: diagnostics.report("invalid recording.file_ledger \(SafeText.quoted(text)): expected true or false", at: node)
+            }
         }
         // Smaller than a header and a few events, a cap would only ever record its own marker.
         if bounds.maxSessionBytes < Self.smallestSessionCap {

@@ -35,6 +35,8 @@ package struct Grant: Hashable, Sendable {
     package var requireSecondFactor = false
     /// When set, the grant allows only once approved (`ApprovalRule`).
     package var approval: ApprovalRule?
+    /// `files:`: which way sftp and scp may move files, and where (default allow).
+    package var files: FileRules
 
     package init(
         index: Int,
@@ -51,7 +53,8 @@ package struct Grant: Hashable, Sendable {
         maxSession: Duration? = nil,
         sources: [CIDR] = [],
         forwarding: [HostAndPort] = [],
-        approval: ApprovalRule? = nil
+        approval: ApprovalRule? = nil,
+        files: FileRules = FileRules()
     ) {
         self.index = index
         self.line = line
@@ -68,6 +71,7 @@ package struct Grant: Hashable, Sendable {
         self.sources = sources
         self.forwarding = forwarding
         self.approval = approval
+        self.files = files
     }
 
     /// `grant #2 (tracegate.yaml:41)`: short enough for a log line, precise enough to find.
@@ -112,6 +116,7 @@ package struct Grant: Hashable, Sendable {
         if let approval {
             parts.append("approval by \(approval.approversDescription) (valid \(Self.render(approval.valid)), wait \(Self.render(approval.wait)))")
         }
+        if files.isRestricted { parts.append("files: \(files.summary)") }
         return parts
     }
 

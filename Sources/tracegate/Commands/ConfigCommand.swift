@@ -81,6 +81,7 @@ struct ConfigCommand: ParsableCommand {
                             + (approval.approvers.organizations.isEmpty ? "" : "nor anyone of \(user.organization), ")
                             + "one approval covers new sessions for \(Grant.render(approval.valid)), a request waits \(Grant.render(approval.wait)))")
                 }
+                lines.append("files (sftp, scp, rsync): " + grant.files.summary)
                 if let deadline = grant.deadline(startedAt: time) {
                     lines.append("a session started then would end at \(ISO8601DateFormatter().string(from: deadline.date)): \(deadline.reason)")
                 }
