@@ -29,6 +29,13 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
     case requestRefused = "request.refused"
     case penaltyStart = "penalty.start"
     case auditPrune = "audit.prune"
+    case oversightList = "oversight.list"
+    case oversightRefused = "oversight.refused"
+    case watchStart = "watch.start"
+    case watchEnd = "watch.end"
+    case sessionTerminate = "session.terminate"
+    case lockCreate = "lock.create"
+    case lockRemove = "lock.remove"
 
     /// One line for humans: `tracegate audit show` and the schema documentation.
     package var summary: String {
@@ -50,6 +57,13 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .requestRefused: "a request on a connection was refused (environment, terminal, subsystem) while the connection went on"
         case .penaltyStart: "a source address was penalised: its new connections are refused for a while"
         case .auditPrune: "events older than the retention were about to be removed behind a checkpoint"
+        case .oversightList: "someone listed the running sessions they may oversee (live)"
+        case .oversightRefused: "an oversight command (live, watch, terminate, lock, unlock) was refused for lack of the right"
+        case .watchStart: "someone started watching a running session"
+        case .watchEnd: "someone stopped watching a running session"
+        case .sessionTerminate: "someone ended another person's running session"
+        case .lockCreate: "a user or a target was locked: its sessions end and new ones are refused"
+        case .lockRemove: "a lock was lifted"
         }
     }
 }

@@ -148,7 +148,8 @@ struct ConnectionState: Equatable {
                 durationMilliseconds = closed.milliseconds(since: opened)
             }
         case .connectionOpen, .channelOpen, .sessionClose, .requestRefused, .gatewayStart, .gatewayStop, .configLoad,
-            .configReload, .configReject, .auditQuery, .recordingStop, .penaltyStart, .auditPrune:
+            .configReload, .configReject, .auditQuery, .recordingStop, .penaltyStart, .auditPrune,
+            .oversightList, .oversightRefused, .watchStart, .watchEnd, .sessionTerminate, .lockCreate, .lockRemove:
             break
         }
     }

@@ -52,7 +52,12 @@ struct QueryTableBatch {
         // Deliberately exhaustive, no `default:`: a new kind must decide what it updates.
         switch event.kind {
         case .gatewayStart, .gatewayStop, .configLoad, .configReload, .configReject, .auditQuery, .recordingStop,
-            .penaltyStart, .auditPrune:
+            .penaltyStart, .auditPrune, .oversightList, .oversightRefused, .watchStart, .watchEnd, .sessionTerminate:
+            return
+        case .lockCreate, .lockRemove:
+            // Oversight acts are the caller's, not their connection's: they change no
+            // connection or session row, only the locks in force.
+            try LockProjection.apply(event, stored: stored, in: db)
             return
         case .connectionOpen, .authAttempt, .accessDecision, .upstreamConnect, .channelOpen, .sessionClose,
             .connectionClose, .requestRefused:

@@ -13,6 +13,8 @@ extension ClientConnection {
     func authorizeVerifiedUser(_ user: User, username: String) -> ServerReply {
         isAuthenticated = true
         runtime.admission.authenticated(source: context.clientAddress)
+        _ = oversightControl()
+        locksGeneration = runtime.locks.generation
         phase = .authorized(decideAccess(for: user, username: username))
         return .accept
     }
@@ -25,6 +27,11 @@ extension ClientConnection {
             return record(.refused(.malformedUsername(error)))
         }
         context.request = request
+        // A locked user reaches nothing, not even the gateway's shell.
+        if let refusal = lockRefusal(user: user.name, target: nil) {
+            context.target = settings.policy.target(named: request.target)
+            return record(.refused(refusal))
+        }
         // A bare name that is no target opens the gateway's own shell ("ssh gateway").
         if request.login == nil && settings.policy.target(named: request.target) == nil {
             return record(.gatewayShell)
@@ -53,6 +60,7 @@ extension ClientConnection {
         case .allowed(let target, let login, let grant):
             context.target = target
             context.login = login
+            if let refusal = lockRefusal(user: access.user.name, target: target.name) { return .refused(refusal) }
             return .allowed(request: access, target: target, login: login, grant: grant)
         case .denied(let reason):
             context.target = settings.policy.target(named: access.request.target)

@@ -94,9 +94,13 @@ extension ClientConnection {
         case .gatewayShell:
             let store = runtime.auditStore
             let user = context.user?.name ?? ""
+            let desk = context.user.map { user in
+                OversightDesk(runtime: runtime, caller: OversightCaller(
+                    identity: .user(user), audit: context.auditContext, control: oversightControl()))
+            }
             bridge.startGatewayShell(GatewayShell(
                 context: context, settings: settings, command: command, interactive: bridge.terminal != nil,
-                recentSessions: { RecentSessions.lines(for: user, in: store) }))
+                recentSessions: { RecentSessions.lines(for: user, in: store) }, oversight: desk))
             return .accept
         case .ticketExpected(let access):
             if bridge.ticket == nil && bridge.terminal != nil {
@@ -134,6 +138,7 @@ extension ClientConnection {
                 let upstreamChannel = try openUpstreamChannel(on: upstream, for: bridge, running: command)
                 bridge.startRelaying(to: upstreamChannel, as: description)
                 startCounting(bridge)
+                registerLive(bridge, command: command, recordingPath: recorder?.path)
                 journal.metrics.sessionSetup(took: ContinuousClock.now - setupStarted)
                 if let recorder { bridge.record(with: recorder) }
                 bridge.deadline = grant.deadline(startedAt: Date())

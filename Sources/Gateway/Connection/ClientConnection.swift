@@ -39,6 +39,10 @@ final class ClientConnection {
     /// The key exchange ran into its deadline (a penalty offence of its own).
     private(set) var keyExchangeTimedOut = false
     let poller: EventPoller
+    /// How other threads reach this one (oversight); created once the user is authenticated.
+    var control: ConnectionControl?
+    /// The locks' generation last judged against (see `enforceLocks`).
+    var locksGeneration = -1
 
     init(server: ServerSession, settings: GatewaySettings, runtime: GatewayRuntime) throws(SSHError) {
         self.server = server
@@ -90,6 +94,7 @@ final class ClientConnection {
                 sessionsTouched = true
             }
             sessionsTouched = checkLegs() || sessionsTouched
+            sessionsTouched = checkOversightMail() || sessionsTouched
             // Authenticated sessions relay data: the periodic checks run on a schedule,
             // not on every trip (see ConnectionCheckSchedule). Handshakes and draining
             // keep checking every trip.
@@ -97,6 +102,7 @@ final class ClientConnection {
                 checkDeadlines()
                 checkRecordings()
                 checkPolicy()
+                checkOversight()
                 sessionsTouched = true
             }
             if sessionsTouched { workWaiting = hasImmediateWork }
@@ -162,11 +168,14 @@ final class ClientConnection {
             guard tunnel.isFinished else { return false }
             if !tunnel.client.receivedClose { clientAbandonedChannel = true }
             journal.sessionClosed(context, sessionID: tunnel.sessionID, outcome: tunnel.outcome)
+            unregisterLive(tunnel.sessionID)
             server.release(tunnel.client)
             return true
         }
         bridges.removeAll { bridge in
             guard bridge.isFinished else { return false }
+            bridge.stopWatching()
+            unregisterLive(bridge.sessionID)
             if !bridge.client.receivedClose { clientAbandonedChannel = true }
             if let outcome = bridge.completeOutcome() {
                 journal.sessionClosed(context, sessionID: bridge.sessionID, outcome: outcome)
@@ -241,6 +250,8 @@ final class ClientConnection {
     private func finish() {
         poller.removeAll()
         for bridge in bridges {
+            bridge.stopWatching()
+            unregisterLive(bridge.sessionID)
             if let outcome = bridge.completeOutcome() {
                 journal.sessionClosed(context, sessionID: bridge.sessionID, outcome: outcome)
             }
@@ -249,12 +260,14 @@ final class ClientConnection {
         bridges.removeAll()
         for tunnel in tunnels {
             journal.sessionClosed(context, sessionID: tunnel.sessionID, outcome: tunnel.outcome)
+            unregisterLive(tunnel.sessionID)
             tunnel.socket.close()
         }
         tunnels.removeAll()
         upstream?.tearDown()
         upstream = nil
         server.tearDown()
+        runtime.live.removeConnection(context.id)
         journal.connectionClosed(context, reason: endReason ?? .error)
         runtime.admission.closed(source: context.clientAddress, wasAuthenticated: isAuthenticated)
         if !isAuthenticated { recordPenalty() }

@@ -1,3 +1,4 @@
+import Audit
 import Policy
 
 /// Why the gateway will not carry a session, as the one line the engineer sees on
@@ -29,6 +30,10 @@ package enum Refusal: Error, Sendable, Equatable {
     case sessionEndingSoon(reason: String)
     case tooManyChannels(limit: Int)
     case tooManySessions(user: String, limit: Int)
+    /// Someone overseeing the session ended it (`terminate`, or `t` while watching).
+    case terminated(SessionTermination)
+    /// A lock on the user or the target: running sessions end, new ones are refused.
+    case locked(LockRecord, ended: Bool)
 
     package var message: String {
         switch self {
@@ -58,6 +63,10 @@ package enum Refusal: Error, Sendable, Equatable {
         case .sessionEndingSoon(let reason): "tracegate: this session ends in 1 minute: \(reason)"
         case .tooManyChannels(let limit): "tracegate: too many channels open on this connection (limit \(limit))"
         case .tooManySessions(let user, let limit): "tracegate: \(user) has too many sessions open (limit \(limit))"
+        case .terminated(let termination):
+            "tracegate: this session was ended by \(termination.organization.map { "\(termination.by) (\($0))" } ?? termination.by): \(termination.reason)"
+        case .locked(let lock, let ended):
+            (ended ? "tracegate: this session was ended: " : "tracegate: ") + LockText.sentence(lock)
         }
     }
 
@@ -87,6 +96,8 @@ package enum Refusal: Error, Sendable, Equatable {
         case .sessionEndingSoon: "session_ending"
         case .tooManyChannels: "too_many_channels"
         case .tooManySessions: "too_many_sessions"
+        case .terminated: "terminated"
+        case .locked: "locked"
         }
     }
 }

@@ -15,6 +15,11 @@ package final class GatewayRuntime: Sendable {
     package let userSessions: UserSessions
     let journal: ConnectionJournal
     let auditStore: AuditStore
+    /// Running sessions, for `live`, `watch` and `terminate`.
+    package let live: LiveSessions
+    /// Locks in force (in memory) and where they are kept.
+    package let locks: LockBook
+    let lockStore: any LockStore
 
     package init(settings: GatewaySettings, upstreamKey: PrivateKey, journal: ConnectionJournal, auditStore: AuditStore) {
         self.auditStore = auditStore
@@ -25,6 +30,14 @@ package final class GatewayRuntime: Sendable {
         penalties = PenaltyBook()
         userSessions = UserSessions()
         self.journal = journal
+        live = LiveSessions()
+        locks = LockBook()
+        lockStore = auditStore.lockStore(writer: journal.audit)
+    }
+
+    /// Loads the locks in force from the store (at start): a restart keeps every lock.
+    package func loadLocks() throws(AuditError) {
+        locks.replace(try lockStore.locksInForce(at: .now()))
     }
 
     package var settings: GatewaySettings { currentSettings.withLock { $0.settings } }

@@ -39,6 +39,7 @@ package final class GatewayService {
         runtime = GatewayRuntime(settings: settings, upstreamKey: keys.upstreamKey,
                                  journal: ConnectionJournal(logger: logger, audit: audit, metrics: metrics),
                                  auditStore: auditStore)
+        try runtime.loadLocks()
         acceptGate = AcceptGate(runtime: runtime, logger: logger)
         // The metrics port before the SSH port: when it is taken the start fails before the SSH
         // port was ever open, so nobody sees a gateway listen for a moment and vanish.

@@ -10,12 +10,15 @@ final class GatewayShell {
     private let oneShot: String?
     private var editor: LineEditor
     private(set) var exitStatus: Int?
+    /// A `watch` that takes over the channel, taken once by the bridge.
+    private var watch: WatchSession?
 
     private static let prompt = "tracegate> "
 
     init(context: ConnectionContext, settings: GatewaySettings, command: SessionCommand, interactive: Bool,
-         recentSessions: @escaping () -> [String]) {
-        commands = GatewayShellCommands(context: context, settings: settings, recentSessions: recentSessions)
+         recentSessions: @escaping () -> [String], oversight: OversightDesk? = nil) {
+        commands = GatewayShellCommands(context: context, settings: settings, recentSessions: recentSessions,
+                                        oversight: oversight)
         self.interactive = interactive
         editor = LineEditor(echoes: interactive)
         switch command {
@@ -28,6 +31,7 @@ final class GatewayShell {
     /// What the engineer sees first; for a one-shot command, its whole answer.
     func start() -> String {
         if let oneShot {
+            if let answer = startWatch(oneShot) { return newlines(answer) }
             let (text, status) = commands.run(oneShot)
             exitStatus = status
             return newlines(text)
@@ -61,8 +65,44 @@ final class GatewayShell {
             exitStatus = 0
             return ""
         }
+        if let answer = startWatch(text) { return newlines(answer) + (watch == nil ? Self.prompt : "") }
         let (answer, _) = commands.run(text)
         return newlines(answer) + Self.prompt
+    }
+
+    /// The bridge takes the watch (once) and follows it instead of the shell.
+    func takeWatch() -> WatchSession? {
+        defer { watch = nil }
+        return watch
+    }
+
+    /// `watch SESSION`: nil when the line is no watch; otherwise the refusal, or "" once the
+    /// watch is ready for the bridge. One-shot: the refusal ends the shell with status 1.
+    private func startWatch(_ line: String) -> String? {
+        let words = line.split(separator: " ").map(String.init)
+        guard words.first == "watch" else { return nil }
+        let refusal: String
+        switch OversightShellCommand.parse(words) {
+        case .success(.watch(let id))?:
+            guard let desk = commands.oversight, let control = desk.caller.control else {
+                refusal = "tracegate: oversight is not available here\n"
+                break
+            }
+            do {
+                let found = try desk.watchable(id)
+                watch = WatchSession(desk: desk, session: found.session, feed: found.feed, rule: found.rule,
+                                     mayTerminate: found.mayTerminate, interactive: interactive, control: control)
+                return ""
+            } catch {
+                refusal = error.message + "\n"
+            }
+        case .failure(let error)?:
+            refusal = "tracegate: \(error.message)\n"
+        default:
+            refusal = "tracegate: usage: watch SESSION\n"
+        }
+        if oneShot != nil { exitStatus = 1 }
+        return refusal
     }
 
     /// The engineer's terminal is raw: every line feed needs its carriage return.

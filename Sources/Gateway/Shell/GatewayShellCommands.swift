@@ -6,6 +6,8 @@ struct GatewayShellCommands {
     let context: ConnectionContext
     let settings: GatewaySettings
     let recentSessions: () -> [String]
+    /// The caller's oversight desk (`live`, `terminate`, `lock`, …); rights are checked there.
+    let oversight: OversightDesk?
 
     var banner: String {
         "Tracegate: you reached the gateway itself, not a target.\nType help for the commands.\n"
@@ -19,6 +21,8 @@ struct GatewayShellCommands {
         case "targets": return (targets, 0)
         case "sessions": return (sessions, 0)
         case "help": return (help, 0)
+        case let name where OversightShellCommand.names.contains(name):
+            return runOversight(words)
         default:
             let shown = SafeText.quoted(words.first ?? "", limit: 32)
             return ("tracegate: unknown command \(shown); type help\n", 1)
@@ -32,7 +36,22 @@ struct GatewayShellCommands {
         sessions   your recent sessions
         exit       leave
 
-        """
+        """ + (hasOversightRights ? OversightShellCommand.usage : "")
+    }
+
+    private var hasOversightRights: Bool {
+        guard let user = context.user else { return false }
+        return settings.policy.hasOversightRights(user)
+    }
+
+    private func runOversight(_ words: [String]) -> (String, Int) {
+        guard let oversight, let parsed = OversightShellCommand.parse(words) else {
+            return ("tracegate: oversight is not available here\n", 1)
+        }
+        switch parsed {
+        case .success(let command): return OversightShellAnswers(desk: oversight).run(command)
+        case .failure(let error): return ("tracegate: \(error.message)\n", 1)
+        }
     }
 
     private var whoami: String {

@@ -56,8 +56,8 @@ extension ConfigurationReader {
         return mode
     }
 
-    private mutating func readSubjects(_ node: Node, grant: String, known: KnownNames) -> GrantSubjects? {
-        let what = "\"to\" of \(grant)"
+    mutating func readSubjects(_ node: Node, grant: String, known: KnownNames, key: String = "to") -> GrantSubjects? {
+        let what = "\"\(key)\" of \(grant)"
         guard let fields = fields(of: node, what, allowed: ["user", "users", "group", "groups", "org", "orgs"]) else { return nil }
         var subjects = GrantSubjects()
         let kinds: [(single: String, list: String, kind: String, known: Set<String>, path: WritableKeyPath<GrantSubjects, [String]>)] = [
@@ -99,7 +99,7 @@ extension ConfigurationReader {
     }
 
     /// `env: prod` (equality) and `app: [shop, search]` (any of these values).
-    private mutating func readLabelSelector(_ node: Node, _ what: String) -> LabelSelector? {
+    mutating func readLabelSelector(_ node: Node, _ what: String) -> LabelSelector? {
         guard case .mapping(let mapping) = node else {
             diagnostics.report("expected a mapping for \(what), found \(node.kindDescription)", at: node)
             return nil
@@ -148,7 +148,7 @@ extension ConfigurationReader {
     }
 
     /// `user: alice` or `users: [alice, bob]`, and the same for groups, orgs and target names.
-    private mutating func names(in fields: Fields, key: String, isList: Bool, what: String) -> [(String, Node)] {
+    mutating func names(in fields: Fields, key: String, isList: Bool, what: String) -> [(String, Node)] {
         guard let node = fields.optional(key) else { return [] }
         let entries: [Node]
         if isList {

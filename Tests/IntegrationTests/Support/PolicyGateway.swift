@@ -30,6 +30,8 @@ final class PolicyGateway: Sendable {
         var targets: [Target]
         /// The `grants:` entries, one YAML flow mapping each (without the leading "- ").
         var grants: @Sendable (Facts) -> [String]
+        /// Extra top-level lines after `grants:` (e.g. an `oversight:` section).
+        var extraLines: [String] = []
     }
 
     let directory: TemporaryDirectory
@@ -100,7 +102,7 @@ final class PolicyGateway: Sendable {
     func configuration(grants: [String]) -> String {
         Self.render(
             port: gateway.port, stateDirectory: gateway.stateDirectory, aliceKey: aliceKey, bobKey: bobKey,
-            targets: scene.targets.map { ($0, servers[$0.server]) }, grants: grants
+            targets: scene.targets.map { ($0, servers[$0.server]) }, grants: grants, extraLines: scene.extraLines
         )
     }
 
@@ -171,7 +173,7 @@ final class PolicyGateway: Sendable {
         let grants = scene.grants(facts)
         let text = render(
             port: port, stateDirectory: stateDirectory, aliceKey: aliceKey, bobKey: bobKey,
-            targets: scene.targets.map { ($0, servers[$0.server]) }, grants: grants
+            targets: scene.targets.map { ($0, servers[$0.server]) }, grants: grants, extraLines: scene.extraLines
         )
         try directory.write(text, to: "tracegate.yaml")
         let gateway = try GatewayProcess(
@@ -203,7 +205,7 @@ final class PolicyGateway: Sendable {
 
     private static func render(
         port: UInt16, stateDirectory: String, aliceKey: KeyPair, bobKey: KeyPair,
-        targets: [(Target, OpenSSHServer)], grants: [String]
+        targets: [(Target, OpenSSHServer)], grants: [String], extraLines: [String] = []
     ) -> String {
         let quote = GatewayConfiguration.quote
         var lines = [
@@ -228,6 +230,7 @@ final class PolicyGateway: Sendable {
         }
         lines.append(grants.isEmpty ? "grants: []" : "grants:")
         lines += grants.map { "  - " + $0 }
+        lines += extraLines
         return lines.joined(separator: "\n") + "\n"
     }
 }

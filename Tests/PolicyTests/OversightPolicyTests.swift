@@ -1,0 +1,93 @@
+import Foundation
+import Policy
+import Testing
+
+@Suite("oversight: who may list, watch, terminate and lock")
+struct OversightPolicyTests {
+    private static let base = """
+        organizations: [retailer, provider]
+        groups:
+          - {name: secops, members: [carol]}
+        users:
+          - {name: alice, org: retailer, keys: []}
+          - {name: carol, org: retailer, keys: []}
+          - {name: bob, org: provider, keys: []}
+          - {name: dave, org: provider, keys: []}
+        targets:
+          - {name: db-01, address: "10.0.0.1:22", owner: retailer, labels: {env: prod}}
+          - {name: build-01, address: "10.0.0.2:22", owner: provider, labels: {env: ci}}
+        grants: []
+
+        """
+
+    private func policy(_ oversight: String) throws -> AccessPolicy {
+        AccessPolicy(configuration: try ConfigurationLoader.load(yaml: Self.base + oversight, sourcePath: "t.yaml"))
+    }
+
+    private func user(_ name: String, _ policy: AccessPolicy) throws -> User {
+        try #require(policy.user(named: name))
+    }
+
+    @Test func nobodyHasAnyRightWithoutAnEntry() throws {
+        let policy = try policy("")
+        for right in OversightRight.allCases {
+            #expect(policy.oversightRule(right, holder: try user("alice", policy), sessionOwner: "bob",
+                                         target: policy.target(named: "db-01")) == nil)
+        }
+        #expect(policy.lockRule(holder: try user("alice", policy), user: "bob") == nil)
+    }
+
+    @Test func secopsMayWatchAndTerminateOnTheRetailersTargetsOnly() throws {
+        let policy = try policy("""
+            oversight:
+              - {to: {group: secops}, sessions: {targets: {owner: retailer}}, may: [list, watch, terminate]}
+            """)
+        let carol = try user("carol", policy)
+        let db = policy.target(named: "db-01")
+        let build = policy.target(named: "build-01")
+        let rule = try #require(policy.oversightRule(.watch, holder: carol, sessionOwner: "bob", target: db))
+        #expect(rule.name == "oversight #1 (t.yaml:16)")
+        #expect(policy.oversightRule(.terminate, holder: carol, sessionOwner: "bob", target: db) != nil)
+        #expect(policy.oversightRule(.lock, holder: carol, sessionOwner: "bob", target: db) == nil)
+        #expect(policy.oversightRule(.watch, holder: carol, sessionOwner: "bob", target: build) == nil)
+        #expect(policy.oversightRule(.watch, holder: try user("alice", policy), sessionOwner: "bob", target: db) == nil)
+        // A target lock needs an entry that leaves users open and has the lock right.
+        #expect(policy.lockRule(holder: carol, target: "db-01") == nil)
+    }
+
+    @Test func locksNeedTheOtherDimensionLeftOpen() throws {
+        let policy = try policy("""
+            oversight:
+              - {to: {org: provider}, sessions: {of: {org: provider}}, may: [lock]}
+              - {to: {org: retailer}, sessions: {targets: {names: [db-01]}}, may: [lock]}
+              - {to: {user: alice}, sessions: {of: {user: bob}, targets: {owner: retailer}}, may: [lock]}
+            """)
+        #expect(policy.lockRule(holder: try user("dave", policy), user: "bob")?.index == 1)
+        #expect(policy.lockRule(holder: try user("dave", policy), user: "alice") == nil)
+        #expect(policy.lockRule(holder: try user("carol", policy), target: "db-01")?.index == 2)
+        #expect(policy.lockRule(holder: try user("carol", policy), target: "build-01") == nil)
+        // Entry 3 is scoped by user and target: locking bob would reach beyond the retailer's targets.
+        #expect(policy.lockRule(holder: try user("alice", policy), user: "bob") == nil)
+    }
+
+    @Test func mistakesAreReportedAtTheirLine() throws {
+        let yaml = Self.base + """
+            oversight:
+              - {to: {group: secops}, sessions: {}, may: [watch]}
+              - {to: {user: nobody}, sessions: {of: {org: provider}}, may: [watch, stare]}
+              - {to: {org: retailer}, sessions: {targets: {owner: acme}}, may: [list], extra: 1}
+            """
+        let errors = try #require(throws: ConfigurationErrors.self) { try ConfigurationLoader.load(yaml: yaml, sourcePath: "t.yaml") }
+        let text = errors.description
+        #expect(text.contains("t.yaml:16:38: \"sessions\" of oversight #1 is empty"), "\(text)")
+        #expect(text.contains("t.yaml:17:17: oversight #2 names unknown user \"nobody\""), "\(text)")
+        #expect(text.contains("unknown right \"stare\" in \"may\" of oversight #2"), "\(text)")
+        #expect(text.contains("oversight #3 names unknown organization \"acme\""), "\(text)")
+        #expect(text.contains("unknown key \"extra\" in oversight #3"), "\(text)")
+    }
+
+    @Test func watchNoticeIsOnByDefaultAndCanBeTurnedOff() throws {
+        #expect(try ConfigurationLoader.load(yaml: Self.base, sourcePath: "t.yaml").watchNotice)
+        #expect(try !ConfigurationLoader.load(yaml: Self.base + "watch_notice: false\n", sourcePath: "t.yaml").watchNotice)
+    }
+}
