@@ -9,10 +9,10 @@ struct OversightPolicyTests {
         groups:
           - {name: secops, members: [carol]}
         users:
-          - {name: alice, org: retailer, keys: []}
-          - {name: carol, org: retailer, keys: []}
-          - {name: bob, org: provider, keys: []}
-          - {name: dave, org: provider, keys: []}
+          - {name: alice, org: retailer, keys: ["\(SyntheticKey.line(seed: 1))"]}
+          - {name: carol, org: retailer, keys: ["\(SyntheticKey.line(seed: 2))"]}
+          - {name: bob, org: provider, keys: ["\(SyntheticKey.line(seed: 3))"]}
+          - {name: dave, org: provider, keys: ["\(SyntheticKey.line(seed: 4))"]}
         targets:
           - {name: db-01, address: "10.0.0.1:22", owner: retailer, labels: {env: prod}}
           - {name: build-01, address: "10.0.0.2:22", owner: provider, labels: {env: ci}}
@@ -46,7 +46,7 @@ struct OversightPolicyTests {
         let db = policy.target(named: "db-01")
         let build = policy.target(named: "build-01")
         let rule = try #require(policy.oversightRule(.watch, holder: carol, sessionOwner: "bob", target: db))
-        #expect(rule.name == "oversight #1 (t.yaml:16)")
+        #expect(rule.name == "oversight #1 (t.yaml:14)")
         #expect(policy.oversightRule(.terminate, holder: carol, sessionOwner: "bob", target: db) != nil)
         #expect(policy.oversightRule(.lock, holder: carol, sessionOwner: "bob", target: db) == nil)
         #expect(policy.oversightRule(.watch, holder: carol, sessionOwner: "bob", target: build) == nil)
@@ -79,8 +79,8 @@ struct OversightPolicyTests {
             """
         let errors = try #require(throws: ConfigurationErrors.self) { try ConfigurationLoader.load(yaml: yaml, sourcePath: "t.yaml") }
         let text = errors.description
-        #expect(text.contains("t.yaml:16:38: \"sessions\" of oversight #1 is empty"), "\(text)")
-        #expect(text.contains("t.yaml:17:17: oversight #2 names unknown user \"nobody\""), "\(text)")
+        #expect(text.contains("t.yaml:14:37: \"sessions\" of oversight #1 is empty"), "\(text)")
+        #expect(text.contains("t.yaml:15:17: oversight #2 names unknown user \"nobody\""), "\(text)")
         #expect(text.contains("unknown right \"stare\" in \"may\" of oversight #2"), "\(text)")
         #expect(text.contains("oversight #3 names unknown organization \"acme\""), "\(text)")
         #expect(text.contains("unknown key \"extra\" in oversight #3"), "\(text)")
