@@ -50,10 +50,16 @@ extension IntegrationSuite {
 
         @Test func liveListsTheShellAndTerminateEndsItWithinASecondWithTheReason() async throws {
             let gateway = try SharedPolicyGateway.current()
+            // The engineer's shell leaves a file on the (local) target once it runs: terminating
+            // before then would race the shell's start.
+            let ready = gateway.directory.file("bob-ready-\(UInt32.random(in: 1000...9999))")
             async let engineer = InteractiveScenarios.shell(gateway.bob(on: "db-01"), InteractiveScenarios.ready + [
+                .send("touch \(ready)\r"),
                 .expect("this session was ended by alice (retailer): payment freeze", timeout: 60),
             ])
             let id = try #require(try await bobsSession(on: "db-01", gateway), "alice's live never listed bob's shell\n\(gateway.logTail)")
+            let started = await waitFor(timeout: .seconds(30)) { FileManager.default.fileExists(atPath: ready) }
+            #expect(started, "bob's shell never ran\n\(gateway.logTail)")
             let live = try await shell(gateway, "alice").ssh("live")
             #expect(live.stdout.contains("provider") && live.stdout.contains(gateway.login), "\(live)")
 
@@ -197,6 +203,59 @@ extension IntegrationSuite {
             #expect(trail.map { $0[0] } == ["lock.create", "lock.remove", "lock.create"], "\(trail)")
             let verify = try await gateway.gateway.run(["audit", "verify"])
             #expect(verify.succeeded, "\(verify)")
+        }
+
+        @Test func configCheckListsAndExplainsTheOversightEntries() async throws {
+            let gateway = try SharedPolicyGateway.current()
+            let summary = try await gateway.gateway.run(["config", "check"])
+            #expect(summary.succeeded && summary.stdout.contains("oversight: 2"), "\(summary)")
+            #expect(summary.stdout.contains("user alice may list,watch,terminate over on targets owned by retailer"), "\(summary)")
+            let explained = try await gateway.gateway.run(["config", "check", "--explain-oversight", "alice", "bob", "db-01"])
+            #expect(explained.succeeded, "\(explained)")
+            #expect(explained.stdout.contains("watch: allowed by oversight #1"), "\(explained)")
+            #expect(explained.stdout.contains("lock user bob: allowed by oversight #2"), "\(explained)")
+            #expect(explained.stdout.contains("lock target db-01: denied"), "\(explained)")
+            let bobs = try await gateway.gateway.run(["config", "check", "--explain-oversight", "bob"])
+            #expect(bobs.stdout.contains("bob (provider) has no oversight right"), "\(bobs)")
+        }
+
+        @Test func theOperatorOnTheHostListsWatchesAndLocksThroughTheControlSocket() async throws {
+            let gateway = try SharedPolicyGateway.current()
+            let socket = gateway.gateway.stateDirectory + "/control.sock"
+            let attributes = try FileManager.default.attributesOfItem(atPath: socket)
+            #expect((attributes[.posixPermissions] as? Int) == 0o600, "\(attributes)")
+
+            let ticking = try gateway.bob(on: "db-01").spawnSSH("for i in $(seq 1 8); do echo op-tick-$i; sleep 0.5; done")
+            defer { ticking.terminate() }
+            let id = try #require(try await bobsSession(on: "db-01", gateway, kind: "exec"), "\(gateway.logTail)")
+            let live = try await gateway.gateway.run(["live"])
+            #expect(live.succeeded && live.stdout.contains(id), "\(live)")
+            let watched = try await gateway.gateway.run(["watch", id], timeout: .seconds(30))
+            #expect(watched.succeeded, "\(watched)")
+            #expect(watched.stdout.contains("op-tick-1") && watched.stdout.contains("op-tick-8"), "\(watched)")
+            #expect(watched.stdout.contains("tracegate: the session ended"), "\(watched)")
+
+            let sleeper = try gateway.bob(on: "db-01").spawnSSH("sleep 120")
+            defer { sleeper.terminate() }
+            _ = try #require(try await bobsSession(on: "db-01", gateway, kind: "exec"), "\(gateway.logTail)")
+            let locked = try await gateway.gateway.run(["lock", "target", "db-01", "--reason", "restore in progress"])
+            #expect(locked.succeeded, "\(locked)\n\(gateway.logTail)")
+            #expect(await sleeper.waitForExit(timeout: .seconds(10)) != nil, "the session on db-01 outlived the lock")
+            let refused = try await gateway.bob(on: "db-01").ssh("echo no")
+            #expect(!refused.succeeded && refused.stderr.contains("target db-01 is locked by"), "\(refused)")
+            #expect(refused.stderr.contains("restore in progress"), "\(refused)")
+            let other = try await gateway.bob(on: "web-01").ssh("echo other-$((3*3))")
+            #expect(other.succeeded && other.stdout == "other-9\n", "a lock of db-01 must not touch web-01: \(other)")
+            let locks = try await gateway.gateway.run(["locks"])
+            #expect(locks.stdout.contains("db-01") && locks.stdout.contains("restore in progress"), "\(locks)")
+            let unlocked = try await gateway.gateway.run(["unlock", "target", "db-01"])
+            #expect(unlocked.succeeded, "\(unlocked)")
+            let works = try await gateway.bob(on: "db-01").ssh("echo back-$((4+4))")
+            #expect(works.succeeded && works.stdout == "back-8\n", "\(works)")
+
+            let watchers = try await gateway.audit.rows(
+                "SELECT user FROM events WHERE kind = 'watch.start' AND session_id = \(PolicyAuditDatabase.literal(id))")
+            #expect(watchers.first?.first?.contains("@") == true, "\(watchers)")
         }
     }
 }

@@ -48,7 +48,7 @@ final class WatchSession {
         var banner = "tracegate: watching \(session.id), \(session.user.name) (\(session.user.organization)) on \(what)"
         banner += mayTerminate ? "; q leaves, t ends the session\n" : "; q leaves\n"
         append(text(banner))
-        append(replay())
+        append(Self.replay(feed, note: text))
     }
 
     /// Whether bytes wait for the watcher's channel (flags only: asked on every loop trip).
@@ -167,13 +167,13 @@ final class WatchSession {
 
     /// The session's output so far, from its recording (the writer thread may still hold the
     /// last moment's bytes; they arrive live).
-    private func replay() -> [UInt8] {
+    static func replay(_ feed: WatchFeed, note: (String) -> [UInt8] = { Array($0.replacingOccurrences(of: "\n", with: "\r\n").utf8) }) -> [UInt8] {
         guard let path = feed.recordingPath, let recording = try? AsciicastReader.read(path: path) else { return [] }
         var output: [UInt8] = []
         for event in recording.events where event.kind == .output {
             output.append(contentsOf: event.data.utf8)
         }
         guard output.count > Self.replayLimit else { return output }
-        return text("[tracegate: showing the last \(Self.replayLimit / 1024) KiB of output]\n") + output.suffix(Self.replayLimit)
+        return note("[tracegate: showing the last \(Self.replayLimit / 1024) KiB of output]\n") + output.suffix(Self.replayLimit)
     }
 }

@@ -19,6 +19,7 @@ package final class GatewayService {
     private let metrics = GatewayMetrics()
     private let accepting = AcceptingFlag()
     private var operations: OperationsEndpoint?
+    private var control: ControlSocketServer?
 
     /// Connection threads need little stack: libssh does not recurse deeply, and a small
     /// stack keeps a thousand idle sessions cheap.
@@ -56,6 +57,12 @@ package final class GatewayService {
             self.operations = operations
             logger.info("metrics listening", metadata: ["tg.listen": "\(operations.address)"])
         }
+        // The operator's door (tracegate live|watch|lock …), owner-only, in the state directory.
+        do {
+            control = try ControlSocketServer(stateDirectory: configuration.stateDirectory, runtime: runtime, logger: logger)
+        } catch {
+            logger.warning("control socket unavailable", metadata: ["tg.error": "\(error)"])
+        }
         let listenAddress = "\(configuration.listen.host):\(listener.boundPort)"
         let headHash = try auditStore.headHash()
         try audit.recordDurably(.gatewayStart(listen: listenAddress, version: GatewayVersion.current, headHash: headHash))
@@ -79,6 +86,7 @@ package final class GatewayService {
         PidFile.write(stateDirectory: stateDirectory)
         defer { PidFile.remove(stateDirectory: stateDirectory) }
         accepting.set(true)
+        control?.start()
         let retention = RetentionSchedule(runtime: runtime, audit: audit, logger: logger)
         retention.start()
         while !runtime.shutdown.isRequested {
@@ -87,6 +95,7 @@ package final class GatewayService {
         }
         // New clients are refused from here on; running sessions were told and drain.
         accepting.set(false)
+        control?.stop()
         listener.stopListening()
         GracefulDrain(runtime: runtime, logger: logger).wait()
         retention.waitUntilStopped()
