@@ -3,7 +3,8 @@ import PackageDescription
 
 // libFuzzer harnesses for the parsers that read untrusted text: the configuration file
 // (YAML, composed with Yams and walked by the Policy module) and the SSH user name
-// (LOGIN@TARGET, received from anyone before authentication). A package of its own so that
+// (LOGIN@TARGET, received from anyone before authentication) and the oversight command line
+// (gateway shell and control socket). A package of its own so that
 // `-sanitize=fuzzer` never touches the gateway's build; Sources/Policy is a symlink to the
 // real module. Build and run with fuzz/run.sh.
 let package = Package(
@@ -20,6 +21,7 @@ let package = Package(
         .target(name: "CFuzzerDriver"),
         .executableTarget(name: "FuzzConfiguration", dependencies: ["Policy", "CFuzzerDriver"]),
         .executableTarget(name: "FuzzUsername", dependencies: ["Policy", "CFuzzerDriver"]),
+        .executableTarget(name: "FuzzOversightCommand", dependencies: ["Policy", "CFuzzerDriver"]),
     ],
     swiftLanguageModes: [.v6]
 )

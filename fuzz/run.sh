@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-25}
-read -r -a harnesses <<< "${2:-configuration username}"
+read -r -a harnesses <<< "${2:-configuration username oversight}"
 
 # The harnesses start libFuzzer through LLVMFuzzerRunDriver from their own main (SwiftPM owns main).
 # lld: gold crashes (an internal error) linking the fuzzer runtime into a SwiftPM executable.
@@ -27,7 +27,8 @@ for harness in "${harnesses[@]}"; do
     case "$harness" in
         configuration) binary=FuzzConfiguration; max_len=16384 ;;
         username) binary=FuzzUsername; max_len=1024 ;;
-        *) echo "unknown harness $harness (configuration, username)" >&2; exit 2 ;;
+        oversight) binary=FuzzOversightCommand; max_len=2048 ;;
+        *) echo "unknown harness $harness (configuration, username, oversight)" >&2; exit 2 ;;
     esac
     scratch=$(mktemp -d "/tmp/tracegate-fuzz-$harness.XXXXXX")
     cp corpus/"$harness"/* "$scratch"/

@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import Policy
 import Logging
 
 /// `state_dir/control.sock` (0600): the operator on the gateway host reaches the running
@@ -75,7 +76,7 @@ final class ControlSocketServer: @unchecked Sendable {
             control: nil)
         let desk = OversightDesk(runtime: runtime, caller: caller)
         logger.info("control request", metadata: ["tg.uid": "\(uid)", "tg.command": "\(words.first ?? "")"])
-        switch OversightShellCommand.parse(words) {
+        switch OversightCommandLine.parse(words) {
         case nil:
             _ = UnixSocket.writeAll(client, Array("1\ntracegate: unknown command; expected live, watch, terminate, lock, unlock or locks\n".utf8))
         case .failure(let error)?:

@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import Policy
 import Recording
 
 /// One person following a running session from their own channel, on their connection's
@@ -130,7 +131,7 @@ final class WatchSession {
 
     private func terminate(reason: String) {
         do {
-            _ = try desk.terminate(session.id, reason: OversightText.reason(reason))
+            _ = try desk.terminate(session.id, reason: OversightCommandLine.reason(reason))
             append(text("tracegate: \(session.id) is being ended\n"))
             // Stay until the session's end arrives through the feed.
             mode = .following

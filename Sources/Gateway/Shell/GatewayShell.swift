@@ -82,7 +82,7 @@ final class GatewayShell {
         let words = line.split(separator: " ").map(String.init)
         guard words.first == "watch" else { return nil }
         let refusal: String
-        switch OversightShellCommand.parse(words) {
+        switch OversightCommandLine.parse(words) {
         case .success(.watch(let id))?:
             guard let desk = commands.oversight, let control = desk.caller.control else {
                 refusal = "tracegate: oversight is not available here\n"

@@ -21,7 +21,7 @@ struct GatewayShellCommands {
         case "targets": return (targets, 0)
         case "sessions": return (sessions, 0)
         case "help": return (help, 0)
-        case let name where OversightShellCommand.names.contains(name):
+        case let name where OversightCommandLine.names.contains(name):
             return runOversight(words)
         default:
             let shown = SafeText.quoted(words.first ?? "", limit: 32)
@@ -36,7 +36,7 @@ struct GatewayShellCommands {
         sessions   your recent sessions
         exit       leave
 
-        """ + (hasOversightRights ? OversightShellCommand.usage : "")
+        """ + (hasOversightRights ? OversightCommandLine.usage : "")
     }
 
     private var hasOversightRights: Bool {
@@ -45,7 +45,7 @@ struct GatewayShellCommands {
     }
 
     private func runOversight(_ words: [String]) -> (String, Int) {
-        guard let oversight, let parsed = OversightShellCommand.parse(words) else {
+        guard let oversight, let parsed = OversightCommandLine.parse(words) else {
             return ("tracegate: oversight is not available here\n", 1)
         }
         switch parsed {

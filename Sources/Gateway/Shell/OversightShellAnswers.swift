@@ -1,5 +1,6 @@
 import Audit
 import Foundation
+import Policy
 
 /// What the gateway shell prints for the oversight commands other than `watch` (which
 /// takes over the channel, see `WatchSession`). Each answer is one table or one line;
@@ -7,7 +8,7 @@ import Foundation
 struct OversightShellAnswers {
     let desk: OversightDesk
 
-    func run(_ command: OversightShellCommand) -> (String, Int) {
+    func run(_ command: OversightCommandLine) -> (String, Int) {
         do {
             switch command {
             case .live: return (live(desk.visibleSessions()), 0)
@@ -16,10 +17,10 @@ struct OversightShellAnswers {
                 let ended = try desk.terminate(session, reason: reason)
                 return ("ended \(ended.id) of \(ended.user.name) (\(ended.user.organization)): \(reason)\n", 0)
             case .lock(let kind, let name, let duration, let reason):
-                let lock = try desk.lock(kind, name, for: duration, reason: reason)
+                let lock = try desk.lock(LockRecord.Kind(kind), name, for: duration, reason: reason)
                 return ("locked \(kind.rawValue) \(name) as \(lock.id)\(LockText.until(lock)): \(reason)\n", 0)
             case .unlock(let id, let kind, let name):
-                let lifted = try desk.unlock(id: id, kind: kind, name: name)
+                let lifted = try desk.unlock(id: id, kind: kind.map(LockRecord.Kind.init), name: name)
                 return (lifted.map { "unlocked \($0.kind.rawValue) \($0.name) (\($0.id))\n" }.joined(), 0)
             case .watch:
                 return ("tracegate: watch needs the gateway shell's channel\n", 1)
@@ -63,5 +64,14 @@ struct OversightShellAnswers {
         guard let text, !text.isEmpty else { return "-" }
         let printable = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory.isControl ? " " : $0 }))
         return printable.count > 40 ? String(printable.prefix(39)) + "…" : printable
+    }
+}
+
+extension LockRecord.Kind {
+    init(_ kind: OversightCommandLine.LockKind) {
+        switch kind {
+        case .user: self = .user
+        case .target: self = .target
+        }
     }
 }
