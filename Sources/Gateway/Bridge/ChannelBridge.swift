@@ -157,6 +157,8 @@ final class ChannelBridge {
         let typed = readTyped()
         if !typed.isEmpty { watch.keys(typed) }
         if client.receivedEOF || client.receivedClose { watch.leave() }
+        // A poll passed since the last write: libssh may have flushed; try again.
+        watch.writeBlocked = false
         while watch.hasOutput, !client.sentClose {
             let window = client.sendWindow
             guard window > 0 else { break }
@@ -230,7 +232,8 @@ final class ChannelBridge {
         case .gatewayShell, .askingTicket:
             return client.hasUnreadOutput || client.receivedEOF
         case .watching(let watch):
-            return client.hasUnreadOutput || client.receivedEOF || (watch.hasOutput && client.sendWindow > 0)
+            return client.hasUnreadOutput || client.receivedEOF
+                || (watch.hasOutput && !watch.writeBlocked && client.sendWindow > 0)
         case .relaying(let upstream):
             let clientReader: Channel? = client.sentClose ? nil : client
             if toTarget.canProgress(from: client, to: upstream.sentEOF ? nil : upstream)
@@ -350,10 +353,11 @@ final class ChannelBridge {
 
     /// What the engineer typed since the last look (the gateway's own prompts only).
     private func readTyped() -> [UInt8] {
-        guard client.hasUnreadOutput, let available = client.bufferedByteCount(stderr: false), available > 0 else {
-            return []
-        }
+        guard client.hasUnreadOutput else { return [] }
+        // Cleared before asking: a flag left set with nothing buffered (seen with a watcher
+        // whose client was stopped) would make the loop pump this channel forever.
         client.clearUnreadFlag(stderr: false)
+        guard let available = client.bufferedByteCount(stderr: false), available > 0 else { return [] }
         // Everything libssh holds: the flag is cleared, so bytes left behind would wait for the
         // next packet to be noticed.
         var bytes = [UInt8](repeating: 0, count: available)

@@ -52,6 +52,11 @@ final class WatchSession {
         append(Self.replay(feed, note: text))
     }
 
+    /// The last write took less than offered (libssh holds what the watcher's TCP socket
+    /// cannot take: a stopped client). Until the next poll, pumping again would move
+    /// nothing and only spin the loop.
+    var writeBlocked = false
+
     /// Whether bytes wait for the watcher's channel (flags only: asked on every loop trip).
     var hasOutput: Bool {
         if pendingStart < pending.count { return true }
@@ -73,6 +78,7 @@ final class WatchSession {
             write(UnsafeRawBufferPointer(rebasing: bytes[pendingStart..<(pendingStart + count)]))
         }
         pendingStart += written
+        writeBlocked = written < count
         if pendingStart >= pending.count {
             pending.removeAll(keepingCapacity: true)
             pendingStart = 0
