@@ -12,11 +12,13 @@ extension IntegrationSuite {
             targets: [
                 .init(name: "db-01", owner: "retailer", labels: ["env": "prod", "app": "db"]),
                 .init(name: "web-01", server: 1, owner: "retailer", labels: ["env": "prod", "app": "shop"]),
+                .init(name: "pay-01", owner: "retailer", labels: ["env": "prod", "app": "payments"]),
             ],
             grants: { facts in
                 [
                     #"{to: {org: provider}, targets: {names: [db-01, web-01]}, logins: ["\#(facts.login)"]}"#,
                     "{to: {user: bob}, targets: {names: [web-01]}, mode: tunnel}",
+                    #"{to: {user: bob}, targets: {names: [pay-01]}, logins: ["\#(facts.login)"], require_watcher: {org: retailer}, max_wait: 2m}"#,
                 ]
             },
             extraLines: [
@@ -256,6 +258,49 @@ extension IntegrationSuite {
             let watchers = try await gateway.audit.rows(
                 "SELECT user FROM events WHERE kind = 'watch.start' AND session_id = \(PolicyAuditDatabase.literal(id))")
             #expect(watchers.first?.first?.contains("@") == true, "\(watchers)")
+        }
+
+        @Test func aModeratedSessionWaitsForARetailerWatcherPausesWhenTheyLeaveAndResumesWhenOneReturns() async throws {
+            let gateway = try SharedPolicyGateway.current()
+            async let engineer = InteractiveScenarios.shell(gateway.bob(on: "pay-01"), [
+                .expect("tracegate: this session waits for a watcher (org retailer) before it reaches pay-01", timeout: 30),
+                .send("echo held-$((5*5))-typed\r"),
+                .expect("is watching; the session goes on", timeout: 60),
+                .expect("held-25-typed"),
+                .expect("input and output are held until one returns", timeout: 60),
+                .send("echo back-$((6*6))-typed\r"),
+                .expect("is watching; the session goes on", timeout: 60),
+                .expect("back-36-typed"),
+                .pause(1),
+                .send("exit 0\r"),
+            ], exitTimeout: 30)
+            let id = try #require(try await bobsSession(on: "pay-01", gateway), "\(gateway.logTail)")
+            // Nothing reached the target yet: the typed line has not run.
+            try await Task.sleep(for: .seconds(1))
+            let refused = try await gateway.bob(on: "pay-01").ssh("echo exec-$((2*2))")
+            #expect(!refused.succeeded && refused.stderr.contains("this grant requires a watcher (org retailer)"), "\(refused)")
+
+            let first = try await PseudoTerminal.run(
+                "ssh", shell(gateway, "alice").sshArguments("watch \(id)", options: ["-tt"]),
+                steps: [.expect("tracegate: watching \(id)", timeout: 20), .expect("held-25-typed", timeout: 30), .pause(0.5),
+                        .send("q"), .expect("you stopped watching")])
+            #expect(first.failure == nil, "\(first)\n\(gateway.logTail)")
+
+            async let second = PseudoTerminal.run(
+                "ssh", shell(gateway, "alice").sshArguments("watch \(id)", options: ["-tt"]),
+                steps: [.expect("tracegate: watching \(id)", timeout: 20), .expect("back-36-typed", timeout: 60)])
+            // While a retailer watcher watches bob's shell on pay-01, his commands there run.
+            var exec = try await gateway.bob(on: "pay-01").ssh("echo exec-$((2*2))")
+            let deadline = ContinuousClock.now + .seconds(30)
+            while !exec.succeeded && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(300))
+                exec = try await gateway.bob(on: "pay-01").ssh("echo exec-$((2*2))")
+            }
+            #expect(exec.succeeded && exec.stdout == "exec-4\n", "\(exec)\n\(gateway.logTail)")
+            let transcript = try await engineer
+            #expect(transcript.failure == nil, "\(transcript)\n\(gateway.logTail)")
+            #expect(transcript.termination == .exited(0), "\(transcript)")
+            _ = try await second
         }
     }
 }

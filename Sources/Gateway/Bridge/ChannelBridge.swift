@@ -72,6 +72,11 @@ final class ChannelBridge {
     private var feed: WatchFeed?
     /// Its entry in the runtime's registry of running sessions.
     var live: LiveSession?
+    /// A moderated session (`require_watcher`): who must watch, and since when it waits.
+    var moderation: Moderation?
+    /// Nothing moves between engineer and target (a moderated session without its watcher);
+    /// libssh keeps what arrives within the channel windows.
+    var held = false
 
     /// How long a session's end waits for its recording to reach the disk. Seconds in
     /// practice even for 100 MiB; past this the disk is hung and the connection must not be.
@@ -234,6 +239,8 @@ final class ChannelBridge {
         case .watching(let watch):
             return client.hasUnreadOutput || client.receivedEOF
                 || (watch.hasOutput && !watch.writeBlocked && client.sendWindow > 0)
+        case .relaying(let upstream) where held:
+            return (client.receivedClose && !upstream.sentClose) || (upstream.receivedClose && !client.sentClose)
         case .relaying(let upstream):
             let clientReader: Channel? = client.sentClose ? nil : client
             if toTarget.canProgress(from: client, to: upstream.sentEOF ? nil : upstream)
@@ -281,6 +288,13 @@ final class ChannelBridge {
     }
 
     private func relay(between client: Channel, and upstream: Channel) throws(SSHError) {
+        if held {
+            // Only the ends move: either side leaving closes the session.
+            if client.receivedClose && !upstream.sentClose { upstream.close() }
+            if upstream.receivedClose && !client.sentClose { client.close() }
+            if client.receivedClose && upstream.receivedClose { client.close(); upstream.close() }
+            return
+        }
         if !typedAfterTicket.isEmpty {
             toTarget.enqueue(typedAfterTicket)
             typedAfterTicket = []

@@ -72,6 +72,7 @@ extension ClientConnection {
             }
         }
         enforceLocks()
+        checkModeration()
         return true
     }
 
@@ -86,6 +87,7 @@ extension ClientConnection {
             tunnel.live?.update(bytesIn: tunnel.bytesToTarget, bytesOut: tunnel.bytesFromTarget)
         }
         enforceLocks()
+        checkModeration()
     }
 
     /// A lock on the user ends the whole connection; one on a target ends what reaches it.

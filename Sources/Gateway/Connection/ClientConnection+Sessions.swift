@@ -112,6 +112,14 @@ extension ClientConnection {
             return start(command, on: bridge)
         case .allowed(_, let target, let login, let grant):
             let setupStarted = ContinuousClock.now
+            // Moderated: a shell on a terminal waits for its watcher; anything else needs one present.
+            let moderated = grant.requireWatcher.map { watchers in (watchers, command == .shell && bridge.terminal != nil) }
+            if let (watchers, canWait) = moderated, !canWait, !watcherPresent(for: watchers, target: target.name) {
+                let who = Moderation(watchers: watchers, maxWait: grant.maxWait).who
+                journal.requestRefused(context, refusal: .watcherRequired(who: who))
+                bridge.refuse(.watcherRequired(who: who))
+                return .accept
+            }
             if context.ticket == nil, let ticket = bridge.ticket { context.ticket = ticket }
             guard let upstream = connectUpstream(to: target, as: login) else {
                 bridge.refuse(upstreamFailure ?? .targetUnreachable(target: target.name, reason: "unknown error"))
@@ -139,6 +147,9 @@ extension ClientConnection {
                 bridge.startRelaying(to: upstreamChannel, as: description)
                 startCounting(bridge)
                 registerLive(bridge, command: command, recordingPath: recorder?.path)
+                if let (watchers, canWait) = moderated, canWait {
+                    beginModeration(bridge, watchers: watchers, maxWait: grant.maxWait)
+                }
                 journal.metrics.sessionSetup(took: ContinuousClock.now - setupStarted)
                 if let recorder { bridge.record(with: recorder) }
                 bridge.deadline = grant.deadline(startedAt: Date())

@@ -34,6 +34,9 @@ package enum Refusal: Error, Sendable, Equatable {
     case terminated(SessionTermination)
     /// A lock on the user or the target: running sessions end, new ones are refused.
     case locked(LockRecord, ended: Bool)
+    /// A moderated grant (`require_watcher`) and nobody it names watches.
+    case watcherRequired(who: String)
+    case watcherNeverCame(who: String, waited: String)
 
     package var message: String {
         switch self {
@@ -65,6 +68,10 @@ package enum Refusal: Error, Sendable, Equatable {
         case .tooManySessions(let user, let limit): "tracegate: \(user) has too many sessions open (limit \(limit))"
         case .terminated(let termination):
             "tracegate: this session was ended by \(termination.organization.map { "\(termination.by) (\($0))" } ?? termination.by): \(termination.reason)"
+        case .watcherRequired(let who):
+            "tracegate: this grant requires a watcher (\(who)): commands and file transfers run only while one watches your session"
+        case .watcherNeverCame(let who, let waited):
+            "tracegate: session ended: no watcher (\(who)) came within \(waited)"
         case .locked(let lock, let ended):
             (ended ? "tracegate: this session was ended: " : "tracegate: ") + LockText.sentence(lock)
         }
@@ -98,6 +105,8 @@ package enum Refusal: Error, Sendable, Equatable {
         case .tooManySessions: "too_many_sessions"
         case .terminated: "terminated"
         case .locked: "locked"
+        case .watcherRequired: "watcher_required"
+        case .watcherNeverCame: "watcher_timeout"
         }
     }
 }

@@ -40,6 +40,9 @@ final class WatchFeed: Sendable {
         if removed > 0 { watcherCount.subtract(removed, ordering: .relaxed) }
     }
 
+    /// Who watches now, by user name (the control socket's operator included).
+    var watcherUserNames: [String] { watchers.withLock { $0.map(\.name) } }
+
     /// `carol (retailer)`, for `live`.
     var watcherNames: [String] { watchers.withLock { $0.map(\.displayName) } }
 

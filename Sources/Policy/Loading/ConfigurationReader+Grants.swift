@@ -14,6 +14,7 @@ extension ConfigurationReader {
 
     static let grantKeys = [
         "to", "targets", "logins", "mode", "from", "until", "hours", "require_ticket", "max_session", "source", "forwarding",
+        "require_watcher", "max_wait",
     ]
 
     mutating func readGrants(_ node: Node, known: KnownNames) -> [Grant] {
@@ -35,13 +36,17 @@ extension ConfigurationReader {
                     at: loginsNode)
             }
             let conditions = readConditions(fields, grant: what, mode: mode, known: known)
+            let moderation = readModeration(fields, grant: what, mode: mode, known: known)
             if let subjects, let selector, let logins, diagnostics.errors.count == errorsBefore {
-                grants.append(Grant(
+                var grant = Grant(
                     index: offset + 1, line: diagnostics.location(of: item).line, sourceFile: sourcePath,
                     subjects: subjects, targetSelector: selector, logins: logins, mode: mode,
                     from: conditions.from, until: conditions.until, hours: conditions.hours,
                     ticketRule: conditions.ticketRule, maxSession: conditions.maxSession,
-                    sources: conditions.sources, forwarding: conditions.forwarding))
+                    sources: conditions.sources, forwarding: conditions.forwarding)
+                grant.requireWatcher = moderation.watcher
+                grant.maxWait = moderation.maxWait
+                grants.append(grant)
             }
         }
         return grants

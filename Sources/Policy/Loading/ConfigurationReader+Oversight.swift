@@ -94,3 +94,27 @@ extension ConfigurationReader {
         return rights.count == entries.count ? rights : nil
     }
 }
+
+extension ConfigurationReader {
+    /// `require_watcher: SELECTOR` and `max_wait: D` of a grant (moderated sessions).
+    mutating func readModeration(_ fields: Fields, grant: String, mode: GrantMode,
+                                 known: KnownNames) -> (watcher: GrantSubjects?, maxWait: Duration) {
+        var maxWait: Duration = .seconds(600)
+        if let node = fields.optional("max_wait"), let text = string(node, "max_wait of \(grant)") {
+            if let duration = ScalarSyntax.duration(text), duration > .zero {
+                maxWait = duration
+            } else {
+                diagnostics.report("max_wait of \(grant): expected a duration such as 90s, 10m or 1h, found \(SafeText.quoted(text))", at: node)
+            }
+            if fields.optional("require_watcher") == nil {
+                diagnostics.report("max_wait of \(grant) needs require_watcher: it is how long a session waits for a watcher", at: node)
+            }
+        }
+        guard let node = fields.optional("require_watcher") else { return (nil, maxWait) }
+        if mode == .tunnel {
+            diagnostics.report("\(grant) is a tunnel grant: the gateway cannot hold or show an end-to-end session; remove require_watcher", at: node)
+            return (nil, maxWait)
+        }
+        return (readSubjects(node, grant: grant, known: known, key: "require_watcher"), maxWait)
+    }
+}

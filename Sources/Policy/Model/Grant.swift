@@ -31,6 +31,12 @@ package struct Grant: Hashable, Sendable {
     /// Destinations `ssh -L` may reach under this grant, as written: a host is a target name,
     /// an IP address or a fully qualified DNS name.
     package var forwarding: [HostAndPort]
+    /// `require_watcher`: a moderated grant. Its shells relay nothing until someone this
+    /// selects (with the watch right) watches them; its commands and file transfers run
+    /// only while such a watcher watches another session of the engineer on the target.
+    package var requireWatcher: GrantSubjects? = nil
+    /// `max_wait`: how long a moderated session may wait for a watcher (default 10 minutes).
+    package var maxWait: Duration = .seconds(600)
 
     package init(
         index: Int,
