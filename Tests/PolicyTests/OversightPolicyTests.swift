@@ -91,3 +91,39 @@ struct OversightPolicyTests {
         #expect(try !ConfigurationLoader.load(yaml: Self.base + "watch_notice: false\n", sourcePath: "t.yaml").watchNotice)
     }
 }
+
+@Suite("grants: require_watcher and max_wait")
+struct ModeratedGrantTests {
+    private static let base = """
+        organizations: [retailer, provider]
+        users:
+          - {name: bob, org: provider, keys: ["\(SyntheticKey.line(seed: 3))"]}
+        targets:
+          - {name: pay-01, address: "10.0.0.1:22", owner: retailer}
+
+        """
+
+    @Test func aModeratedGrantCarriesItsWatchersAndWait() throws {
+        let configuration = try ConfigurationLoader.load(yaml: Self.base + """
+            grants:
+              - {to: {user: bob}, targets: {names: [pay-01]}, logins: [deploy], require_watcher: {org: retailer}, max_wait: 15m}
+              - {to: {user: bob}, targets: {names: [pay-01]}, logins: [root]}
+            """, sourcePath: "t.yaml")
+        #expect(configuration.grants[0].requireWatcher == GrantSubjects(organizations: ["retailer"]))
+        #expect(configuration.grants[0].maxWait == .seconds(900))
+        #expect(configuration.grants[1].requireWatcher == nil)
+    }
+
+    @Test func mistakesAreReported() throws {
+        let yaml = Self.base + """
+            grants:
+              - {to: {user: bob}, targets: {names: [pay-01]}, logins: [deploy], max_wait: 15m}
+              - {to: {user: bob}, targets: {names: [pay-01]}, mode: tunnel, require_watcher: {org: retailer}}
+              - {to: {user: bob}, targets: {names: [pay-01]}, logins: [deploy], require_watcher: {org: acme}}
+            """
+        let errors = try #require(throws: ConfigurationErrors.self) { try ConfigurationLoader.load(yaml: yaml, sourcePath: "t.yaml") }
+        #expect(errors.description.contains("max_wait of grant #1 needs require_watcher"), "\(errors)")
+        #expect(errors.description.contains("grant #2 is a tunnel grant: the gateway cannot hold"), "\(errors)")
+        #expect(errors.description.contains("names unknown organization \"acme\""), "\(errors)")
+    }
+}

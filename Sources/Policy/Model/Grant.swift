@@ -108,6 +108,11 @@ package struct Grant: Hashable, Sendable {
         if let until { parts.append("until \(until)") }
         if let maxSession { parts.append("max_session \(Self.render(maxSession))") }
         if !sources.isEmpty { parts.append("source \(sources.map(\.description).joined(separator: ", "))") }
+        if let requireWatcher {
+            let who = requireWatcher.users.map { "user \($0)" } + requireWatcher.groups.map { "group \($0)" }
+                + requireWatcher.organizations.map { "org \($0)" }
+            parts.append("watcher required (\(who.joined(separator: ", ")); max_wait \(Self.render(maxWait)))")
+        }
         return parts
     }
 
