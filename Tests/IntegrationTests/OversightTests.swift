@@ -262,31 +262,37 @@ extension IntegrationSuite {
 
         @Test func aModeratedSessionWaitsForARetailerWatcherPausesWhenTheyLeaveAndResumesWhenOneReturns() async throws {
             let gateway = try SharedPolicyGateway.current()
+            // What the engineer types leaves files on the (local) target: whether a file exists
+            // says whether the typed line reached the target, whatever order the client prints
+            // the gateway's notices (stderr) and the shell's output (stdout) in.
+            let first = gateway.directory.file("moderated-first-\(UInt32.random(in: 1000...9999))")
+            let second = gateway.directory.file("moderated-second-\(UInt32.random(in: 1000...9999))")
+            let exists = { (path: String) in FileManager.default.fileExists(atPath: path) }
             async let engineer = InteractiveScenarios.shell(gateway.bob(on: "pay-01"), [
                 .expect("tracegate: this session waits for a watcher (org retailer) before it reaches pay-01", timeout: 30),
-                .send("echo held-$((5*5))-typed\r"),
-                .expect("is watching; the session goes on", timeout: 60),
-                .expect("held-25-typed"),
+                .send("touch \(first)\r"),
                 .expect("input and output are held until one returns", timeout: 60),
-                .send("echo back-$((6*6))-typed\r"),
-                .expect("is watching; the session goes on", timeout: 60),
-                .expect("back-36-typed"),
+                .send("touch \(second); echo back-$((6*6))-typed\r"),
+                .expect("back-36-typed", timeout: 60),
                 .pause(1),
                 .send("exit 0\r"),
             ], exitTimeout: 30)
             let id = try #require(try await bobsSession(on: "pay-01", gateway), "\(gateway.logTail)")
-            // Nothing reached the target yet: the typed line has not run.
-            try await Task.sleep(for: .seconds(1))
+            try await Task.sleep(for: .seconds(2))
+            #expect(!exists(first), "a line typed while nobody watched reached the target")
             let refused = try await gateway.bob(on: "pay-01").ssh("echo exec-$((2*2))")
             #expect(!refused.succeeded && refused.stderr.contains("this grant requires a watcher (org retailer)"), "\(refused)")
 
-            let first = try await PseudoTerminal.run(
+            let firstWatcher = try await PseudoTerminal.run(
                 "ssh", shell(gateway, "alice").sshArguments("watch \(id)", options: ["-tt"]),
-                steps: [.expect("tracegate: watching \(id)", timeout: 20), .expect("held-25-typed", timeout: 30), .pause(0.5),
-                        .send("q"), .expect("you stopped watching")])
-            #expect(first.failure == nil, "\(first)\n\(gateway.logTail)")
+                steps: [.expect("tracegate: watching \(id)", timeout: 20), .pause(2), .send("q"), .expect("you stopped watching")])
+            #expect(firstWatcher.failure == nil, "\(firstWatcher)\n\(gateway.logTail)")
+            #expect(await waitFor(timeout: .seconds(10)) { exists(first) }, "the held line never ran once a watcher came")
 
-            async let second = PseudoTerminal.run(
+            // The watcher left: held again.
+            try await Task.sleep(for: .seconds(2))
+            #expect(!exists(second), "a line typed after the last watcher left reached the target")
+            async let secondWatcher = PseudoTerminal.run(
                 "ssh", shell(gateway, "alice").sshArguments("watch \(id)", options: ["-tt"]),
                 steps: [.expect("tracegate: watching \(id)", timeout: 20), .expect("back-36-typed", timeout: 60)])
             // While a retailer watcher watches bob's shell on pay-01, his commands there run.
@@ -297,10 +303,12 @@ extension IntegrationSuite {
                 exec = try await gateway.bob(on: "pay-01").ssh("echo exec-$((2*2))")
             }
             #expect(exec.succeeded && exec.stdout == "exec-4\n", "\(exec)\n\(gateway.logTail)")
+            #expect(await waitFor(timeout: .seconds(20)) { exists(second) }, "the session did not resume when a watcher returned")
             let transcript = try await engineer
             #expect(transcript.failure == nil, "\(transcript)\n\(gateway.logTail)")
             #expect(transcript.termination == .exited(0), "\(transcript)")
-            _ = try await second
+            let watched = try await secondWatcher
+            #expect(watched.failure == nil, "\(watched)")
         }
     }
 }
