@@ -4,7 +4,8 @@ import PackageDescription
 // libFuzzer harnesses for the parsers that read untrusted text: the configuration file
 // (YAML, composed with Yams and walked by the Policy module), the SSH user name
 // (LOGIN@TARGET, received from anyone before authentication), the user CA's key file
-// (openssh-key-v1, read to sign upstream certificates), the gateway shell's command lines and
+// (openssh-key-v1, read to sign upstream certificates), the gateway shell's command lines
+(consent and oversight), and
 // the file ledger's SFTP and legacy scp parsers (every byte of a transfer). A package of its own
 // so that `-sanitize=fuzzer` never touches the gateway's build; Sources/* are symlinks to the
 // real modules. Build and run with fuzz/run.sh.
@@ -33,6 +34,7 @@ let package = Package(
         .executableTarget(name: "FuzzShellCommand", dependencies: ["Policy", "CFuzzerDriver"]),
         .executableTarget(name: "FuzzSFTP", dependencies: ["FileLedger", "CFuzzerDriver"]),
         .executableTarget(name: "FuzzScp", dependencies: ["FileLedger", "CFuzzerDriver"]),
+        .executableTarget(name: "FuzzOversightCommand", dependencies: ["Policy", "CFuzzerDriver"]),
     ],
     swiftLanguageModes: [.v6]
 )

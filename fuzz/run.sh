@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-25}
-read -r -a harnesses <<< "${2:-configuration username cakeyfile shellcommand sftp scp}"
+read -r -a harnesses <<< "${2:-configuration username cakeyfile shellcommand sftp scp oversight}"
 
 # The harnesses start libFuzzer through LLVMFuzzerRunDriver from their own main (SwiftPM owns main).
 # lld: gold crashes (an internal error) linking the fuzzer runtime into a SwiftPM executable.
@@ -32,7 +32,8 @@ for harness in "${harnesses[@]}"; do
         shellcommand) binary=FuzzShellCommand; max_len=8192 ;;
         sftp) binary=FuzzSFTP; max_len=65536 ;;
         scp) binary=FuzzScp; max_len=16384 ;;
-        *) echo "unknown harness $harness (configuration, username, cakeyfile, shellcommand, sftp, scp)" >&2; exit 2 ;;
+        oversight) binary=FuzzOversightCommand; max_len=2048 ;;
+        *) echo "unknown harness $harness (configuration, username, cakeyfile, shellcommand, sftp, scp, oversight)" >&2; exit 2 ;;
     esac
     # The ledger's harnesses run shorter (CI's total stays small); by hand, pass a longer time.
     run_seconds=$seconds

@@ -25,6 +25,21 @@ package enum AuditDetailKey {
     package static let bytesOut = "bytes_out"
     package static let recordingSize = "recording_size"
     package static let recordingSHA256 = "recording_sha256"
+    // session.close of a terminated session, session.terminate
+    package static let terminatedBy = "terminated_by"
+    package static let terminatedByOrganization = "terminated_by_org"
+    package static let terminationReason = "termination_reason"
+    // lock.create, lock.remove (also session.close when a lock ended the session)
+    package static let lockID = "lock_id"
+    package static let lockKind = "lock_kind"
+    package static let lockName = "lock_name"
+    package static let lockExpiresAt = "expires_at"
+    // oversight.*, watch.*, session.terminate
+    package static let oversightCommand = "command"
+    package static let oversightRule = "rule"
+    package static let sessionCount = "sessions"
+    package static let sessionOwner = "session_user"
+    package static let sessionTarget = "session_target"
     // recording.stop (also recording_path, recording_size)
     package static let recordingStopCause = "cause"
     // auth.attempt

@@ -60,14 +60,17 @@ package struct SessionEnd: Sendable, Hashable {
     package var recordingSHA256: String?
     /// Why the gateway ended the session (e.g. `shutdown`); nil when it ended on its own.
     package var reason: String?
+    /// Who ended it (`terminate`, a lock): the result is then `terminated`.
+    package var termination: SessionTermination?
 
     package init(
         exitStatus: Int? = nil, exitSignal: String? = nil, durationMilliseconds: Int64? = nil,
         bytesIn: Int64 = 0, bytesOut: Int64 = 0,
         recordingPath: String? = nil, recordingSize: Int64? = nil, recordingSHA256: String? = nil,
-        reason: String? = nil
+        reason: String? = nil, termination: SessionTermination? = nil
     ) {
         self.reason = reason
+        self.termination = termination
         self.exitStatus = exitStatus
         self.exitSignal = exitSignal
         self.durationMilliseconds = durationMilliseconds
@@ -80,6 +83,7 @@ package struct SessionEnd: Sendable, Hashable {
 
     /// `ok` for exit status 0, `failed` for another status or a signal, `closed` without either.
     package var result: SessionResult {
+        if termination != nil { return .terminated }
         if exitSignal != nil { return .failed }
         guard let exitStatus else { return .closed }
         return exitStatus == 0 ? .ok : .failed
@@ -125,6 +129,12 @@ extension AuditEvent {
         if let path = outcome.recordingPath { details[AuditDetailKey.recordingPath] = .string(path) }
         if let size = outcome.recordingSize { details[AuditDetailKey.recordingSize] = .integer(size) }
         if let digest = outcome.recordingSHA256 { details[AuditDetailKey.recordingSHA256] = .string(digest) }
+        if let termination = outcome.termination {
+            details[AuditDetailKey.terminatedBy] = .string(termination.by)
+            details[AuditDetailKey.terminatedByOrganization] = AuditValue(termination.organization)
+            details[AuditDetailKey.terminationReason] = .string(termination.reason)
+            if let lock = termination.lockID { details[AuditDetailKey.lockID] = .string(lock) }
+        }
         return AuditEvent(
             .sessionClose, context: context, sessionID: sessionID, result: outcome.result.rawValue, reason: outcome.reason,
             details: details)

@@ -39,6 +39,13 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
     case breakGlassReview = "breakglass.review"
     case fileTransfer = "file.transfer"
     case fileLedgerStop = "file.ledger_stop"
+    case oversightList = "oversight.list"
+    case oversightRefused = "oversight.refused"
+    case watchStart = "watch.start"
+    case watchEnd = "watch.end"
+    case sessionTerminate = "session.terminate"
+    case lockCreate = "lock.create"
+    case lockRemove = "lock.remove"
 
     /// One line for humans: `tracegate audit show` and the schema documentation.
     package var summary: String {
@@ -70,6 +77,13 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .breakGlassReview: "a member of the other organisation accepted or rejected a break-glass review item"
         case .fileTransfer: "a file moved by sftp or scp (path, direction, size, SHA-256), a change to the target's files, or a refusal by a grant's file rules"
         case .fileLedgerStop: "the file ledger stopped following a session (unparsable stream or full queue); the transfer went on"
+        case .oversightList: "someone listed the running sessions they may oversee (live)"
+        case .oversightRefused: "an oversight command (live, watch, terminate, lock, unlock) was refused for lack of the right"
+        case .watchStart: "someone started watching a running session"
+        case .watchEnd: "someone stopped watching a running session"
+        case .sessionTerminate: "someone ended another person's running session"
+        case .lockCreate: "a user or a target was locked: its sessions end and new ones are refused"
+        case .lockRemove: "a lock was lifted"
         }
     }
 }

@@ -55,6 +55,8 @@ package enum SessionResult: String, Sendable, Hashable, CaseIterable {
     case closed
     /// Written only by crash recovery.
     case interrupted
+    /// Ended by someone overseeing it (`terminate`) or by a lock; who and why are in the details.
+    case terminated
 }
 
 /// The `result` of connections rows: the furthest outcome the connection reached. See

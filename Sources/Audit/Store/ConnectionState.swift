@@ -157,7 +157,8 @@ struct ConnectionState: Equatable {
         case .connectionOpen, .channelOpen, .sessionClose, .requestRefused, .gatewayStart, .gatewayStop, .configLoad,
             .configReload, .configReject, .auditQuery, .recordingStop, .penaltyStart, .auditPrune, .mfaReset, .mfaEnrol,
             .approvalRequest, .approvalDecision, .approvalWithdraw, .breakGlassOpen, .breakGlassReview,
-            .fileTransfer, .fileLedgerStop:
+            .fileTransfer, .fileLedgerStop,
+            .oversightList, .oversightRefused, .watchStart, .watchEnd, .sessionTerminate, .lockCreate, .lockRemove:
             break
         case .mfaAttempt:
             secondFactor = event.details[AuditDetailKey.secondFactor]?.stringValue ?? secondFactor

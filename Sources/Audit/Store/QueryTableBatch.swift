@@ -52,7 +52,13 @@ struct QueryTableBatch {
         // Deliberately exhaustive, no `default:`: a new kind must decide what it updates.
         switch event.kind {
         case .gatewayStart, .gatewayStop, .configLoad, .configReload, .configReject, .auditQuery, .recordingStop,
-            .penaltyStart, .auditPrune, .mfaReset, .fileLedgerStop:
+            .penaltyStart, .auditPrune, .oversightList, .oversightRefused, .watchStart, .watchEnd, .sessionTerminate,
+            .mfaReset, .fileLedgerStop:
+            return
+        case .lockCreate, .lockRemove:
+            // Oversight acts are the caller's, not their connection's: they change no
+            // connection or session row, only the locks in force.
+            try LockProjection.apply(event, stored: stored, in: db)
             return
         case .fileTransfer:
             // Its own row, not the connection's or session's: the ledger is a projection too.

@@ -16,6 +16,8 @@ final class ChannelBridge {
         case relaying(upstream: Channel)
         /// The gateway's own read-only shell answers on this channel.
         case gatewayShell(GatewayShell)
+        /// Someone follows another session from this channel (`watch`).
+        case watching(WatchSession)
         /// The gateway asks for a ticket on the engineer's terminal before `command` runs.
         case askingTicket(SessionCommand, LineEditor)
         /// The gateway offers break-glass on the engineer's terminal: a reason, or `refusal` stands.
@@ -77,6 +79,15 @@ final class ChannelBridge {
     var isRelaying: Bool { upstream != nil }
 
     private var recorder: SessionRecorder?
+    /// The copy of the output for watchers (`watch`), when the session can be watched.
+    private var feed: WatchFeed?
+    /// Its entry in the runtime's registry of running sessions.
+    var live: LiveSession?
+    /// A moderated session (`require_watcher`): who must watch, and since when it waits.
+    var moderation: Moderation?
+    /// Nothing moves between engineer and target (a moderated session without its watcher);
+    /// libssh keeps what arrives within the channel windows.
+    var held = false
 
     /// How long a session's end waits for its recording to reach the disk. Seconds in
     /// practice even for 100 MiB; past this the disk is hung and the connection must not be.
@@ -86,9 +97,31 @@ final class ChannelBridge {
     /// recording. The recorder only copies into memory; a writer thread does the disk.
     func record(with recorder: SessionRecorder) {
         self.recorder = recorder
-        fromTarget.tap = { recorder.output($0) }
-        errorsFromTarget.tap = { recorder.output($0) }
-        if terminal != nil { toTarget.tap = { recorder.input($0) } }
+        installTaps()
+    }
+
+    /// Copies what the target prints to `feed` too, for the session's watchers.
+    func publish(to feed: WatchFeed) {
+        self.feed = feed
+        installTaps()
+    }
+
+    private func installTaps() {
+        let output: ((UnsafeRawBufferPointer) -> Void)?
+        switch (recorder, feed) {
+        case let (recorder?, feed?): output = { recorder.output($0); feed.publish($0) }
+        case let (recorder?, nil): output = { recorder.output($0) }
+        case let (nil, feed?): output = { feed.publish($0) }
+        case (nil, nil): output = nil
+        }
+        fromTarget.tap = output
+        errorsFromTarget.tap = output
+        if terminal != nil, let recorder { toTarget.tap = { recorder.input($0) } }
+    }
+
+    /// Bytes relayed so far (engineer to target, target to engineer), for `live`.
+    var relayedBytes: (toTarget: Int, fromTarget: Int) {
+        (toTarget.bytesRelayed, fromTarget.bytesRelayed + errorsFromTarget.bytesRelayed)
     }
 
     private var fileLedger: FileLedgerTap?
@@ -162,6 +195,34 @@ final class ChannelBridge {
     func startGatewayShell(_ shell: GatewayShell) {
         state = .gatewayShell(shell)
         write(shell.start(), stderr: false)
+        if let watch = shell.takeWatch() { state = .watching(watch) }
+    }
+
+    /// Feeds the watcher's keys to the watch and writes the watched output as the window allows.
+    private func follow(_ watch: WatchSession) {
+        let typed = readTyped()
+        if !typed.isEmpty { watch.keys(typed) }
+        if client.receivedEOF || client.receivedClose { watch.leave() }
+        // A poll passed since the last write: libssh may have flushed; try again.
+        watch.writeBlocked = false
+        while watch.hasOutput, !client.sentClose {
+            let window = client.sendWindow
+            guard window > 0 else { break }
+            let written = watch.withOutput(maximum: window) { bytes in
+                (try? client.write(bytes, stderr: false)) ?? 0
+            }
+            guard written > 0 else { break }
+        }
+        if watch.isFinished && !watch.hasOutput || client.receivedClose {
+            client.sendExitStatus(0)
+            client.close()
+            state = .closing
+        }
+    }
+
+    /// The watcher's channel goes away: leave the watched session (idempotent).
+    func stopWatching() {
+        if case .watching(let watch) = state { watch.leave() }
     }
 
     /// Ends the session with `refusal` on its stderr; the message goes out from `pump`,
@@ -172,9 +233,18 @@ final class ChannelBridge {
         case .relaying:
             finishedOutcome = outcome
             finishedOutcome?.endReason = refusal.code
+            finishedOutcome?.termination = refusal.termination
+        case .watching(let watch):
+            watch.leave()
         case .awaitingCommand, .gatewayShell, .askingTicket, .askingReason, .awaitingApproval: break
         }
         state = .refusing(refusal)
+    }
+
+    /// A line from the gateway on a running session's stderr (a watcher joined or left).
+    func notice(_ text: String) {
+        guard isRelaying, isSession, !client.sentClose else { return }
+        writeLine(text)
     }
 
     /// Shows a line on a running session's stderr without ending it (a forwarded port
@@ -210,6 +280,11 @@ final class ChannelBridge {
         case .awaitingApproval(_, let wait):
             // Without a terminal, what the client sends waits in libssh for the command.
             return !wait.announced || client.receivedClose || (terminal != nil && client.hasUnreadOutput)
+        case .watching(let watch):
+            return client.hasUnreadOutput || client.receivedEOF
+                || (watch.hasOutput && !watch.writeBlocked && client.sendWindow > 0)
+        case .relaying(let upstream) where held:
+            return (client.receivedClose && !upstream.sentClose) || (upstream.receivedClose && !client.sentClose)
         case .relaying(let upstream):
             let clientReader: Channel? = client.sentClose ? nil : client
             if toTarget.canProgress(from: client, to: upstream.sentEOF ? nil : upstream)
@@ -236,6 +311,8 @@ final class ChannelBridge {
             if client.receivedClose || client.isFreed { state = .finished }
         case .gatewayShell(let shell):
             serve(shell)
+        case .watching(let watch):
+            follow(watch)
         case .askingTicket(let command, let editor):
             readTicket(for: command, with: editor)
         case .askingReason(let command, let editor, let refusal):
@@ -259,6 +336,13 @@ final class ChannelBridge {
     }
 
     private func relay(between client: Channel, and upstream: Channel) throws(SSHError) {
+        if held {
+            // Only the ends move: either side leaving closes the session.
+            if client.receivedClose && !upstream.sentClose { upstream.close() }
+            if upstream.receivedClose && !client.sentClose { client.close() }
+            if client.receivedClose && upstream.receivedClose { client.close(); upstream.close() }
+            return
+        }
         if !typedAfterTicket.isEmpty {
             toTarget.enqueue(typedAfterTicket)
             typedAfterTicket = []
@@ -410,10 +494,11 @@ final class ChannelBridge {
 
     /// What the engineer typed since the last look (the gateway's own prompts only).
     private func readTyped() -> [UInt8] {
-        guard client.hasUnreadOutput, let available = client.bufferedByteCount(stderr: false), available > 0 else {
-            return []
-        }
+        guard client.hasUnreadOutput else { return [] }
+        // Cleared before asking: a flag left set with nothing buffered (seen with a watcher
+        // whose client was stopped) would make the loop pump this channel forever.
         client.clearUnreadFlag(stderr: false)
+        guard let available = client.bufferedByteCount(stderr: false), available > 0 else { return [] }
         // Everything libssh holds: the flag is cleared, so bytes left behind would wait for the
         // next packet to be noticed.
         var bytes = [UInt8](repeating: 0, count: available)
@@ -425,6 +510,11 @@ final class ChannelBridge {
     private func serve(_ shell: GatewayShell) {
         let typed = readTyped()
         if !typed.isEmpty { write(shell.input(typed), stderr: false) }
+        if let watch = shell.takeWatch() {
+            state = .watching(watch)
+            follow(watch)
+            return
+        }
         if shell.exitStatus == nil && (client.receivedEOF || client.receivedClose) { shell.endOfInput() }
         if let status = shell.exitStatus {
             client.sendExitStatus(status)

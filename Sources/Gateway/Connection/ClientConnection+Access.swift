@@ -33,6 +33,8 @@ extension ClientConnection {
     func completeAuthentication(with outcome: AccessOutcome) {
         isAuthenticated = true
         runtime.admission.authenticated(source: context.clientAddress)
+        _ = oversightControl()
+        locksGeneration = runtime.locks.generation
         phase = .authorized(record(outcome))
     }
 
@@ -45,6 +47,11 @@ extension ClientConnection {
             return .refused(.malformedUsername(error))
         }
         context.request = request
+        // A locked user reaches nothing, not even the gateway's shell.
+        if let refusal = lockRefusal(user: user.name, target: nil) {
+            context.target = settings.policy.target(named: request.target)
+            return .refused(refusal)
+        }
         // A bare name that is no target opens the gateway's own shell ("ssh gateway").
         if request.login == nil && settings.policy.target(named: request.target) == nil {
             return .gatewayShell
@@ -78,6 +85,7 @@ extension ClientConnection {
             if isAuthenticated && secondFactorMissing(for: grant, user: access.user) {
                 return .refused(.secondFactorRequired)
             }
+            if let refusal = lockRefusal(user: access.user.name, target: target.name) { return .refused(refusal) }
             return .allowed(request: access, target: target, login: login, grant: grant)
         case .denied(let reason):
             context.target = settings.policy.target(named: access.request.target)

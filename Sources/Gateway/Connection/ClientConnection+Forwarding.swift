@@ -28,11 +28,13 @@ extension ClientConnection {
             let bridge = ChannelBridge(client: channel, sessionID: sessionID)
             bridge.startRelaying(to: upstreamChannel, as: nil)
             startCounting(bridge)
+            registerLiveForward(bridge)
             bridges.append(bridge)
         case .tunnel(let socket, let sessionID, let target, let grant):
             let tunnel = TunnelBridge(client: channel, socket: socket, sessionID: sessionID, target: target)
             tunnel.deadline = grant.deadline(startedAt: Date())
             startCounting(tunnel)
+            registerLive(tunnel)
             tunnels.append(tunnel)
         case nil:
             channel.close()
@@ -83,6 +85,10 @@ extension ClientConnection {
             journal.requestRefused(context, refusal: .denied(reason))
             return .deny
         case .allowed(let target, let grant):
+            if let refusal = lockRefusal(user: user.name, target: target.name) {
+                journal.requestRefused(context, refusal: refusal)
+                return .deny
+            }
             context.target = target
             context.login = nil
             if secondFactorMissing(for: grant, user: user) {

@@ -110,12 +110,17 @@ extension ClientConnection {
         case .gatewayShell:
             let store = runtime.auditStore
             let user = context.user?.name ?? ""
+            let desk = context.user.map { user in
+                OversightDesk(runtime: runtime, caller: OversightCaller(
+                    identity: .user(user), audit: context.auditContext, control: oversightControl()))
+            }
             bridge.startGatewayShell(GatewayShell(
                 context: context, settings: settings, command: command, interactive: bridge.terminal != nil,
                 recentSessions: { RecentSessions.lines(for: user, in: store) },
                 secondFactor: SecondFactorShell(context: context, settings: settings, store: runtime.secondFactors,
                                                 journal: journal),
-                consent: ConsentShell(context: context, runtime: runtime)))
+                consent: ConsentShell(context: context, runtime: runtime),
+                oversight: desk))
             return .accept
         case .ticketExpected(let access):
             if bridge.ticket == nil && bridge.terminal != nil {
@@ -127,6 +132,14 @@ extension ClientConnection {
             return start(command, on: bridge)
         case .allowed(_, let target, let login, let grant):
             let setupStarted = ContinuousClock.now
+            // Moderated: a shell on a terminal waits for its watcher; anything else needs one present.
+            let moderated = grant.requireWatcher.map { watchers in (watchers, command == .shell && bridge.terminal != nil) }
+            if let (watchers, canWait) = moderated, !canWait, !watcherPresent(for: watchers, target: target.name) {
+                let who = Moderation(watchers: watchers, maxWait: grant.maxWait).who
+                journal.requestRefused(context, refusal: .watcherRequired(who: who))
+                bridge.refuse(.watcherRequired(who: who))
+                return .accept
+            }
             if context.ticket == nil, let ticket = bridge.ticket { context.ticket = ticket }
             if let refusal = fileRuleRefusal(of: command, under: grant, on: bridge) {
                 bridge.refuse(refusal)
@@ -171,6 +184,10 @@ extension ClientConnection {
                 let upstreamChannel = try openUpstreamChannel(on: upstream, for: bridge, running: command)
                 bridge.startRelaying(to: upstreamChannel, as: description)
                 startCounting(bridge)
+                registerLive(bridge, command: command, recordingPath: recorder?.path)
+                if let (watchers, canWait) = moderated, canWait {
+                    beginModeration(bridge, watchers: watchers, maxWait: grant.maxWait)
+                }
                 journal.metrics.sessionSetup(took: ContinuousClock.now - setupStarted)
                 if let recorder { bridge.record(with: recorder) }
                 followFiles(command, on: bridge)

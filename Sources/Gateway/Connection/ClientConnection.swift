@@ -48,6 +48,10 @@ final class ClientConnection {
     /// The key was verified and a code is asked for: the access outcome waits here, unrecorded,
     /// until the code is right (see ClientConnection+SecondFactor.swift).
     var pendingSecondFactor: PendingSecondFactor?
+    /// How other threads reach this one (oversight); created once the user is authenticated.
+    var control: ConnectionControl?
+    /// The locks' generation last judged against (see `enforceLocks`).
+    var locksGeneration = -1
 
     init(server: ServerSession, settings: GatewaySettings, runtime: GatewayRuntime) throws(SSHError) {
         self.server = server
@@ -105,6 +109,7 @@ final class ClientConnection {
                 sessionsTouched = true
             }
             sessionsTouched = checkLegs() || sessionsTouched
+            sessionsTouched = checkOversightMail() || sessionsTouched
             // Authenticated sessions relay data: the periodic checks run on a schedule,
             // not on every trip (see ConnectionCheckSchedule). Handshakes and draining
             // keep checking every trip.
@@ -112,6 +117,7 @@ final class ClientConnection {
                 checkDeadlines()
                 checkRecordings()
                 checkPolicy()
+                checkOversight()
                 sessionsTouched = true
             }
             if sessionsTouched { workWaiting = hasImmediateWork }
@@ -184,11 +190,14 @@ final class ClientConnection {
             guard tunnel.isFinished else { return false }
             if !tunnel.client.receivedClose { clientAbandonedChannel = true }
             journal.sessionClosed(context, sessionID: tunnel.sessionID, outcome: tunnel.outcome)
+            unregisterLive(tunnel.sessionID)
             server.release(tunnel.client)
             return true
         }
         bridges.removeAll { bridge in
             guard bridge.isFinished else { return false }
+            bridge.stopWatching()
+            unregisterLive(bridge.sessionID)
             if !bridge.client.receivedClose { clientAbandonedChannel = true }
             settleOpenApproval(of: bridge)
             if let outcome = bridge.completeOutcome() {
@@ -265,6 +274,8 @@ final class ClientConnection {
         poller.removeAll()
         for bridge in bridges {
             settleOpenApproval(of: bridge)
+            bridge.stopWatching()
+            unregisterLive(bridge.sessionID)
             if let outcome = bridge.completeOutcome() {
                 journal.sessionClosed(context, sessionID: bridge.sessionID, outcome: outcome)
             }
@@ -273,6 +284,7 @@ final class ClientConnection {
         bridges.removeAll()
         for tunnel in tunnels {
             journal.sessionClosed(context, sessionID: tunnel.sessionID, outcome: tunnel.outcome)
+            unregisterLive(tunnel.sessionID)
             tunnel.socket.close()
         }
         tunnels.removeAll()
@@ -280,6 +292,7 @@ final class ClientConnection {
         upstream = nil
         server.tearDown()
         secondFactorUnanswered()
+        runtime.live.removeConnection(context.id)
         journal.connectionClosed(context, reason: endReason ?? .error, detail: endDetail)
         runtime.admission.closed(source: context.clientAddress, wasAuthenticated: isAuthenticated)
         if !isAuthenticated { recordPenalty() }

@@ -1,3 +1,4 @@
+import Audit
 import Policy
 
 /// Why the gateway will not carry a session, as the one line the engineer sees on
@@ -55,6 +56,13 @@ package enum Refusal: Error, Sendable, Equatable {
     /// A grant's file rules refuse this transfer (legacy scp or rsync in a denied direction);
     /// the message names the rule.
     case fileRule(String)
+    /// Someone overseeing the session ended it (`terminate`, or `t` while watching).
+    case terminated(SessionTermination)
+    /// A lock on the user or the target: running sessions end, new ones are refused.
+    case locked(LockRecord, ended: Bool)
+    /// A moderated grant (`require_watcher`) and nobody it names watches.
+    case watcherRequired(who: String)
+    case watcherNeverCame(who: String, waited: String)
 
     package var message: String {
         switch self {
@@ -100,6 +108,14 @@ package enum Refusal: Error, Sendable, Equatable {
         case .breakGlassWithoutReason: "tracegate: break-glass needs a reason: ssh -o SetEnv=TRACEGATE_BREAK_GLASS=\"what is down, INC-…\" …"
         case .noBreakGlass(let user, let login, let target): "tracegate: no break-glass entry lets \(user) in as \(login) on \(target)"
         case .fileRule(let message): message
+        case .terminated(let termination):
+            "tracegate: this session was ended by \(termination.organization.map { "\(termination.by) (\($0))" } ?? termination.by): \(termination.reason)"
+        case .watcherRequired(let who):
+            "tracegate: this grant requires a watcher (\(who)): commands and file transfers run only while one watches your session"
+        case .watcherNeverCame(let who, let waited):
+            "tracegate: session ended: no watcher (\(who)) came within \(waited)"
+        case .locked(let lock, let ended):
+            (ended ? "tracegate: this session was ended: " : "tracegate: ") + LockText.sentence(lock)
         }
     }
 
@@ -141,6 +157,10 @@ package enum Refusal: Error, Sendable, Equatable {
         case .breakGlassWithoutReason: "break_glass_without_reason"
         case .noBreakGlass: "no_break_glass"
         case .fileRule: "file_denied"
+        case .terminated: "terminated"
+        case .locked: "locked"
+        case .watcherRequired: "watcher_required"
+        case .watcherNeverCame: "watcher_timeout"
         }
     }
 }

@@ -54,6 +54,8 @@ package struct SessionOutcome: Sendable {
     /// Why the gateway ended the session (a `Refusal` code such as `shutdown` or
     /// `target_dropped`); nil when it ended on its own.
     package var endReason: String? = nil
+    /// Who ended it, when someone overseeing it did (`terminate`, a lock).
+    package var termination: SessionTermination? = nil
 }
 
 extension SessionDescription {
@@ -87,6 +89,6 @@ extension SessionOutcome {
                    durationMilliseconds: Int64(durationSeconds * 1000),
                    bytesIn: Int64(bytesToTarget), bytesOut: Int64(bytesFromTarget),
                    recordingPath: recording?.path, recordingSize: recording.map { Int64($0.size) },
-                   recordingSHA256: recording?.sha256, reason: endReason)
+                   recordingSHA256: recording?.sha256, reason: endReason, termination: termination)
     }
 }

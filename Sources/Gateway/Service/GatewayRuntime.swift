@@ -23,6 +23,11 @@ package final class GatewayRuntime: Sendable {
     let auditStore: AuditStore
     /// Sealed secrets, enrolment windows, used steps and reuse records (issue 13).
     let secondFactors: any SecondFactorStore
+    /// Running sessions, for `live`, `watch` and `terminate`.
+    package let live: LiveSessions
+    /// Locks in force (in memory) and where they are kept.
+    package let locks: LockBook
+    let lockStore: any LockStore
 
     package init(settings: GatewaySettings, upstreamKey: PrivateKey, journal: ConnectionJournal, auditStore: AuditStore,
                  secondFactors: any SecondFactorStore) {
@@ -40,6 +45,14 @@ package final class GatewayRuntime: Sendable {
         approvals = ApprovalBoard()
         notifier = Notifier(logger: journal.logger, metrics: journal.metrics)
         self.journal = journal
+        live = LiveSessions()
+        locks = LockBook()
+        lockStore = auditStore.lockStore(writer: journal.audit)
+    }
+
+    /// Loads the locks in force from the store (at start): a restart keeps every lock.
+    package func loadLocks() throws(AuditError) {
+        locks.replace(try lockStore.locksInForce(at: .now()))
     }
 
     package var settings: GatewaySettings { currentSettings.withLock { $0.settings } }

@@ -19,6 +19,7 @@ package final class GatewayService {
     private let metrics = GatewayMetrics()
     private let accepting = AcceptingFlag()
     private var operations: OperationsEndpoint?
+    private var control: ControlSocketServer?
 
     /// Connection threads need little stack: libssh does not recurse deeply, and a small
     /// stack keeps a thousand idle sessions cheap.
@@ -44,6 +45,7 @@ package final class GatewayService {
                                  auditStore: auditStore,
                                  secondFactors: SQLiteSecondFactorStore(store: auditStore, sealer: sealer))
         try Self.restoreApprovals(from: auditStore, into: runtime.approvals, withdrawn: withdrawnApprovals, logger: logger)
+        try runtime.loadLocks()
         acceptGate = AcceptGate(runtime: runtime, logger: logger)
         // A CA that cannot be read stops the start, when some target logs in with certificates.
         if configuration.usesCertificates {
@@ -69,6 +71,12 @@ package final class GatewayService {
             logger.info("metrics listening", metadata: ["tg.listen": "\(operations.address)"])
         }
         Self.logKeyExchange(logger)
+        // The operator's door (tracegate live|watch|lock …), owner-only, in the state directory.
+        do {
+            control = try ControlSocketServer(stateDirectory: configuration.stateDirectory, runtime: runtime, logger: logger)
+        } catch {
+            logger.warning("control socket unavailable", metadata: ["tg.error": "\(error)"])
+        }
         let listenAddress = "\(configuration.listen.host):\(listener.boundPort)"
         let headHash = try auditStore.headHash()
         try audit.recordDurably(.gatewayStart(listen: listenAddress, version: GatewayVersion.current, headHash: headHash))
@@ -108,6 +116,7 @@ package final class GatewayService {
         PidFile.write(stateDirectory: stateDirectory)
         defer { PidFile.remove(stateDirectory: stateDirectory) }
         accepting.set(true)
+        control?.start()
         let retention = RetentionSchedule(runtime: runtime, audit: audit, logger: logger)
         retention.start()
         while !runtime.shutdown.isRequested {
@@ -116,6 +125,7 @@ package final class GatewayService {
         }
         // New clients are refused from here on; running sessions were told and drain.
         accepting.set(false)
+        control?.stop()
         listener.stopListening()
         GracefulDrain(runtime: runtime, logger: logger).wait()
         retention.waitUntilStopped()

@@ -15,6 +15,9 @@ package struct GatewaySettings: Sendable {
 
     var limits: ConnectionLimits { configuration.limits }
 
+    /// Whether an engineer is told when someone starts or stops watching (`watch_notice`).
+    var announcesWatchers: Bool { configuration.watchNotice }
+
     var serverAlgorithms: SSHAlgorithms {
         let preferences = configuration.algorithms
         return SSHAlgorithms(keyExchange: preferences.kex, ciphers: preferences.ciphers, macs: preferences.macs,

@@ -12,14 +12,16 @@ final class GatewayShell {
     /// A command waiting for the next line (`mfa enroll`'s code).
     private var dialog: (any ShellDialog)?
     private(set) var exitStatus: Int?
+    /// A `watch` that takes over the channel, taken once by the bridge.
+    private var watch: WatchSession?
 
     private static let prompt = "tracegate> "
 
     init(context: ConnectionContext, settings: GatewaySettings, command: SessionCommand, interactive: Bool,
          recentSessions: @escaping () -> [String], secondFactor: SecondFactorShell? = nil,
-         consent: ConsentShell? = nil) {
+         consent: ConsentShell? = nil, oversight: OversightDesk? = nil) {
         commands = GatewayShellCommands(context: context, settings: settings, recentSessions: recentSessions,
-                                        secondFactor: secondFactor, consent: consent)
+                                        secondFactor: secondFactor, consent: consent, oversight: oversight)
         self.interactive = interactive
         editor = LineEditor(echoes: interactive)
         switch command {
@@ -32,6 +34,7 @@ final class GatewayShell {
     /// What the engineer sees first; for a one-shot command, its whole answer.
     func start() -> String {
         if let oneShot {
+            if let answer = startWatch(oneShot) { return newlines(answer) }
             switch commands.start(oneShot) {
             case .done(let text, let status):
                 exitStatus = status
@@ -75,6 +78,7 @@ final class GatewayShell {
             exitStatus = 0
             return ""
         }
+        if let answer = startWatch(text) { return newlines(answer) + (watch == nil ? Self.prompt : "") }
         switch commands.start(text) {
         case .done(let answer, _):
             return newlines(answer) + Self.prompt
@@ -94,6 +98,41 @@ final class GatewayShell {
             return newlines(reply)
         }
         return newlines(reply) + Self.prompt
+    }
+
+    /// The bridge takes the watch (once) and follows it instead of the shell.
+    func takeWatch() -> WatchSession? {
+        defer { watch = nil }
+        return watch
+    }
+
+    /// `watch SESSION`: nil when the line is no watch; otherwise the refusal, or "" once the
+    /// watch is ready for the bridge. One-shot: the refusal ends the shell with status 1.
+    private func startWatch(_ line: String) -> String? {
+        let words = line.split(separator: " ").map(String.init)
+        guard words.first == "watch" else { return nil }
+        let refusal: String
+        switch OversightCommandLine.parse(words) {
+        case .success(.watch(let id))?:
+            guard let desk = commands.oversight, let control = desk.caller.control else {
+                refusal = "tracegate: oversight is not available here\n"
+                break
+            }
+            do {
+                let found = try desk.watchable(id)
+                watch = WatchSession(desk: desk, session: found.session, feed: found.feed, rule: found.rule,
+                                     mayTerminate: found.mayTerminate, interactive: interactive, control: control)
+                return ""
+            } catch {
+                refusal = error.message + "\n"
+            }
+        case .failure(let error)?:
+            refusal = "tracegate: \(error.message)\n"
+        default:
+            refusal = "tracegate: usage: watch SESSION\n"
+        }
+        if oneShot != nil { exitStatus = 1 }
+        return refusal
     }
 
     /// The engineer's terminal is raw: every line feed needs its carriage return.

@@ -9,6 +9,8 @@ struct GatewayShellCommands {
     /// `mfa status|enroll` (SecondFactorShell.swift).
     var secondFactor: SecondFactorShell?
     let consent: ConsentShell?
+    /// The caller's oversight desk (`live`, `terminate`, `lock`, …); rights are checked there.
+    let oversight: OversightDesk?
 
     var banner: String {
         "Tracegate: you reached the gateway itself, not a target.\nType help for the commands.\n"
@@ -36,6 +38,8 @@ struct GatewayShellCommands {
         case "targets": return (targets, 0)
         case "sessions": return (sessions, 0)
         case "help": return (help, 0)
+        case let name where OversightCommandLine.names.contains(name):
+            return runOversight(words)
         default:
             let shown = SafeText.quoted(words.first ?? "", limit: 32)
             return ("tracegate: unknown command \(shown); type help\n", 1)
@@ -53,7 +57,22 @@ struct GatewayShellCommands {
         """ + (consent == nil ? "" : ConsentShell.help) + """
         exit       leave
 
-        """
+        """ + (hasOversightRights ? OversightCommandLine.usage : "")
+    }
+
+    private var hasOversightRights: Bool {
+        guard let user = context.user else { return false }
+        return settings.policy.hasOversightRights(user)
+    }
+
+    private func runOversight(_ words: [String]) -> (String, Int) {
+        guard let oversight, let parsed = OversightCommandLine.parse(words) else {
+            return ("tracegate: oversight is not available here\n", 1)
+        }
+        switch parsed {
+        case .success(let command): return OversightShellAnswers(desk: oversight).run(command)
+        case .failure(let error): return ("tracegate: \(error.message)\n", 1)
+        }
     }
 
     private var whoami: String {

@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 import Policy
 import SSH
@@ -42,9 +43,15 @@ final class TunnelBridge {
         client.close()
     }
 
+    /// Set when someone overseeing it (or a lock) ended the tunnel.
+    var termination: SessionTermination?
+    /// Its entry in the runtime's registry of running sessions.
+    var live: LiveSession?
+
     var outcome: SessionOutcome {
         SessionOutcome(exitStatus: nil, exitSignal: nil, durationSeconds: Date().timeIntervalSince(startedAt),
-                       bytesToTarget: bytesToTarget, bytesFromTarget: bytesFromTarget, recording: nil)
+                       bytesToTarget: bytesToTarget, bytesFromTarget: bytesFromTarget, recording: nil,
+                       endReason: termination.map { $0.lockID == nil ? "terminated" : "locked" }, termination: termination)
     }
 
     /// Watch the socket only while the engineer's window can take more: a readable socket

@@ -17,6 +17,11 @@ package struct GatewayConfiguration: Hashable, Sendable {
     package var groups: [UserGroup]
     package var targets: [Target]
     package var grants: [Grant]
+    /// `oversight:`: who may list, watch, terminate and lock whose sessions. Empty: nobody.
+    package var oversight: [OversightRule] = []
+    /// `watch_notice`: the engineer reads a line when someone starts or stops watching; the
+    /// trail records it either way.
+    package var watchNotice = true
     package var logFormat: LogFormat = Defaults.logFormat
     /// Where `/metrics`, `/healthz` and `/readyz` are served; nil: not at all.
     package var metricsListen: ListenAddress? = Defaults.metricsListen

@@ -6,7 +6,7 @@ extension ConfigurationReader {
     static let topLevelKeys = [
         "listen", "state_dir", "log_level", "limits", "recording", "env_allow", "algorithms", "penalties",
         "organizations", "users", "groups", "targets", "grants", "log_format", "metrics", "retention",
-        "upstream_auth", "certificates", "mfa", "notify", "break_glass",
+        "upstream_auth", "certificates", "mfa", "notify", "break_glass", "oversight", "watch_notice",
     ]
 
     mutating func readDocument(_ root: Node?) -> GatewayConfiguration {
@@ -49,6 +49,8 @@ extension ConfigurationReader {
         if let node = fields.optional("mfa") { configuration.secondFactor.reuse = readSecondFactorSettings(node) }
         configuration.secondFactor.required = secondFactorRequired
         configuration.breakGlass = fields.optional("break_glass").map { readBreakGlass($0, known: known) } ?? []
+        configuration.oversight = fields.optional("oversight").map { readOversight($0, known: known) } ?? []
+        if let node = fields.optional("watch_notice"), let notice = readWatchNotice(node) { configuration.watchNotice = notice }
         return configuration
     }
 }

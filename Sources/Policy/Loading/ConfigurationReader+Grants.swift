@@ -14,7 +14,7 @@ extension ConfigurationReader {
 
     static let grantKeys = [
         "to", "targets", "logins", "mode", "from", "until", "hours", "require_ticket", "max_session", "source", "forwarding",
-        "require_mfa", "approval", "files",
+        "require_mfa", "approval", "files", "require_watcher", "max_wait",
     ]
 
     mutating func readGrants(_ node: Node, known: KnownNames) -> [Grant] {
@@ -38,6 +38,7 @@ extension ConfigurationReader {
             let conditions = readConditions(fields, grant: what, mode: mode, known: known)
             let requireSecondFactor = fields.optional("require_mfa").flatMap { boolean($0, "require_mfa of \(what)") } ?? false
             let approval = fields.optional("approval").flatMap { readApproval($0, grant: what, mode: mode, known: known) }
+            let moderation = readModeration(fields, grant: what, mode: mode, known: known)
             if let subjects, let selector, let logins, diagnostics.errors.count == errorsBefore {
                 var grant = Grant(
                     index: offset + 1, line: diagnostics.location(of: item).line, sourceFile: sourcePath,
@@ -47,6 +48,8 @@ extension ConfigurationReader {
                     sources: conditions.sources, forwarding: conditions.forwarding, approval: approval,
                     files: conditions.files)
                 grant.requireSecondFactor = requireSecondFactor
+                grant.requireWatcher = moderation.watcher
+                grant.maxWait = moderation.maxWait
                 grants.append(grant)
             }
         }
@@ -105,7 +108,7 @@ extension ConfigurationReader {
     }
 
     /// `env: prod` (equality) and `app: [shop, search]` (any of these values).
-    private mutating func readLabelSelector(_ node: Node, _ what: String) -> LabelSelector? {
+    mutating func readLabelSelector(_ node: Node, _ what: String) -> LabelSelector? {
         guard case .mapping(let mapping) = node else {
             diagnostics.report("expected a mapping for \(what), found \(node.kindDescription)", at: node)
             return nil
@@ -154,7 +157,7 @@ extension ConfigurationReader {
     }
 
     /// `user: alice` or `users: [alice, bob]`, and the same for groups, orgs and target names.
-    private mutating func names(in fields: Fields, key: String, isList: Bool, what: String) -> [(String, Node)] {
+    mutating func names(in fields: Fields, key: String, isList: Bool, what: String) -> [(String, Node)] {
         guard let node = fields.optional(key) else { return [] }
         let entries: [Node]
         if isList {

@@ -37,6 +37,12 @@ package struct Grant: Hashable, Sendable {
     package var approval: ApprovalRule?
     /// `files:`: which way sftp and scp may move files, and where (default allow).
     package var files: FileRules
+    /// `require_watcher`: a moderated grant. Its shells relay nothing until someone this
+    /// selects (with the watch right) watches them; its commands and file transfers run
+    /// only while such a watcher watches another session of the engineer on the target.
+    package var requireWatcher: GrantSubjects? = nil
+    /// `max_wait`: how long a moderated session may wait for a watcher (default 10 minutes).
+    package var maxWait: Duration = .seconds(600)
 
     package init(
         index: Int,
@@ -117,6 +123,11 @@ package struct Grant: Hashable, Sendable {
             parts.append("approval by \(approval.approversDescription) (valid \(Self.render(approval.valid)), wait \(Self.render(approval.wait)))")
         }
         if files.isRestricted { parts.append("files: \(files.summary)") }
+        if let requireWatcher {
+            let who = requireWatcher.users.map { "user \($0)" } + requireWatcher.groups.map { "group \($0)" }
+                + requireWatcher.organizations.map { "org \($0)" }
+            parts.append("watcher required (\(who.joined(separator: ", ")); max_wait \(Self.render(maxWait)))")
+        }
         return parts
     }
 

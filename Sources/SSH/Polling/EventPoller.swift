@@ -9,6 +9,7 @@ package final class EventPoller {
     private var upstreams: [UpstreamSession] = []
     private var wakeDescriptors: [Int32] = []
     private var watchedDescriptors: [Int32] = []
+    private var signalDescriptors: [Int32] = []
 
     package init() throws(SSHError) {
         guard let event = ssh_event_new() else { throw .io("cannot allocate a libssh event") }
@@ -35,6 +36,20 @@ package final class EventPoller {
     package func addWakeDescriptor(_ fd: Int32) {
         if ssh_event_add_fd(event, fd, Int16(POLLIN), { _, _, _ in 0 }, nil) == SSH_OK {
             wakeDescriptors.append(fd)
+        }
+    }
+
+    /// Watches a pipe whose readability means "a message waits for this connection"
+    /// (oversight: terminate, lock, a watched session's output). Unlike a wake descriptor it
+    /// is consumed here, inside the poll, so it wakes the thread once per signal; it stays
+    /// watched through a shutdown (`removeWakeDescriptors`).
+    package func addSignalDescriptor(_ fd: Int32) {
+        if ssh_event_add_fd(event, fd, Int16(POLLIN), { fd, _, _ in
+            var drained = [UInt8](repeating: 0, count: 64)
+            _ = read(fd, &drained, 64)
+            return 0
+        }, nil) == SSH_OK {
+            signalDescriptors.append(fd)
         }
     }
 
@@ -90,8 +105,9 @@ package final class EventPoller {
     package func removeAll() {
         for session in servers { ssh_event_remove_session(event, session.handle) }
         for session in upstreams { ssh_event_remove_session(event, session.handle) }
-        for fd in wakeDescriptors + watchedDescriptors { ssh_event_remove_fd(event, fd) }
+        for fd in wakeDescriptors + watchedDescriptors + signalDescriptors { ssh_event_remove_fd(event, fd) }
         watchedDescriptors.removeAll()
+        signalDescriptors.removeAll()
         servers.removeAll()
         upstreams.removeAll()
         wakeDescriptors.removeAll()

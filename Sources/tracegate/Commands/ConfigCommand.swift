@@ -16,6 +16,10 @@ struct ConfigCommand: ParsableCommand {
                 help: "Explain the decision for USER TARGET LOGIN instead of printing the summary.")
         var explain: [String] = []
 
+        @Option(name: .customLong("explain-oversight"), parsing: .upToNextOption,
+                help: "Explain what CALLER may do to running sessions: CALLER, or CALLER SESSION-USER TARGET.")
+        var explainOversight: [String] = []
+
         @Option(name: .long, help: "With --explain: the time to judge at (ISO 8601, e.g. 2026-12-24T21:00:00+01:00).")
         var at: String?
 
@@ -31,6 +35,17 @@ struct ConfigCommand: ParsableCommand {
             guard problems.isEmpty else {
                 for problem in problems { printError(problem) }
                 throw ExitCode(1)
+            }
+            if !explainOversight.isEmpty {
+                guard explainOversight.count == 1 || explainOversight.count == 3 else {
+                    throw ValidationError("--explain-oversight takes CALLER, or CALLER SESSION-USER TARGET")
+                }
+                do {
+                    print(try OversightExplanation(configuration: configuration, words: explainOversight).text())
+                } catch let error as ExplanationError {
+                    throw ValidationError(error.description)
+                }
+                return
             }
             guard !explain.isEmpty else {
                 print(ConfigurationSummary(configuration: configuration).text, terminator: "")
@@ -125,6 +140,7 @@ struct ConfigurationSummary {
             parts.append(contentsOf: grant.conditionSummary)
             lines.append("  " + parts.joined(separator: "; "))
         }
+        lines.append(contentsOf: OversightSummary.lines(configuration))
         lines.append(contentsOf: FloodSettingsSummary(configuration: configuration).lines)
         lines.append(contentsOf: secondFactorLines)
         return lines.joined(separator: "\n") + "\n"

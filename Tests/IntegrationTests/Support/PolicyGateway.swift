@@ -34,6 +34,8 @@ final class PolicyGateway: Sendable {
         var extraUsers: [ExtraUser] = []
         /// Top-level lines added to the file as written (e.g. `notify:`).
         var extraSettings: [String] = []
+        /// Extra top-level lines after `grants:` (e.g. an `oversight:` section).
+        var extraLines: [String] = []
     }
 
     struct ExtraUser: Sendable {
@@ -121,7 +123,7 @@ final class PolicyGateway: Sendable {
         Self.render(
             port: gateway.port, stateDirectory: gateway.stateDirectory, aliceKey: aliceKey, bobKey: bobKey,
             targets: scene.targets.map { ($0, servers[$0.server]) }, grants: grants, extraKeys: extraKeys,
-            extraSettings: scene.extraSettings
+            extraSettings: scene.extraSettings, extraLines: scene.extraLines
         )
     }
 
@@ -197,7 +199,7 @@ final class PolicyGateway: Sendable {
         let text = render(
             port: port, stateDirectory: stateDirectory, aliceKey: aliceKey, bobKey: bobKey,
             targets: scene.targets.map { ($0, servers[$0.server]) }, grants: grants, extraKeys: extraKeys,
-            extraSettings: scene.extraSettings
+            extraSettings: scene.extraSettings, extraLines: scene.extraLines
         )
         try directory.write(text, to: "tracegate.yaml")
         let gateway = try GatewayProcess(
@@ -236,7 +238,7 @@ final class PolicyGateway: Sendable {
     private static func render(
         port: UInt16, stateDirectory: String, aliceKey: KeyPair, bobKey: KeyPair,
         targets: [(Target, OpenSSHServer)], grants: [String], extraKeys: [(ExtraUser, KeyPair)] = [],
-        extraSettings: [String] = []
+        extraSettings: [String] = [], extraLines: [String] = []
     ) -> String {
         let quote = GatewayConfiguration.quote
         var lines = [
@@ -265,6 +267,7 @@ final class PolicyGateway: Sendable {
         }
         lines.append(grants.isEmpty ? "grants: []" : "grants:")
         lines += grants.map { "  - " + $0 }
+        lines += extraLines
         return lines.joined(separator: "\n") + "\n"
     }
 }

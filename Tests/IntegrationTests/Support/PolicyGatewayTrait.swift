@@ -18,10 +18,11 @@ extension Trait where Self == SuiteScope<PolicyGateway> {
         targets: [PolicyGateway.Target],
         grants: @escaping @Sendable (PolicyGateway.Facts) -> [String],
         extraUsers: [PolicyGateway.ExtraUser] = [],
-        extraSettings: [String] = []
+        extraSettings: [String] = [],
+        extraLines: [String] = []
     ) -> Self {
         let scene = PolicyGateway.Scene(servers: servers, targets: targets, grants: grants, extraUsers: extraUsers,
-                                        extraSettings: extraSettings)
+                                        extraSettings: extraSettings, extraLines: extraLines)
         return SuiteScope(
             start: { try await PolicyGateway.start(scene) },
             stop: { await $0.stop() },

@@ -1,0 +1,55 @@
+import Audit
+import Foundation
+import Synchronization
+
+/// The locks in force, in memory, so that a connection asks without touching the store;
+/// loaded from the `LockStore` at start and changed with it. `generation` moves on every
+/// change, so that running connections notice with one atomic load.
+package final class LockBook: Sendable {
+    private let locks = Mutex<[LockRecord]>([])
+    private let changes = Atomic<Int>(0)
+
+    package init() {}
+
+    var generation: Int { changes.load(ordering: .acquiring) }
+
+    func replace(_ all: [LockRecord]) {
+        locks.withLock { $0 = all }
+        changes.add(1, ordering: .releasing)
+    }
+
+    func add(_ lock: LockRecord) {
+        locks.withLock { $0.append(lock) }
+        changes.add(1, ordering: .releasing)
+    }
+
+    func remove(_ id: String) {
+        locks.withLock { $0.removeAll { $0.id == id } }
+        changes.add(1, ordering: .releasing)
+    }
+
+    /// In force now, oldest first.
+    func inForce(at date: Date = Date()) -> [LockRecord] {
+        let now = AuditTimestamp(secondsSinceEpoch: date.timeIntervalSince1970)
+        return locks.withLock { $0.filter { $0.isInForce(at: now) } }
+    }
+
+    func lock(user: String, at date: Date = Date()) -> LockRecord? {
+        inForce(at: date).first { $0.kind == .user && $0.name == user }
+    }
+
+    func lock(target: String, at date: Date = Date()) -> LockRecord? {
+        inForce(at: date).first { $0.kind == .target && $0.name == target }
+    }
+}
+
+/// How a lock reads in a refusal and in `locks`.
+enum LockText {
+    static func sentence(_ lock: LockRecord) -> String {
+        "\(lock.kind.rawValue) \(lock.name) is locked by \(lock.creator): \(lock.reason)" + until(lock)
+    }
+
+    static func until(_ lock: LockRecord) -> String {
+        lock.expiresAt.map { " (until \($0.iso8601Seconds))" } ?? ""
+    }
+}
