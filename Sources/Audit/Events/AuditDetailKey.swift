@@ -50,6 +50,9 @@ package enum AuditDetailKey {
     package static let uid = "uid"
     package static let queryCommand = "command"
     package static let filter = "filter"
+    /// `audit.query` from the web page: `web`, and the web session (a hash prefix, never the cookie).
+    package static let via = "via"
+    package static let webSession = "web_session"
 
     // audit.prune
     package static let cutoff = "cutoff"

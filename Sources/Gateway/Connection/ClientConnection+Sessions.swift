@@ -96,7 +96,9 @@ extension ClientConnection {
             let user = context.user?.name ?? ""
             bridge.startGatewayShell(GatewayShell(
                 context: context, settings: settings, command: command, interactive: bridge.terminal != nil,
-                recentSessions: { RecentSessions.lines(for: user, in: store) }))
+                recentSessions: { RecentSessions.lines(for: user, in: store) },
+                web: WebSignInCommand(context: context, settings: settings, book: runtime.webSignIn,
+                                      audit: runtime.journal.audit)))
             return .accept
         case .ticketExpected(let access):
             if bridge.ticket == nil && bridge.terminal != nil {

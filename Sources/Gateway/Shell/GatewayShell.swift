@@ -14,8 +14,8 @@ final class GatewayShell {
     private static let prompt = "tracegate> "
 
     init(context: ConnectionContext, settings: GatewaySettings, command: SessionCommand, interactive: Bool,
-         recentSessions: @escaping () -> [String]) {
-        commands = GatewayShellCommands(context: context, settings: settings, recentSessions: recentSessions)
+         recentSessions: @escaping () -> [String], web: WebSignInCommand? = nil) {
+        commands = GatewayShellCommands(context: context, settings: settings, recentSessions: recentSessions, web: web)
         self.interactive = interactive
         editor = LineEditor(echoes: interactive)
         switch command {

@@ -6,6 +6,7 @@ struct GatewayShellCommands {
     let context: ConnectionContext
     let settings: GatewaySettings
     let recentSessions: () -> [String]
+    var web: WebSignInCommand?
 
     var banner: String {
         "Tracegate: you reached the gateway itself, not a target.\nType help for the commands.\n"
@@ -19,6 +20,7 @@ struct GatewayShellCommands {
         case "targets": return (targets, 0)
         case "sessions": return (sessions, 0)
         case "help": return (help, 0)
+        case "web": return web?.run(Array(words.dropFirst())) ?? ("tracegate: web: not available here\n", 1)
         default:
             let shown = SafeText.quoted(words.first ?? "", limit: 32)
             return ("tracegate: unknown command \(shown); type help\n", 1)
@@ -30,6 +32,7 @@ struct GatewayShellCommands {
         whoami     your user, organisation and key
         targets    what you may reach, as which logins, under which conditions, and the ssh line
         sessions   your recent sessions
+        web        a one-time link to the auditors' web page; web --logout-all ends your web sessions
         exit       leave
 
         """

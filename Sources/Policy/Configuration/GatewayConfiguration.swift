@@ -22,6 +22,10 @@ package struct GatewayConfiguration: Hashable, Sendable {
     package var metricsListen: ListenAddress? = Defaults.metricsListen
     /// Audit events and recordings older than this are pruned daily by `serve`; nil: never.
     package var retention: Duration? = Defaults.retention
+    /// The auditors' web page; nil: off.
+    package var web: WebSettings?
+    /// Who may read which part of the trail on the web page; empty: nobody.
+    package var auditors: [AuditorRule] = []
 
     package init(
         sourcePath: String,

@@ -6,6 +6,7 @@ extension ConfigurationReader {
     static let topLevelKeys = [
         "listen", "state_dir", "log_level", "limits", "recording", "env_allow", "algorithms", "penalties",
         "organizations", "users", "groups", "targets", "grants", "log_format", "metrics", "retention",
+        "web", "auditors",
     ]
 
     mutating func readDocument(_ root: Node?) -> GatewayConfiguration {
@@ -40,6 +41,8 @@ extension ConfigurationReader {
             users: users.names, groups: users.groupNames.union(declaredGroups.map(\.name)),
             organizations: organizations, targets: targets.names)
         configuration.grants = fields.optional("grants").map { readGrants($0, known: known) } ?? []
+        if let node = fields.optional("web") { configuration.web = readWeb(node) }
+        configuration.auditors = fields.optional("auditors").map { readAuditors($0, known: known) } ?? []
         return configuration
     }
 }

@@ -56,7 +56,7 @@ extension ConfigurationReader {
         return mode
     }
 
-    private mutating func readSubjects(_ node: Node, grant: String, known: KnownNames) -> GrantSubjects? {
+    mutating func readSubjects(_ node: Node, grant: String, known: KnownNames) -> GrantSubjects? {
         let what = "\"to\" of \(grant)"
         guard let fields = fields(of: node, what, allowed: ["user", "users", "group", "groups", "org", "orgs"]) else { return nil }
         var subjects = GrantSubjects()
@@ -80,7 +80,7 @@ extension ConfigurationReader {
         return subjects
     }
 
-    private mutating func readSelector(_ node: Node, grant: String, known: KnownNames) -> TargetSelector? {
+    mutating func readSelector(_ node: Node, grant: String, known: KnownNames) -> TargetSelector? {
         let what = "\"targets\" of \(grant)"
         guard let fields = fields(of: node, what, allowed: ["names", "labels"]) else { return nil }
         var selector = TargetSelector()
