@@ -23,7 +23,7 @@ extension WebRoutes {
             <div id="player" data-cast="/s/\(HTML.urlComponent(id))/cast" data-size="\(size)">
             <div class="controls">
             <button type="button" id="play">Play</button>
-            <input type="range" id="seek" min="0" max="1" step="0.01" value="0">
+            <input type="range" id="seek" min="0" max="1" step="any" value="0">
             <span id="clock">0:00</span>
             <label>Speed <select id="speed"><option value="0.5">0.5×</option><option value="1" selected>1×</option>\
             <option value="2">2×</option><option value="4">4×</option><option value="8">8×</option></select></label>

@@ -47,6 +47,8 @@ struct WebRoutes: Sendable {
                 WebResponse.json(.ok, ["user": viewer.user.name, "organization": viewer.user.organization, "sees": viewer.summary])
             }
         }
+        // Browsers ask for it on every site; an answer keeps their consoles free of 404s.
+        router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         router.get("/static/style.css") { _, _ in WebResponse.asset(StyleSheet.source, type: "text/css; charset=utf-8") }
         router.get("/static/replay.js") { _, _ in
             WebResponse.asset(ReplayScript.source, type: "text/javascript; charset=utf-8")

@@ -30,6 +30,8 @@ final class PolicyGateway: Sendable {
         var targets: [Target]
         /// The `grants:` entries, one YAML flow mapping each (without the leading "- ").
         var grants: @Sendable (Facts) -> [String]
+        /// Top-level lines appended as written (e.g. `web:` and `auditors:`).
+        var extraLines: @Sendable () -> [String] = { [] }
     }
 
     let directory: TemporaryDirectory
@@ -100,7 +102,7 @@ final class PolicyGateway: Sendable {
     func configuration(grants: [String]) -> String {
         Self.render(
             port: gateway.port, stateDirectory: gateway.stateDirectory, aliceKey: aliceKey, bobKey: bobKey,
-            targets: scene.targets.map { ($0, servers[$0.server]) }, grants: grants
+            targets: scene.targets.map { ($0, servers[$0.server]) }, grants: grants, extraLines: scene.extraLines()
         )
     }
 
@@ -153,7 +155,11 @@ final class PolicyGateway: Sendable {
 
     // MARK: starting
 
-    static func start(_ scene: Scene) async throws -> PolicyGateway {
+    static func start(_ given: Scene) async throws -> PolicyGateway {
+        // Extra lines may pick free ports: evaluated once, so re-rendered files keep them.
+        let extraLines = given.extraLines()
+        var scene = given
+        scene.extraLines = { extraLines }
         let directory = try TemporaryDirectory(prefix: "tracegate-pol")
         var servers: [OpenSSHServer] = []
         for _ in 0..<scene.servers {
@@ -171,7 +177,7 @@ final class PolicyGateway: Sendable {
         let grants = scene.grants(facts)
         let text = render(
             port: port, stateDirectory: stateDirectory, aliceKey: aliceKey, bobKey: bobKey,
-            targets: scene.targets.map { ($0, servers[$0.server]) }, grants: grants
+            targets: scene.targets.map { ($0, servers[$0.server]) }, grants: grants, extraLines: extraLines
         )
         try directory.write(text, to: "tracegate.yaml")
         let gateway = try GatewayProcess(
@@ -203,7 +209,7 @@ final class PolicyGateway: Sendable {
 
     private static func render(
         port: UInt16, stateDirectory: String, aliceKey: KeyPair, bobKey: KeyPair,
-        targets: [(Target, OpenSSHServer)], grants: [String]
+        targets: [(Target, OpenSSHServer)], grants: [String], extraLines: [String] = []
     ) -> String {
         let quote = GatewayConfiguration.quote
         var lines = [
@@ -228,6 +234,7 @@ final class PolicyGateway: Sendable {
         }
         lines.append(grants.isEmpty ? "grants: []" : "grants:")
         lines += grants.map { "  - " + $0 }
+        lines += extraLines
         return lines.joined(separator: "\n") + "\n"
     }
 }

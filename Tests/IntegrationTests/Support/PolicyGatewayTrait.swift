@@ -16,9 +16,10 @@ extension Trait where Self == SuiteScope<PolicyGateway> {
     static func policyGateway(
         servers: Int = 1,
         targets: [PolicyGateway.Target],
-        grants: @escaping @Sendable (PolicyGateway.Facts) -> [String]
+        grants: @escaping @Sendable (PolicyGateway.Facts) -> [String],
+        extraLines: @escaping @Sendable () -> [String] = { [] }
     ) -> Self {
-        let scene = PolicyGateway.Scene(servers: servers, targets: targets, grants: grants)
+        let scene = PolicyGateway.Scene(servers: servers, targets: targets, grants: grants, extraLines: extraLines)
         return SuiteScope(
             start: { try await PolicyGateway.start(scene) },
             stop: { await $0.stop() },
