@@ -14,6 +14,8 @@ packages=(
     python3 procps iproute2 asciinema                       # pty driver, process and socket tools
     python3-paramiko                                        # fuzz/ssh_fuzz.py, the hostile client
     python3-venv                                            # a private venv for ssh-audit (below)
+    chromium chromium-driver python3-selenium               # the web page's browser tests (WebPageTests)
+    libjs-xterm node-xterm                                  # xterm.js for the web page's replay
 )
 
 # apt-get update costs half a minute; skip it when everything is already installed.

@@ -10,6 +10,7 @@ import random
 import re
 import string
 import subprocess
+import tempfile
 import sys
 import time
 import urllib.error
@@ -44,7 +45,7 @@ def browser():
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
     for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1400,900", "--user-data-dir=" + os.path.join(ARTEFACTS, "profile-%d" % random.randint(0, 1 << 30))]:
+                     "--window-size=1400,900", "--user-data-dir=" + tempfile.mkdtemp(prefix="tracegate-chromium-")]:
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)

@@ -37,6 +37,12 @@ package struct ResolvedAuditorView: Hashable, Sendable {
     package var organizations: [String]
     package var targetNames: [String]
 
+    package init(everything: Bool, organizations: [String], targetNames: [String]) {
+        self.everything = everything
+        self.organizations = organizations
+        self.targetNames = targetNames
+    }
+
     package static func resolve(for user: User, rules: [AuditorRule], targets: [Target]) -> ResolvedAuditorView? {
         let matching = rules.filter { $0.subjects.includes(user) }
         guard !matching.isEmpty else { return nil }
