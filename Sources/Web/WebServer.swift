@@ -1,6 +1,8 @@
 import Dispatch
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import Policy
 import Synchronization
@@ -27,9 +29,16 @@ package final class WebServer: Sendable {
         let router = WebRoutes(environment: environment, settings: settings).makeRouter()
         var logger = environment.logger
         logger.logLevel = .warning
+        let http1 = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(30)))
+        let server: HTTPServerBuilder
+        if let certificate = settings.tlsCertificate, let key = settings.tlsKey {
+            server = try .tls(http1, tlsConfiguration: Self.tlsConfiguration(certificate: certificate, key: key))
+        } else {
+            server = http1
+        }
         let app = Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(30))),
+            server: server,
             configuration: .init(
                 address: .hostname(settings.listen.host, port: settings.listen.port),
                 serverName: "tracegate"),
@@ -64,6 +73,23 @@ package final class WebServer: Sendable {
         }
     }
 
+    /// TLS 1.2 and later, with the PEM chain and key of `web.tls_cert` and `web.tls_key`.
+    static func tlsConfiguration(certificate: String, key: String) throws(WebServerError) -> TLSConfiguration {
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate)
+            guard !chain.isEmpty else { throw WebServerError.badTLSFiles("\(certificate) holds no PEM certificate") }
+            let privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+            var configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
+            configuration.minimumTLSVersion = .tlsv12
+            return configuration
+        } catch let error as WebServerError {
+            throw error
+        } catch {
+            throw .badTLSFiles("cannot read web.tls_cert \(certificate) or web.tls_key \(key): \(error)")
+        }
+    }
+
     package func stop() {
         task.withLock { $0?.cancel(); $0 = nil }
     }
@@ -71,10 +97,12 @@ package final class WebServer: Sendable {
 
 package enum WebServerError: Error, CustomStringConvertible, Sendable {
     case cannotListen(String, String)
+    case badTLSFiles(String)
 
     package var description: String {
         switch self {
         case .cannotListen(let address, let reason): "the web page cannot listen on \(address): \(reason)"
+        case .badTLSFiles(let reason): "the web page cannot start TLS: \(reason)"
         }
     }
 }
