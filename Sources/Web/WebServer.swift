@@ -67,7 +67,9 @@ package final class WebServer: Sendable {
             throw WebServerError.cannotListen(settings.listen.description, "the server did not start within 20 s")
         }
         switch outcome.withLock({ $0 }) {
-        case .success(let address)?: return address
+        case .success(let address)?:
+            environment.book.servingSettings = settings
+            return address
         case .failure(let error)?: throw error
         case nil: throw WebServerError.cannotListen(settings.listen.description, "unknown")
         }
@@ -91,6 +93,7 @@ package final class WebServer: Sendable {
     }
 
     package func stop() {
+        environment.book.servingSettings = nil
         task.withLock { $0?.cancel(); $0 = nil }
     }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Policy
 import Synchronization
 
 /// One-time sign-in links and the web sessions they open, in the gateway's memory.
@@ -36,6 +37,14 @@ package final class WebSignInBook: Sendable {
     }
 
     private let state = Mutex(State())
+    private let serving = Mutex<WebSettings?>(nil)
+
+    /// The settings the page was started with (listen, TLS, lifetimes apply at start; a
+    /// reload changes who sees what, not where the page is); nil while no page runs.
+    package var servingSettings: WebSettings? {
+        get { serving.withLock { $0 } }
+        set { serving.withLock { $0 = newValue } }
+    }
     /// Bounds memory whatever happens: a user printing links in a loop evicts the oldest.
     private static let capacity = 10_000
 

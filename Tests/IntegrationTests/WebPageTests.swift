@@ -73,11 +73,13 @@ extension IntegrationSuite {
                 "replay_marker": "replay-\(tag)-42",
                 "search_text": "replay-\(tag)",
                 "link_seconds": 3,
+                "recordings": gateway.directory.file("state") + "/recordings",
             ]
             let factsPath = gateway.directory.file("web-facts.json")
             try JSONSerialization.data(withJSONObject: facts).write(to: URL(fileURLWithPath: factsPath))
             let result = try await ProcessRunner(workingDirectory: gateway.directory.path)
                 .run("/usr/bin/python3", [Self.script, factsPath], timeout: .seconds(240))
+            print(result.stdout)
             print("web page artefacts (screenshots): \(artefacts)")
             #expect(result.succeeded, "\(result.stdout)\n\(result.stderr)\n\(gateway.logTail)")
             #expect(result.stdout.contains("ALL CHECKS PASSED"), "\(result.stdout)")

@@ -14,7 +14,7 @@ struct WebSignInCommand {
 
     func run(_ arguments: [String]) -> (String, Int) {
         guard let user = context.user else { return ("tracegate: web: no user on this connection\n", 1) }
-        guard let web = settings.configuration.web else {
+        guard let web = book.servingSettings else {
             return ("tracegate: web: the web page is not enabled on this gateway (web: {listen: …})\n", 1)
         }
         switch arguments {
