@@ -3,7 +3,8 @@ import PackageDescription
 
 // libFuzzer harnesses for the parsers that read untrusted text: the configuration file
 // (YAML, composed with Yams and walked by the Policy module) and the SSH user name
-// (LOGIN@TARGET, received from anyone before authentication). A package of its own so that
+// (LOGIN@TARGET, received from anyone before authentication), and what a browser sends the
+// web page (query, cookie, range: Sources/WebInput is a symlink to Sources/Web/Input). A package of its own so that
 // `-sanitize=fuzzer` never touches the gateway's build; Sources/Policy is a symlink to the
 // real module. Build and run with fuzz/run.sh.
 let package = Package(
@@ -20,6 +21,8 @@ let package = Package(
         .target(name: "CFuzzerDriver"),
         .executableTarget(name: "FuzzConfiguration", dependencies: ["Policy", "CFuzzerDriver"]),
         .executableTarget(name: "FuzzUsername", dependencies: ["Policy", "CFuzzerDriver"]),
+        .target(name: "WebInput"),
+        .executableTarget(name: "FuzzWebInput", dependencies: ["WebInput", "CFuzzerDriver"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -20,22 +20,12 @@ struct WebRequest: Sendable {
 
     init(_ request: Request) throws(Problem) {
         path = request.uri.path
-        query = [:]
-        if let raw = request.uri.query, !raw.isEmpty {
-            let pairs = raw.split(separator: "&", omittingEmptySubsequences: true)
-            guard pairs.count <= Self.maxParameters else { throw .badQuery("too many parameters") }
-            for pair in pairs {
-                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                guard let name = Self.decode(parts[0]), let value = Self.decode(parts.count > 1 ? parts[1] : "") else {
-                    throw .badQuery("a parameter is not valid percent-encoded UTF-8")
-                }
-                guard name.utf8.count <= 32, value.utf8.count <= Self.maxValueBytes else {
-                    throw .badQuery("a parameter is longer than \(Self.maxValueBytes) bytes")
-                }
-                query[name] = value
-            }
+        do {
+            query = try WebInput.query(request.uri.query, maxParameters: Self.maxParameters, maxValueBytes: Self.maxValueBytes)
+        } catch {
+            throw .badQuery(error.description)
         }
-        cookie = Self.header(request, "cookie").flatMap(Self.sessionCookie(in:))
+        cookie = Self.header(request, "cookie").flatMap { WebInput.cookie(named: Self.cookieName, in: $0) }
         fetchSite = Self.header(request, "sec-fetch-site")
         origin = Self.header(request, "origin")
         range = Self.header(request, "range")
@@ -57,18 +47,5 @@ struct WebRequest: Sendable {
     private static func header(_ request: Request, _ name: String) -> String? {
         guard let fieldName = HTTPField.Name(name) else { return nil }
         return request.headers[fieldName]
-    }
-
-    private static func decode(_ text: Substring) -> String? {
-        String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
-    }
-
-    private static func sessionCookie(in header: String) -> String? {
-        guard header.utf8.count <= 8192 else { return nil }
-        for part in header.split(separator: ";") {
-            let trimmed = part.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix(cookieName + "=") { return String(trimmed.dropFirst(cookieName.count + 1)) }
-        }
-        return nil
     }
 }

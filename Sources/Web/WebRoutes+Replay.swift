@@ -94,15 +94,7 @@ extension WebRoutes {
     /// `bytes=A-B` or `bytes=A-`, within the file, at most 4 MiB; nil otherwise. An empty
     /// file, or a start at its end, gives an empty range (the player's "done").
     static func byteRange(_ header: String, size: Int64) -> Range<Int64>? {
-        guard header.hasPrefix("bytes="), header.count <= 64 else { return nil }
-        let spec = header.dropFirst(6)
-        let parts = spec.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2, let start = Int64(parts[0]), start >= 0 else { return nil }
-        if start >= size { return start == size ? start..<start : nil }
-        var end = parts[1].isEmpty ? size - 1 : (Int64(parts[1]) ?? -1)
-        guard end >= start else { return nil }
-        end = min(end, size - 1, start + maxRangeBytes - 1)
-        return start..<(end + 1)
+        WebInput.byteRange(header, size: size, maxBytes: maxRangeBytes)
     }
 
     /// The whole file, read and sent 256 KiB at a time.
