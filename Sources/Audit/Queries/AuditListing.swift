@@ -131,7 +131,9 @@ package struct AuditListing: Sendable {
         }
         let keyColumn = columns[0]
         if let cursor {
-            conditions.append("(\(timeColumn) < ? OR (\(timeColumn) = ? AND \(keyColumn) < ?))")
+            // `time <= T` first: a range SQLite enters the time index with (an OR of the two
+            // cases alone made it scan from the newest row, 20x slower deep in the trail).
+            conditions.append("\(timeColumn) <= ? AND (\(timeColumn) < ? OR \(keyColumn) < ?)")
             arguments.append(contentsOf: [cursor.time, cursor.time, cursor.key] as [(any DatabaseValueConvertible)?])
         }
         var sql = "SELECT \(columns.joined(separator: ", ")) FROM \(source)"
