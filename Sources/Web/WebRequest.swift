@@ -15,6 +15,8 @@ struct WebRequest: Sendable {
     var fetchSite: String?
     var origin: String?
     var range: String?
+    /// Set by the route from the connection (not a header a client could forge).
+    var clientAddress: String?
 
     enum Problem: Error { case badQuery(String) }
 

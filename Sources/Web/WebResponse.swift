@@ -45,7 +45,7 @@ enum WebResponse {
 /// On every request: bounds (URI length, no request bodies), refusal of cross-site requests
 /// that change state, and the security headers on every answer, errors included.
 struct WebGuard: RouterMiddleware {
-    typealias Context = BasicRequestContext
+    typealias Context = WebRequestContext
     let secure: Bool
 
     static let maxURIBytes = 4096

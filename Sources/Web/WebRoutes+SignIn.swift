@@ -5,12 +5,12 @@ import Hummingbird
 
 /// `/signin/TOKEN` (the link `web` prints) and `/signout`.
 extension WebRoutes {
-    func signIn(_ request: Request, token: String) async -> Response {
+    func signIn(_ request: Request, token: String, from address: String?) async -> Response {
         let outcome = environment.book.redeem(token, sessionLifetime: settings.session)
         switch outcome {
         case .failure(let refusal):
             let event = AuditEvent.webQuery(
-                user: nil, organization: nil, sourceAddress: nil, command: "web sign-in", filter: [:],
+                user: nil, organization: nil, sourceAddress: address, command: "web sign-in", filter: [:],
                 result: "refused", reason: refusal.rawValue)
             environment.audit.record(event)
             return WebResponse.html(.forbidden, PageLayout.message(
@@ -22,7 +22,7 @@ extension WebRoutes {
             let configuration = environment.configuration()
             let organization = configuration.users.first(where: { $0.name == signin.user })?.organization
             let event = AuditEvent.webQuery(
-                user: signin.user, organization: organization, sourceAddress: nil, command: "web sign-in", filter: [:],
+                user: signin.user, organization: organization, sourceAddress: address, command: "web sign-in", filter: [:],
                 session: signin.tag)
             do {
                 let audit = environment.audit
@@ -49,16 +49,17 @@ extension WebRoutes {
         }
     }
 
-    func signOut(_ request: Request) async -> Response {
-        guard let web = try? WebRequest(request) else { return WebResponse.text(.badRequest, "Bad request.\n") }
+    func signOut(_ request: Request, from address: String?) async -> Response {
+        guard var web = try? WebRequest(request) else { return WebResponse.text(.badRequest, "Bad request.\n") }
         // A form post from another site must not sign anyone out (nor anything else).
         guard !web.isCrossSite, web.origin == nil || web.origin == settings.baseURL || web.fetchSite == "same-origin" else {
             return WebResponse.text(.forbidden, "Cross-site request refused.\n")
         }
+        web.clientAddress = address
         if let cookie = web.cookie {
             if let viewer = viewer(for: web) {
                 environment.audit.record(.webQuery(
-                    user: viewer.user.name, organization: viewer.user.organization, sourceAddress: nil,
+                    user: viewer.user.name, organization: viewer.user.organization, sourceAddress: viewer.clientAddress,
                     command: "web sign-out", filter: [:], session: viewer.sessionTag))
             }
             environment.book.end(cookie: cookie)

@@ -13,37 +13,37 @@ struct WebRoutes: Sendable {
     let reads = BlockingReads()
     let assets = WebAssets()
 
-    func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    func makeRouter() -> Router<WebRequestContext> {
+        let router = Router(context: WebRequestContext.self)
         router.add(middleware: WebGuard(secure: settings.tlsCertificate != nil || settings.baseURL.hasPrefix("https://")))
         router.get("/") { _, _ in WebResponse.redirect("/connections") }
         router.get("/signin/:token") { request, context in
-            await self.signIn(request, token: context.parameters.get("token") ?? "")
+            await self.signIn(request, token: context.parameters.get("token") ?? "", from: context.clientAddress)
         }
-        router.post("/signout") { request, _ in await self.signOut(request) }
-        router.get("/connections") { request, _ in
-            await self.page(request) { viewer, web in try await self.listPage(.connections, viewer: viewer, web: web) }
+        router.post("/signout") { request, context in await self.signOut(request, from: context.clientAddress) }
+        router.get("/connections") { request, context in
+            await self.page(request, from: context.clientAddress) { viewer, web in try await self.listPage(.connections, viewer: viewer, web: web) }
         }
-        router.get("/sessions") { request, _ in
-            await self.page(request) { viewer, web in try await self.listPage(.sessions, viewer: viewer, web: web) }
+        router.get("/sessions") { request, context in
+            await self.page(request, from: context.clientAddress) { viewer, web in try await self.listPage(.sessions, viewer: viewer, web: web) }
         }
         router.get("/c/:id") { request, context in
             let id = context.parameters.get("id") ?? ""
-            return await self.page(request) { viewer, web in try await self.connectionPage(id, viewer: viewer, web: web) }
+            return await self.page(request, from: context.clientAddress) { viewer, web in try await self.connectionPage(id, viewer: viewer, web: web) }
         }
         router.get("/s/:id") { request, context in
             let id = context.parameters.get("id") ?? ""
-            return await self.page(request) { viewer, web in try await self.replayPage(id, viewer: viewer, web: web) }
+            return await self.page(request, from: context.clientAddress) { viewer, web in try await self.replayPage(id, viewer: viewer, web: web) }
         }
         router.get("/s/:id/cast") { request, context in
             let id = context.parameters.get("id") ?? ""
-            return await self.endpoint(request) { viewer, web in try await self.cast(id, viewer: viewer, web: web) }
+            return await self.endpoint(request, from: context.clientAddress) { viewer, web in try await self.cast(id, viewer: viewer, web: web) }
         }
-        router.get("/search") { request, _ in
-            await self.page(request) { viewer, web in try await self.searchPage(viewer: viewer, web: web) }
+        router.get("/search") { request, context in
+            await self.page(request, from: context.clientAddress) { viewer, web in try await self.searchPage(viewer: viewer, web: web) }
         }
-        router.get("/api/whoami") { request, _ in
-            await self.endpoint(request) { viewer, _ in
+        router.get("/api/whoami") { request, context in
+            await self.endpoint(request, from: context.clientAddress) { viewer, _ in
                 WebResponse.json(.ok, ["user": viewer.user.name, "organization": viewer.user.organization, "sees": viewer.summary])
             }
         }
@@ -69,10 +69,13 @@ struct WebRoutes: Sendable {
     // MARK: Sessions and the trail
 
     /// An HTML page for a signed-in viewer; anyone else gets the sign-in page (401).
-    func page(_ request: Request, _ body: @Sendable (WebViewer, WebRequest) async throws -> Response) async -> Response {
-        let web: WebRequest
+    func page(_ request: Request, from address: String?, _ body: @Sendable (WebViewer, WebRequest) async throws -> Response)
+        async -> Response
+    {
+        var web: WebRequest
         do {
             web = try WebRequest(request)
+            web.clientAddress = address
         } catch {
             return WebResponse.html(.badRequest, PageLayout.message(title: "Bad request", text: "\(error)", viewer: nil))
         }
@@ -96,10 +99,13 @@ struct WebRoutes: Sendable {
 
     /// A data endpoint (JSON, recording ranges): no cookie, a cross-site caller or a bad
     /// parameter gets a short JSON refusal, never a page.
-    func endpoint(_ request: Request, _ body: @Sendable (WebViewer, WebRequest) async throws -> Response) async -> Response {
-        let web: WebRequest
+    func endpoint(_ request: Request, from address: String?, _ body: @Sendable (WebViewer, WebRequest) async throws -> Response)
+        async -> Response
+    {
+        var web: WebRequest
         do {
             web = try WebRequest(request)
+            web.clientAddress = address
         } catch {
             return WebResponse.json(.badRequest, ["error": "\(error)"])
         }
@@ -116,14 +122,16 @@ struct WebRoutes: Sendable {
 
     func viewer(for web: WebRequest) -> WebViewer? {
         guard let cookie = web.cookie, let session = environment.book.session(cookie: cookie) else { return nil }
-        return WebViewer.resolve(user: session.user, sessionTag: session.tag, configuration: environment.configuration())
+        var viewer = WebViewer.resolve(user: session.user, sessionTag: session.tag, configuration: environment.configuration())
+        viewer?.clientAddress = web.clientAddress
+        return viewer
     }
 
     /// Records the read in the trail before it happens, like the CLI: a read that cannot be
     /// recorded does not happen.
     func recordRead(_ viewer: WebViewer, _ what: String, filter: [String: AuditValue] = [:]) async throws {
         let event = AuditEvent.webQuery(
-            user: viewer.user.name, organization: viewer.user.organization, sourceAddress: nil,
+            user: viewer.user.name, organization: viewer.user.organization, sourceAddress: viewer.clientAddress,
             command: "web " + what, filter: filter, session: viewer.sessionTag)
         let audit = environment.audit
         try await reads.run { try audit.recordDurably(event) }

@@ -7,6 +7,8 @@ struct WebViewer: Sendable {
     var user: User
     var view: ResolvedAuditorView
     var sessionTag: String
+    /// Where the request came from, for the trail.
+    var clientAddress: String?
 
     var scope: AuditScope {
         view.everything ? .everything : .limited(organizations: view.organizations, targets: view.targetNames)

@@ -89,6 +89,10 @@ extension IntegrationSuite {
             #expect(events.stdout.contains("web sign-in") && events.stdout.contains("web /sessions")
                     && events.stdout.contains("\"refused\""), "\(events)")
             #expect(!events.stdout.contains("/signin/"), "a link token reached the trail:\n\(events.stdout)")
+            let pageReads = events.stdout.split(separator: "\n").filter { $0.contains("\"command\":\"web /sessions\"") }
+            #expect(!pageReads.isEmpty && pageReads.allSatisfy {
+                $0.contains("\"source_address\":\"127.0.0.1\"") && $0.contains("\"user\":\"") && $0.contains("\"via\":\"web\"")
+            }, "\(pageReads)")
             let verify = try await gateway.gateway.run(["audit", "verify"])
             #expect(verify.succeeded, "\(verify)")
             // The gateway still serves SSH after the scan.
