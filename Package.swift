@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -67,6 +69,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Web",
+            dependencies: [
+                "Policy", "Audit", "Recording",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "FileLedger",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
@@ -74,7 +89,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "SSH", "Policy", "Audit", "Recording", "Certificates", "OneTimeCode", "FileLedger",
+                "SSH", "Policy", "Audit", "Recording", "Certificates", "OneTimeCode", "FileLedger", "Web",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -102,6 +117,7 @@ let package = Package(
         .testTarget(name: "RecordingTests", dependencies: ["Recording"], swiftSettings: strictSettings),
         .testTarget(name: "FileLedgerTests", dependencies: ["FileLedger"], swiftSettings: strictSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "WebTests", dependencies: ["Web", "Audit", "Policy", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Policy", "SSH", "Certificates", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",

@@ -5,7 +5,7 @@ import PackageDescription
 // (YAML, composed with Yams and walked by the Policy module), the SSH user name
 // (LOGIN@TARGET, received from anyone before authentication), the user CA's key file
 // (openssh-key-v1, read to sign upstream certificates), the gateway shell's command lines
-(consent and oversight), and
+// (consent and oversight), what a browser sends the web page (query, cookie, range), and
 // the file ledger's SFTP and legacy scp parsers (every byte of a transfer). A package of its own
 // so that `-sanitize=fuzzer` never touches the gateway's build; Sources/* are symlinks to the
 // real modules. Build and run with fuzz/run.sh.
@@ -35,6 +35,8 @@ let package = Package(
         .executableTarget(name: "FuzzSFTP", dependencies: ["FileLedger", "CFuzzerDriver"]),
         .executableTarget(name: "FuzzScp", dependencies: ["FileLedger", "CFuzzerDriver"]),
         .executableTarget(name: "FuzzOversightCommand", dependencies: ["Policy", "CFuzzerDriver"]),
+        .target(name: "WebInput"),
+        .executableTarget(name: "FuzzWebInput", dependencies: ["WebInput", "CFuzzerDriver"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,6 +17,8 @@ packages=(
     python3-paramiko                                        # fuzz/ssh_fuzz.py, the hostile client; paramiko's SFTP client
     python3-venv                                            # a private venv for ssh-audit (below)
     libqrencode-dev qrencode oathtool                       # second factor: QR library, its CLI and TOTP codes in tests
+    chromium chromium-driver python3-selenium               # the web page's browser tests (WebPageTests)
+    libjs-xterm node-xterm                                  # xterm.js for the web page's replay
 )
 
 # apt-get update costs half a minute; skip it when everything is already installed.

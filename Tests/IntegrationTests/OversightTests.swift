@@ -21,11 +21,13 @@ extension IntegrationSuite {
                     #"{to: {user: bob}, targets: {names: [pay-01]}, logins: ["\#(facts.login)"], require_watcher: {org: retailer}, max_wait: 2m}"#,
                 ]
             },
-            extraLines: [
-                "oversight:",
-                "  - {to: {user: alice}, sessions: {targets: {owner: retailer}}, may: [list, watch, terminate]}",
-                "  - {to: {user: alice}, sessions: {of: {org: provider}}, may: [lock]}",
-            ]
+            extraLines: {
+                [
+                    "oversight:",
+                    "  - {to: {user: alice}, sessions: {targets: {owner: retailer}}, may: [list, watch, terminate]}",
+                    "  - {to: {user: alice}, sessions: {of: {org: provider}}, may: [lock]}",
+                ]
+            }
         ),
         .serialized,
         .timeLimit(.minutes(4))

@@ -117,6 +117,22 @@ package enum QueryBenchmark {
                 let number = someConnection()
                 let id = workload.connectionID(number, openedAt: workload.openingTime(number, of: totalConnections))
                 return try store.connectionDetail(id: id).events.count }),
+            // The web page's lists (issue 20): 50 a page, limited to an auditor's organisation in
+            // the SQL, the first page and a page deep in the trail (keyset, not OFFSET).
+            ("web /connections (org scope, page 1)", {
+                try store.page(of: .connections, matching: AuditFilter(),
+                               scope: .limited(organizations: [organization[Int.random(in: 0..<2, using: &random)]], targets: []),
+                               after: nil, size: 50).records.count }),
+            ("web /connections (org scope, deep page)", {
+                let number = someConnection()
+                let opened = workload.openingTime(number, of: totalConnections)
+                let cursor = AuditCursor(time: opened.iso8601, key: workload.connectionID(number, openedAt: opened))
+                return try store.page(of: .connections, matching: AuditFilter(),
+                                      scope: .limited(organizations: ["retailer"], targets: []), after: cursor, size: 50)
+                    .records.count }),
+            ("web /sessions --user U (org scope)", {
+                try store.page(of: .sessions, matching: AuditFilter(user: someUser()),
+                               scope: .limited(organizations: ["provider"], targets: []), after: nil, size: 50).records.count }),
             ("events --user U (newest 100)", {
                 try store.records(in: .events, matching: AuditFilter(user: someUser(), limit: 100)).count }),
         ]

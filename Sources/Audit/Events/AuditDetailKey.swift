@@ -85,6 +85,9 @@ package enum AuditDetailKey {
     package static let uid = "uid"
     package static let queryCommand = "command"
     package static let filter = "filter"
+    /// `audit.query` from the web page: `web`, and the web session (a hash prefix, never the cookie).
+    package static let via = "via"
+    package static let webSession = "web_session"
 
     // file.transfer (see file_transfers in docs/audit-schema.md); file.ledger_stop: integrity
     package static let fileProtocol = "protocol"

@@ -65,7 +65,7 @@ extension AuditStore {
     /// the lines that contain `text` as typed. Grouping by session happens before the join, so
     /// the filters and the limit apply to sessions, not to lines.
     package func searchSessionText(
-        _ text: String, matching filter: AuditFilter, contextLines: Int = 2
+        _ text: String, matching filter: AuditFilter, scope: AuditScope = .everything, contextLines: Int = 2
     ) throws(AuditError) -> [SessionTextHit] {
         let words = Self.searchWords(text)
         guard !words.isEmpty else { throw .invalidFilter("the search text needs at least one letter or digit") }
@@ -73,7 +73,7 @@ extension AuditStore {
         // The limit counts matching sessions, so it applies after the join, not to the filter.
         var sessionFilter = filter
         sessionFilter.limit = nil
-        let (filterSQL, filterArguments) = try AuditListing.searchedSessions.statement(for: sessionFilter)
+        let (filterSQL, filterArguments) = try AuditListing.searchedSessions.statement(for: sessionFilter, scope: scope)
         // `statement(for:)` selects from the view with the filters; the hits join it by id.
         let sql = """
             WITH hits AS (

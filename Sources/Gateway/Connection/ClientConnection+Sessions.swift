@@ -120,7 +120,9 @@ extension ClientConnection {
                 secondFactor: SecondFactorShell(context: context, settings: settings, store: runtime.secondFactors,
                                                 journal: journal),
                 consent: ConsentShell(context: context, runtime: runtime),
-                oversight: desk))
+                oversight: desk,
+                web: WebSignInCommand(context: context, settings: settings, book: runtime.webSignIn,
+                                      audit: runtime.journal.audit)))
             return .accept
         case .ticketExpected(let access):
             if bridge.ticket == nil && bridge.terminal != nil {

@@ -1,6 +1,7 @@
 import Audit
 import Synchronization
 import SSH
+import Web
 
 /// What every connection thread shares: the current settings (swapped whole on reload),
 /// the gateway's upstream key, the shutdown signal, admission counts and the journal.
@@ -28,6 +29,8 @@ package final class GatewayRuntime: Sendable {
     /// Locks in force (in memory) and where they are kept.
     package let locks: LockBook
     let lockStore: any LockStore
+    /// Sign-in links printed by the shell's `web` and the web sessions they open.
+    package let webSignIn = WebSignInBook()
 
     package init(settings: GatewaySettings, upstreamKey: PrivateKey, journal: ConnectionJournal, auditStore: AuditStore,
                  secondFactors: any SecondFactorStore) {

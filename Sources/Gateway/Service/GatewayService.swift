@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Policy
 import SSH
+import Web
 
 /// The running gateway: one acceptor (this thread) and one thread per connection.
 package final class GatewayService {
@@ -20,6 +21,7 @@ package final class GatewayService {
     private let accepting = AcceptingFlag()
     private var operations: OperationsEndpoint?
     private var control: ControlSocketServer?
+    private var web: WebServer?
 
     /// Connection threads need little stack: libssh does not recurse deeply, and a small
     /// stack keeps a thousand idle sessions cheap.
@@ -62,6 +64,17 @@ package final class GatewayService {
             operations = try Self.makeOperations(
                 listen: listen, runtime: runtime, auditStore: auditStore, audit: audit, metrics: metrics,
                 accepting: accepting, stateDirectory: configuration.stateDirectory)
+        }
+        // The web page too binds before the SSH port, for the same reason.
+        if let webSettings = configuration.web {
+            let environment = WebEnvironment(
+                store: auditStore, audit: audit, book: runtime.webSignIn,
+                configuration: { [runtime] in runtime.settings.configuration },
+                stateDirectory: configuration.stateDirectory, logger: logger)
+            let server = WebServer(settings: webSettings, environment: environment)
+            let address = try server.start()
+            web = server
+            logger.info("web page listening", metadata: ["tg.listen": "\(address)", "tg.url": "\(webSettings.baseURL)"])
         }
         listener = try ServerListener(host: configuration.listen.host, port: configuration.listen.port,
                                       hostKeyPath: keys.hostKey.path, algorithms: settings.serverAlgorithms)
@@ -129,6 +142,8 @@ package final class GatewayService {
         listener.stopListening()
         GracefulDrain(runtime: runtime, logger: logger).wait()
         retention.waitUntilStopped()
+        // Before the writer closes: a page read is recorded first, and would fail after.
+        web?.stop()
         // The head before the stop event: what the other organisation compares its copy with.
         audit.record(.gatewayStop(reason: "shutdown", headHash: (try? auditStore.headHash()) ?? nil))
         let unwritten = audit.close()

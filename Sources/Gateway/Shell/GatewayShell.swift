@@ -19,9 +19,11 @@ final class GatewayShell {
 
     init(context: ConnectionContext, settings: GatewaySettings, command: SessionCommand, interactive: Bool,
          recentSessions: @escaping () -> [String], secondFactor: SecondFactorShell? = nil,
-         consent: ConsentShell? = nil, oversight: OversightDesk? = nil) {
+         consent: ConsentShell? = nil, oversight: OversightDesk? = nil,
+         web: WebSignInCommand? = nil) {
         commands = GatewayShellCommands(context: context, settings: settings, recentSessions: recentSessions,
-                                        secondFactor: secondFactor, consent: consent, oversight: oversight)
+                                        secondFactor: secondFactor, consent: consent, oversight: oversight,
+                                        web: web)
         self.interactive = interactive
         editor = LineEditor(echoes: interactive)
         switch command {

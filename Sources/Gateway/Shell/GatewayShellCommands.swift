@@ -11,6 +11,7 @@ struct GatewayShellCommands {
     let consent: ConsentShell?
     /// The caller's oversight desk (`live`, `terminate`, `lock`, …); rights are checked there.
     let oversight: OversightDesk?
+    var web: WebSignInCommand?
 
     var banner: String {
         "Tracegate: you reached the gateway itself, not a target.\nType help for the commands.\n"
@@ -40,6 +41,7 @@ struct GatewayShellCommands {
         case "help": return (help, 0)
         case let name where OversightCommandLine.names.contains(name):
             return runOversight(words)
+        case "web": return web?.run(Array(words.dropFirst())) ?? ("tracegate: web: not available here\n", 1)
         default:
             let shown = SafeText.quoted(words.first ?? "", limit: 32)
             return ("tracegate: unknown command \(shown); type help\n", 1)
@@ -53,6 +55,8 @@ struct GatewayShellCommands {
         sessions   your recent sessions
         mfa status whether you are enrolled for verification codes
         mfa enroll enrol an authenticator app (within a window an operator opened)
+
+        web        a one-time link to the auditors' web page; web --logout-all ends your web sessions
 
         """ + (consent == nil ? "" : ConsentShell.help) + """
         exit       leave

@@ -37,6 +37,10 @@ package struct GatewayConfiguration: Hashable, Sendable {
     package var notify: NotifySettings?
     /// `break_glass:` entries, in file order.
     package var breakGlass: [BreakGlassRule] = []
+    /// The auditors' web page; nil: off.
+    package var web: WebSettings?
+    /// Who may read which part of the trail on the web page; empty: nobody.
+    package var auditors: [AuditorRule] = []
 
     package init(
         sourcePath: String,

@@ -6,7 +6,7 @@ extension ConfigurationReader {
     static let topLevelKeys = [
         "listen", "state_dir", "log_level", "limits", "recording", "env_allow", "algorithms", "penalties",
         "organizations", "users", "groups", "targets", "grants", "log_format", "metrics", "retention",
-        "upstream_auth", "certificates", "mfa", "notify", "break_glass", "oversight", "watch_notice",
+        "upstream_auth", "certificates", "mfa", "notify", "break_glass", "oversight", "watch_notice", "web", "auditors",
     ]
 
     mutating func readDocument(_ root: Node?) -> GatewayConfiguration {
@@ -51,6 +51,8 @@ extension ConfigurationReader {
         configuration.breakGlass = fields.optional("break_glass").map { readBreakGlass($0, known: known) } ?? []
         configuration.oversight = fields.optional("oversight").map { readOversight($0, known: known) } ?? []
         if let node = fields.optional("watch_notice"), let notice = readWatchNotice(node) { configuration.watchNotice = notice }
+        if let node = fields.optional("web") { configuration.web = readWeb(node) }
+        configuration.auditors = fields.optional("auditors").map { readAuditors($0, known: known) } ?? []
         return configuration
     }
 }

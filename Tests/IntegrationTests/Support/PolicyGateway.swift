@@ -35,7 +35,7 @@ final class PolicyGateway: Sendable {
         /// Top-level lines added to the file as written (e.g. `notify:`).
         var extraSettings: [String] = []
         /// Extra top-level lines after `grants:` (e.g. an `oversight:` section).
-        var extraLines: [String] = []
+        var extraLines: @Sendable () -> [String] = { [] }
     }
 
     struct ExtraUser: Sendable {
@@ -123,7 +123,7 @@ final class PolicyGateway: Sendable {
         Self.render(
             port: gateway.port, stateDirectory: gateway.stateDirectory, aliceKey: aliceKey, bobKey: bobKey,
             targets: scene.targets.map { ($0, servers[$0.server]) }, grants: grants, extraKeys: extraKeys,
-            extraSettings: scene.extraSettings, extraLines: scene.extraLines
+            extraSettings: scene.extraSettings, extraLines: scene.extraLines()
         )
     }
 
@@ -176,7 +176,11 @@ final class PolicyGateway: Sendable {
 
     // MARK: starting
 
-    static func start(_ scene: Scene) async throws -> PolicyGateway {
+    static func start(_ given: Scene) async throws -> PolicyGateway {
+        // Extra lines may pick free ports: evaluated once, so re-rendered files keep them.
+        let extraLines = given.extraLines()
+        var scene = given
+        scene.extraLines = { extraLines }
         let directory = try TemporaryDirectory(prefix: "tracegate-pol")
         var servers: [OpenSSHServer] = []
         for _ in 0..<scene.servers {
@@ -199,7 +203,7 @@ final class PolicyGateway: Sendable {
         let text = render(
             port: port, stateDirectory: stateDirectory, aliceKey: aliceKey, bobKey: bobKey,
             targets: scene.targets.map { ($0, servers[$0.server]) }, grants: grants, extraKeys: extraKeys,
-            extraSettings: scene.extraSettings, extraLines: scene.extraLines
+            extraSettings: scene.extraSettings, extraLines: extraLines
         )
         try directory.write(text, to: "tracegate.yaml")
         let gateway = try GatewayProcess(

@@ -19,7 +19,7 @@ extension Trait where Self == SuiteScope<PolicyGateway> {
         grants: @escaping @Sendable (PolicyGateway.Facts) -> [String],
         extraUsers: [PolicyGateway.ExtraUser] = [],
         extraSettings: [String] = [],
-        extraLines: [String] = []
+        extraLines: @escaping @Sendable () -> [String] = { [] }
     ) -> Self {
         let scene = PolicyGateway.Scene(servers: servers, targets: targets, grants: grants, extraUsers: extraUsers,
                                         extraSettings: extraSettings, extraLines: extraLines)

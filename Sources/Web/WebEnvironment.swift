@@ -1,0 +1,25 @@
+import Audit
+import Logging
+import Policy
+
+/// What the web page reads and writes: the trail (read-only, plus its `audit.query` events),
+/// the sign-in book shared with the gateway shell, and the current configuration (re-read on
+/// every request, so a reload changes who sees what at once).
+package struct WebEnvironment: Sendable {
+    package let store: AuditStore
+    package let audit: AuditWriter
+    package let book: WebSignInBook
+    package let configuration: @Sendable () -> GatewayConfiguration
+    package let stateDirectory: String
+    package let logger: Logger
+
+    package init(store: AuditStore, audit: AuditWriter, book: WebSignInBook,
+                 configuration: @escaping @Sendable () -> GatewayConfiguration, stateDirectory: String, logger: Logger) {
+        self.store = store
+        self.audit = audit
+        self.book = book
+        self.configuration = configuration
+        self.stateDirectory = stateDirectory
+        self.logger = logger
+    }
+}
