@@ -55,6 +55,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Postmortem",
+            dependencies: ["Audit", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Gateway",
             dependencies: [
                 "SSH", "Policy", "Audit", "Recording",
@@ -68,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "tracegate",
             dependencies: [
-                "Gateway", "Policy", "Audit", "SSH", "Recording",
+                "Gateway", "Policy", "Audit", "SSH", "Recording", "Postmortem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -78,6 +83,11 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy"], swiftSettings: strictSettings),
         .testTarget(name: "RecordingTests", dependencies: ["Recording"], swiftSettings: strictSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "PostmortemTests",
+            dependencies: ["Postmortem", "Audit", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Policy", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",

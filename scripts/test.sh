@@ -14,6 +14,7 @@ packages=(
     python3 procps iproute2 asciinema                       # pty driver, process and socket tools
     python3-paramiko                                        # fuzz/ssh_fuzz.py, the hostile client
     python3-venv                                            # a private venv for ssh-audit (below)
+    librsvg2-bin chromium chromium-driver python3-selenium  # postmortem bundle: SVG to PNG, the page in a real browser
 )
 
 # apt-get update costs half a minute; skip it when everything is already installed.

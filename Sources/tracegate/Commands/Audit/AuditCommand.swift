@@ -15,7 +15,7 @@ struct AuditCommand: ParsableCommand {
         subcommands: [
             AuditConnectionsCommand.self, AuditSessionsCommand.self, AuditEventsCommand.self,
             AuditShowCommand.self, AuditSearchCommand.self, AuditVerifyCommand.self, AuditBenchCommand.self,
-            AuditBackupCommand.self, AuditPruneCommand.self,
+            AuditBackupCommand.self, AuditPruneCommand.self, AuditBundleCommand.self,
         ]
     )
 }
