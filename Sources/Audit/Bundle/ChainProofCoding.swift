@@ -65,7 +65,7 @@ package enum ChainProofCoding {
     }
 
     private static func integer(_ value: Any?) -> Int64? {
-        guard let number = value as? NSNumber, !(value is Bool) else { return nil }
+        guard let number = value as? NSNumber else { return nil }
         let integer = number.int64Value
         return NSNumber(value: integer) == number ? integer : nil
     }
