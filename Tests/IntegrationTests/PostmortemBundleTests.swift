@@ -38,7 +38,8 @@ extension IntegrationSuite {
             // alice (retailer): a file copied up, and a recorded shell.
             let work = try TemporaryDirectory(prefix: "tracegate-pm")
             let upload = try work.write("evidence \(ticket)\n", to: "upload.txt")
-            let copy = try await gateway.alice.scp([upload], "\(gateway.login)@web-01:/tmp/pm-\(ticket).txt", options: withTicket)
+            let alice = gateway.alice(on: "web-01")
+            let copy = try await alice.scp([upload], alice.remote("/tmp/pm-\(ticket).txt"), options: withTicket)
             #expect(copy.succeeded, "\(copy)\n\(gateway.logTail)")
             let transcript = try await PseudoTerminal.run(
                 "ssh", gateway.alice(on: "web-01").sshArguments(options: ["-tt"] + withTicket),
@@ -132,7 +133,8 @@ extension IntegrationSuite {
                 #expect(digest.stdout.hasPrefix(row[2]), "recording of \(row[0]): \(digest.stdout) vs \(row[2])")
             }
             // Event hashes recomputed by a separate implementation of the documented encoding.
-            let script = try TemporaryDirectory(prefix: "tracegate-pm-py").write(Self.hashScript, to: "rehash.py")
+            let scripts = try TemporaryDirectory(prefix: "tracegate-pm-py")
+            let script = try scripts.write(Self.hashScript, to: "rehash.py")
             let rehash = try await ProcessRunner().run("/usr/bin/python3", [script, bundle + "/events.jsonl"])
             #expect(rehash.succeeded && rehash.stdout.hasPrefix("ok "), "\(rehash)")
             let events = try String(contentsOfFile: bundle + "/events.jsonl", encoding: .utf8)
