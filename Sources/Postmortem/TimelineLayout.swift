@@ -70,6 +70,7 @@ package struct TimelineLayout: Sendable {
     package static let barHeight = 12.0
     package static let axisHeight = 44.0
     package static let minimumBarGap = 2.0
+    package static let minimumBarWidth = 3.0
     package static let maximumLabelWidth = 220.0
 
     /// Lays out `model` on a picture `width` units wide; `zone` adds a second row of axis labels.
@@ -104,7 +105,8 @@ package struct TimelineLayout: Sendable {
             var bars: [Bar] = []
             for session in (sessionsByLane[name] ?? []).sorted(by: { ($0.start, $0.id) < ($1.start, $1.id) }) {
                 let startX = x(session.start)
-                let endX = max(x(session.end ?? model.end), startX + 1)
+                // At least a few units wide: a one-minute session on a month's axis stays visible.
+                let endX = min(max(x(session.end ?? model.end), startX + Self.minimumBarWidth), plot.maxX + Self.minimumBarWidth)
                 let organization = organizationIndex[session.organization]
                 // A bar that would touch or overlap the previous one joins it.
                 if var last = bars.last, startX < last.rect.maxX + Self.minimumBarGap {

@@ -44,7 +44,7 @@ struct TimelineLayoutTests {
             #expect(lane.label.box.y >= lane.band.y && lane.label.box.maxY <= lane.band.maxY, "label \(lane.label.text) leaves its lane")
             // Bars inside their band and plot, never on top of each other.
             for (position, bar) in lane.bars.enumerated() {
-                #expect(bar.rect.x >= layout.plot.x - 0.001 && bar.rect.maxX <= layout.plot.maxX + 1.001)
+                #expect(bar.rect.x >= layout.plot.x - 0.001 && bar.rect.maxX <= layout.plot.maxX + TimelineLayout.minimumBarWidth + 0.001)
                 #expect(bar.rect.y >= lane.band.y && bar.rect.maxY <= lane.band.maxY)
                 if position > 0 {
                     #expect(bar.rect.x >= lane.bars[position - 1].rect.maxX + TimelineLayout.minimumBarGap - 0.001,
