@@ -31,8 +31,7 @@ package enum BundleFacts {
 
     /// The recording a session's close event vouches for: (path, SHA-256).
     package static func recording(_ event: StoredEvent) -> (path: String, sha256: String?)? {
-        guard event.kind == AuditEventKind.sessionClose.rawValue, let session = event.sessionID else { return nil }
-        _ = session
+        guard event.kind == AuditEventKind.sessionClose.rawValue, event.sessionID != nil else { return nil }
         let details = event.decodedDetails
         guard let path = details[AuditDetailKey.recordingPath]?.stringValue else { return nil }
         return (path, details[AuditDetailKey.recordingSHA256]?.stringValue)

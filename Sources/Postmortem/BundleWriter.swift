@@ -70,7 +70,7 @@ package struct BundleWriter {
             breakGlass: extract.events.filter(BundleFacts.isBreakGlass).count, fileTransfers: extract.fileTransfers?.count)
         let model = TimelineBuilder(selection: selection, lanes: lanes).model(extract)
         let layout = TimelineLayout(model: model, zone: zone)
-        let svg = TimelineSVG.render(layout, model: model, zoneName: zone?.identifier)
+        let svg = TimelineSVG.render(layout, model: model)
         try write(svg, to: "timeline.svg")
         let page = IndexPage(selection: selection, extract: extract, counts: counts, recordings: recordings, svg: svg,
                              createdAt: Self.rfc3339(now), exporter: invoker.name, zone: zone)

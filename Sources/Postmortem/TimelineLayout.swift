@@ -60,6 +60,8 @@ package struct TimelineLayout: Sendable {
     package var plot: Rect
     package var lanes: [Lane]
     package var axis: [AxisTick]
+    /// "UTC" and the zone's name, left of the axis rows.
+    package var axisTitles: [Label]
     /// Sessions merged into a bar with others (shown as counts).
     package var mergedSessions: Int
 
@@ -140,7 +142,15 @@ package struct TimelineLayout: Sendable {
             return Lane(name: name, band: band, label: label, bars: bars, marks: marks)
         }
         mergedSessions = merged
+        let titles = ["UTC"] + (zone.map { [$0.identifier] } ?? [])
+        axisTitles = titles.enumerated().map { row, text in
+            Label(text: text, box: Rect(x: 4, y: 8 + Double(row) * (Self.fontSize + 8),
+                                        width: Double(text.count) * Self.characterWidth, height: Self.fontSize + 2))
+        }
+        let titlesEnd = axisTitles.map(\.box.maxX).max() ?? 0
+        // A tick whose label would run into the row titles is left out (there is one a step later).
         axis = Self.axisTicks(start: model.start, end: model.end, plot: plot, zone: zone)
+            .filter { tick in [tick.utc.box, tick.zoned?.box].compactMap { $0 }.allSatisfy { $0.x >= titlesEnd + 8 } }
     }
 
     /// `text` cut with an ellipsis to fit `width`.

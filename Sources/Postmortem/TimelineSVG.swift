@@ -10,7 +10,7 @@ package enum TimelineSVG {
         return index < palette.count ? palette[index] : mixed
     }
 
-    package static func render(_ layout: TimelineLayout, model: TimelineModel, zoneName: String?) -> String {
+    package static func render(_ layout: TimelineLayout, model: TimelineModel) -> String {
         let legendHeight = 22.0
         let height = layout.height + legendHeight
         var out: [String] = []
@@ -21,10 +21,7 @@ package enum TimelineSVG {
         out.append(#"<rect x="0" y="0" width="\#(n(layout.width))" height="\#(n(height))" fill='#ffffff'/>"#)
         // Axis: grid lines and labels, UTC on the first row, the chosen zone on the second.
         let plot = layout.plot
-        out.append(#"<text x="4" y="\#(n(8 + TimelineLayout.fontSize))" fill='#333'>UTC</text>"#)
-        if let zoneName, layout.axis.first?.zoned != nil {
-            out.append(#"<text x="4" y="\#(n(28 + TimelineLayout.fontSize))" fill='#333'>\#(escape(zoneName))</text>"#)
-        }
+        for title in layout.axisTitles { out.append(text(title, fill: "#333")) }
         for tick in layout.axis {
             out.append(#"<line x1="\#(n(tick.x))" y1="\#(n(plot.y - 6))" x2="\#(n(tick.x))" y2="\#(n(plot.maxY))" stroke='#e0e0e0'/>"#)
             out.append(text(tick.utc, fill: "#333"))

@@ -62,6 +62,12 @@ struct TimelineLayoutTests {
             for box in row { #expect(box.x >= 0 && box.maxX <= layout.width, "axis label at \(box) leaves the picture") }
             for index in row.indices.dropFirst() { #expect(!row[index].overlaps(row[index - 1]), "axis labels \(row[index - 1]) and \(row[index]) overlap") }
         }
+        for title in layout.axisTitles {
+            for tick in layout.axis {
+                #expect(!title.box.overlaps(tick.utc.box) && !(tick.zoned.map { title.box.overlaps($0.box) } ?? false),
+                        "axis title \(title.text) overlaps a tick label at \(tick.x)")
+            }
+        }
         #expect(layout.axis.count >= 2, "an axis needs at least two ticks: \(layout.axis.count)")
         // Every session is drawn, alone or in a merged bar.
         let drawn = layout.lanes.flatMap { $0.bars.flatMap(\.sessionIDs) }
@@ -99,8 +105,7 @@ struct TimelineLayoutTests {
         var model = Self.model(sessions: 20, lanes: 3, hours: 1, seed: 3)
         model.lanes[0] = "<script>&\"x\""
         for index in model.sessions.indices where index % 3 == 0 { model.sessions[index].lane = model.lanes[0] }
-        let svg = TimelineSVG.render(TimelineLayout(model: model, zone: TimeZone(identifier: "Asia/Tokyo")), model: model,
-                                     zoneName: "Asia/Tokyo")
+        let svg = TimelineSVG.render(TimelineLayout(model: model, zone: TimeZone(identifier: "Asia/Tokyo")), model: model)
         #expect(!svg.contains("<script>"))
         let document = try XMLDocument(data: Data(svg.utf8))
         #expect(document.rootElement()?.name == "svg")
