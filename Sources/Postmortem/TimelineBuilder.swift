@@ -1,4 +1,5 @@
 import Audit
+import Foundation
 
 /// Turns a bundle's rows and events into the timeline's model: one lane per target (or per
 /// engineer), sessions as bars, the selected events as ticks, marks and flags.
@@ -47,7 +48,10 @@ struct TimelineBuilder {
             if selection.since == nil { start -= margin }
             if selection.until == nil { end += margin }
         }
-        let laneNames = Set(sessions.map(\.lane) + moments.map(\.lane)).sorted()
+        // Numbers in names in numeric order: web-2 before web-10.
+        let laneNames = Set(sessions.map(\.lane) + moments.map(\.lane)).sorted {
+            $0.compare($1, options: [.numeric, .caseInsensitive]) == .orderedAscending
+        }
         return TimelineModel(
             title: "Timeline of \(selection.summary)", start: start, end: max(end, start + 1), sessions: sessions,
             moments: moments, lanes: laneNames, organizations: organizations.sorted())
