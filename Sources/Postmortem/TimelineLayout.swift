@@ -133,7 +133,7 @@ package struct TimelineLayout: Sendable {
                 }
                 let y: Double = switch moment.kind {
                 case .command, .file: barY
-                case .denial: band.maxY - 3
+                case .denial: band.y + Self.laneHeight / 2
                 case .approval, .breakGlass: band.y + 2
                 }
                 seen[key] = marks.count
