@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# libFuzzer on the configuration parser and the SSH user name parser.
-#   fuzz/run.sh                      # what CI runs: both harnesses, 25 s each
+# libFuzzer on the configuration parser, the SSH user name parser and a bundle's events.jsonl.
+#   fuzz/run.sh                      # what CI runs: every harness, 25 s each
 #   fuzz/run.sh 600                  # by hand: 10 minutes each
 #   fuzz/run.sh 60 username          # one harness
 # Each run starts from the reviewed seeds in fuzz/corpus/NAME and grows a scratch copy;
@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-25}
-read -r -a harnesses <<< "${2:-configuration username}"
+read -r -a harnesses <<< "${2:-configuration username bundle-events}"
 
 # The harnesses start libFuzzer through LLVMFuzzerRunDriver from their own main (SwiftPM owns main).
 # lld: gold crashes (an internal error) linking the fuzzer runtime into a SwiftPM executable.
@@ -27,7 +27,8 @@ for harness in "${harnesses[@]}"; do
     case "$harness" in
         configuration) binary=FuzzConfiguration; max_len=16384 ;;
         username) binary=FuzzUsername; max_len=1024 ;;
-        *) echo "unknown harness $harness (configuration, username)" >&2; exit 2 ;;
+        bundle-events) binary=FuzzBundleEvents; max_len=8192 ;;
+        *) echo "unknown harness $harness (configuration, username, bundle-events)" >&2; exit 2 ;;
     esac
     scratch=$(mktemp -d "/tmp/tracegate-fuzz-$harness.XXXXXX")
     cp corpus/"$harness"/* "$scratch"/
