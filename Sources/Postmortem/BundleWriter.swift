@@ -173,7 +173,7 @@ enum BundleFiles {
         guard let walker = FileManager.default.enumerator(atPath: directory) else { throw BundleError.cannotRead(directory) }
         while let relative = walker.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: directory + "/" + relative, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: directory + "/" + relative, isDirectory: &isDirectory)
             if isDirectory.boolValue { continue }
             if relative == BundleManifest.fileName || relative == BundleManifest.checksumsFileName { continue }
             paths.append(relative)

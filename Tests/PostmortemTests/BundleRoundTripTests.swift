@@ -58,14 +58,15 @@ struct BundleRoundTripTests {
         return Trail(directory: directory, store: store)
     }
 
-    static func export(_ trail: Trail, ticket: String = "INC-42") throws -> (String, BundleManifest) {
+    static func export(_ trail: Trail, ticket: String = "INC-42", lanes: BundleWriter.LaneKey = .target) throws -> (String, BundleManifest) {
         let destination = trail.directory.file("bundle")
         let bundleID = UUID().uuidString
         try trail.store.recordQuery(by: AuditInvoker(name: "auditor", uid: 1000), command: "bundle",
                                     filter: ["bundle_id": .string(bundleID)])
-        let writer = BundleWriter(store: trail.store, selection: BundleSelection(ticket: ticket), destination: destination,
+        var writer = BundleWriter(store: trail.store, selection: BundleSelection(ticket: ticket), destination: destination,
                                   stateDirectory: trail.directory.file("state"), invoker: AuditInvoker(name: "auditor", uid: 1000),
                                   bundleID: bundleID)
+        writer.lanes = lanes
         let result = try writer.write()
         #expect(result.warnings.isEmpty, "\(result.warnings)")
         return (destination, result.manifest)
@@ -89,6 +90,18 @@ struct BundleRoundTripTests {
         #expect(outcome.problems == [], "\(outcome.problems)")
         let wrongHead = BundleVerifier(directory: bundle, expectedHead: String(repeating: "0", count: 64)).verify()
         #expect(wrongHead.problems.count == 1 && wrongHead.problems[0].contains("is not the expected head"), "\(wrongHead.problems)")
+    }
+
+    @Test func lanesArePerTargetOrPerEngineer() throws {
+        // The trails own their temporary directories: kept alive while their bundles are read.
+        let first = try Self.makeTrail(), second = try Self.makeTrail()
+        let byTarget = try Self.export(first)
+        let svg = try String(contentsOfFile: byTarget.0 + "/timeline.svg", encoding: .utf8)
+        #expect(svg.contains(">web-01</text>") && svg.contains(">db-01</text>") && !svg.contains(">carol</text>"))
+        let byUser = try Self.export(second, lanes: .user)
+        let lanes = try String(contentsOfFile: byUser.0 + "/timeline.svg", encoding: .utf8)
+        #expect(lanes.contains(">alice</text>") && lanes.contains(">bob</text>") && !lanes.contains(">web-01</text>"))
+        #expect(!lanes.contains(">carol</text>"), "carol worked on another ticket")
     }
 
     @Test func aDeletedEventLineIsNamedAndTheTrailShowsItMissing() throws {
