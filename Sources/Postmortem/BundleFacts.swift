@@ -16,7 +16,7 @@ package enum BundleFacts {
     }
 
     package static func isFileTransfer(_ event: StoredEvent) -> Bool {
-        if event.kind.hasPrefix("file.") { return true }
+        if event.kind.hasPrefix("file.") || event.kind.hasPrefix("file_transfer.") { return true }
         guard event.kind == AuditEventKind.channelOpen.rawValue else { return false }
         let details = event.decodedDetails
         if details[AuditDetailKey.subsystem]?.stringValue == "sftp" { return true }

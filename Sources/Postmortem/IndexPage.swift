@@ -63,8 +63,8 @@ struct IndexPage {
             ("Connections", "\(counts.connections)"),
             ("Sessions", "\(counts.sessions)"),
             ("Denials and refusals", "\(counts.denials)"),
-            ("Approvals", "\(counts.approvals)"),
-            ("Break-glass", "\(counts.breakGlass)"),
+            ("Approval events", "\(counts.approvals)"),
+            ("Break-glass events", "\(counts.breakGlass)"),
             ("File transfers", counts.fileTransfers.map { "\($0) (files.csv)" }
                 ?? "\(extract.events.filter(BundleFacts.isFileTransfer).count) scp/sftp/rsync sessions (no file ledger in this trail)"),
             ("Events", "\(counts.events) selected, \(counts.links) chain links to the head"),
