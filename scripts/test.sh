@@ -55,7 +55,7 @@ fi
 
 swift build --build-tests --force-resolved-versions
 swift test --skip-build "$@"
-# libFuzzer on the configuration and user name parsers, 25 s each (fuzz/run.sh 600 by hand).
+# libFuzzer on the configuration, user name and bundle events.jsonl parsers, 25 s each (fuzz/run.sh 600 by hand).
 if (($# == 0)); then
     bash fuzz/run.sh 25
 fi
