@@ -108,7 +108,12 @@ struct AuditBundleExportCommand: ParsableCommand {
             throw ExitCode(2)
         }
         meter.finish()
-        for warning in result.warnings { printError("tracegate: warning: \(warning)") }
+        // A trail whose recordings were pruned would otherwise print one line per session.
+        for warning in result.warnings.prefix(20) { printError("tracegate: warning: \(warning)") }
+        if result.warnings.count > 20 {
+            printError("tracegate: warning: \(result.warnings.count - 20) more recordings missing, changed or unreadable "
+                       + "(manifest.json lists every recording; those without a path were not copied)")
+        }
         let manifest = result.manifest
         let bytes = manifest.files.reduce(Int64(0)) { $0 + $1.size }
         print("OK bundle in \(output): \(manifest.counts.connections) connections, \(manifest.counts.sessions) sessions, "
