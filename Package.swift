@@ -69,6 +69,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "Postmortem",
+            dependencies: ["Audit", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "Web",
             dependencies: [
                 "Policy", "Audit", "Recording",
@@ -100,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "tracegate",
             dependencies: [
-                "Gateway", "Policy", "Audit", "SSH", "Recording", "OneTimeCode",
+                "Gateway", "Policy", "Audit", "SSH", "Recording", "OneTimeCode", "Postmortem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -118,6 +123,11 @@ let package = Package(
         .testTarget(name: "FileLedgerTests", dependencies: ["FileLedger"], swiftSettings: strictSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "WebTests", dependencies: ["Web", "Audit", "Policy", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "PostmortemTests",
+            dependencies: ["Postmortem", "Audit", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Policy", "SSH", "Certificates", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "IntegrationTests",

@@ -5,14 +5,16 @@ import PackageDescription
 // (YAML, composed with Yams and walked by the Policy module), the SSH user name
 // (LOGIN@TARGET, received from anyone before authentication), the user CA's key file
 // (openssh-key-v1, read to sign upstream certificates), the gateway shell's command lines
-// (consent and oversight), what a browser sends the web page (query, cookie, range), and
-// the file ledger's SFTP and legacy scp parsers (every byte of a transfer). A package of its own
+// (consent and oversight), what a browser sends the web page (query, cookie, range), 
+// the file ledger's SFTP and legacy scp parsers (every byte of a transfer), and a postmortem
+// bundle's events.jsonl (received from the other company). A package of its own
 // so that `-sanitize=fuzzer` never touches the gateway's build; Sources/* are symlinks to the
 // real modules. Build and run with fuzz/run.sh.
 let package = Package(
     name: "TracegateFuzz",
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
@@ -22,6 +24,11 @@ let package = Package(
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
         .target(name: "Certificates", swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
+        .target(
+            name: "Audit",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
+        ),
         .target(
             name: "FileLedger",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
@@ -37,6 +44,7 @@ let package = Package(
         .executableTarget(name: "FuzzOversightCommand", dependencies: ["Policy", "CFuzzerDriver"]),
         .target(name: "WebInput"),
         .executableTarget(name: "FuzzWebInput", dependencies: ["WebInput", "CFuzzerDriver"]),
+        .executableTarget(name: "FuzzBundleEvents", dependencies: ["Audit", "CFuzzerDriver"]),
     ],
     swiftLanguageModes: [.v6]
 )

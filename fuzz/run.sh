@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # libFuzzer on every parser of untrusted input: the configuration, the SSH user name, the user
 # CA key file, the gateway shell's command lines, the file ledger's SFTP and scp streams,
-# the web page's inputs.
+# the web page's inputs, a bundle's events.jsonl.
 #   fuzz/run.sh                      # every harness, 25 s each (CI: scripts/test.sh gives fewer)
 #   fuzz/run.sh 600                  # by hand: 10 minutes each
 #   fuzz/run.sh 60 username          # one harness
@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-25}
-read -r -a harnesses <<< "${2:-configuration username cakeyfile shellcommand sftp scp oversight webinput}"
+read -r -a harnesses <<< "${2:-configuration username cakeyfile shellcommand sftp scp oversight webinput bundle-events}"
 
 # The harnesses start libFuzzer through LLVMFuzzerRunDriver from their own main (SwiftPM owns main).
 # lld: gold crashes (an internal error) linking the fuzzer runtime into a SwiftPM executable.
@@ -35,7 +35,8 @@ for harness in "${harnesses[@]}"; do
         scp) binary=FuzzScp; max_len=16384 ;;
         oversight) binary=FuzzOversightCommand; max_len=2048 ;;
         webinput) binary=FuzzWebInput; max_len=4096 ;;
-        *) echo "unknown harness $harness (configuration, username, cakeyfile, shellcommand, sftp, scp, oversight, webinput)" >&2; exit 2 ;;
+        bundle-events) binary=FuzzBundleEvents; max_len=8192 ;;
+        *) echo "unknown harness $harness (configuration, username, cakeyfile, shellcommand, sftp, scp, oversight, webinput, bundle-events)" >&2; exit 2 ;;
     esac
     # The ledger's harnesses run shorter (CI's total stays small); by hand, pass a longer time.
     run_seconds=$seconds

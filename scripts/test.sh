@@ -19,6 +19,7 @@ packages=(
     libqrencode-dev qrencode oathtool                       # second factor: QR library, its CLI and TOTP codes in tests
     chromium chromium-driver python3-selenium               # the web page's browser tests (WebPageTests)
     libjs-xterm node-xterm                                  # xterm.js for the web page's replay
+    librsvg2-bin                                            # postmortem bundle: SVG to PNG in tests
 )
 
 # apt-get update costs half a minute; skip it when everything is already installed.

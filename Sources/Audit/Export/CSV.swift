@@ -31,3 +31,8 @@ enum JSONLines {
         return "{" + members.joined(separator: ",") + "}"
     }
 }
+
+/// The CSV line of the listings, for other modules' exports (the postmortem bundle).
+package enum CSVText {
+    package static func line(_ values: [AuditValue]) -> String { CSV.line(values) }
+}

@@ -17,13 +17,13 @@ final class ProgressMeter: @unchecked Sendable {
     }
 
     /// `done` of `total` (if known) units.
-    func update(_ done: Int64, of total: Int64? = nil) {
+    func update(_ done: Int64, of total: Int64? = nil, stage: String? = nil) {
         guard enabled else { return }
         lock.withLock {
             let now = DispatchTime.now().uptimeNanoseconds
             guard now - lastDrawn > 200_000_000 else { return }
             lastDrawn = now
-            var line = "\r\(label): \(done)"
+            var line = "\r\(label)\(stage.map { " (\($0))" } ?? ""): \(done)"
             if let total, total > 0 {
                 line += " of \(total) (\(min(100, done * 100 / total))%)"
             }

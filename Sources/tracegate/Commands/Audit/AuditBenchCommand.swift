@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audit
 import Foundation
+import Postmortem
 
 struct AuditBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,6 +13,9 @@ struct AuditBenchCommand: ParsableCommand {
             2. Adds connection and session rows directly until there are --connections (query timing
                only; these rows have no events behind them, so use a scratch file).
             3. Times the auditors' questions --runs times each and reports p50 and p99.
+            4. With --bundle-sessions N: writes an incident of N sessions under one ticket amid
+               other traffic, exports its postmortem bundle beside the database, and reports the
+               time and size of the export and of its verification.
             The database must not exist yet: this never touches a real trail.
             """)
 
@@ -30,6 +34,12 @@ struct AuditBenchCommand: ParsableCommand {
     @Option(help: "Runs of each query.")
     var runs: Int = 200
 
+    @Option(help: "Sessions of the incident to export as a postmortem bundle (0: no bundle step).")
+    var bundleSessions: Int = 0
+
+    @Option(help: "Other connections written between two of the incident's.")
+    var bundleNoise: Int = 8
+
     func validate() throws {
         guard !FileManager.default.fileExists(atPath: database) else {
             throw ValidationError("\(database) exists; the benchmark only writes to a new scratch file")
@@ -37,6 +47,7 @@ struct AuditBenchCommand: ParsableCommand {
         guard events >= 0, connections >= 0, threads > 0, runs > 0 else {
             throw ValidationError("--events and --connections must be 0 or more, --threads and --runs above 0")
         }
+        guard bundleSessions >= 0, bundleNoise >= 0 else { throw ValidationError("--bundle-sessions and --bundle-noise must be 0 or more") }
     }
 
     func run() throws {
@@ -92,6 +103,29 @@ struct AuditBenchCommand: ParsableCommand {
                 + [timing.latency.p50, timing.latency.p99, timing.latency.max].map { column(format($0)) }.joined()
                 + column(String(Int(timing.averageRows.rounded())), width: 7))
         }
+        if bundleSessions > 0 { try benchBundle(store: store, workload: workload, after: max(connections, written.connections)) }
+    }
+
+    private func benchBundle(store: AuditStore, workload: SyntheticWorkload, after number: Int) throws {
+        let destination = database + ".bundle"
+        let report: BundleBenchmark.Report
+        do {
+            report = try BundleBenchmark.run(
+                store: store, databasePath: database, workload: workload, firstNumber: number + 1, sessions: bundleSessions,
+                noise: bundleNoise, destination: destination, zone: TimeZone(identifier: "Europe/Paris"))
+        } catch {
+            printError("tracegate: bundle benchmark failed: \(error)")
+            throw ExitCode(2)
+        }
+        let counts = report.manifest.counts
+        print("bundle: \(report.sessions) sessions of \(BundleBenchmark.ticket) among \(report.connectionsWritten) connections "
+            + "written in \(format(report.writeSeconds)) s; trail head \(report.manifest.auditHead.id)")
+        print("        export \(format(report.exportSeconds)) s: \(counts.connections) connections, \(counts.sessions) sessions, "
+            + "\(counts.events) events, \(counts.links) chain links, \(report.manifest.recordings.count) recordings")
+        print("        size \(report.bytes) bytes (\(format(Double(report.bytes) / 1_048_576)) MiB), events.jsonl "
+            + "\(report.eventsBytes) bytes; verify \(format(report.verifySeconds)) s, \(report.problems.count) problems")
+        for problem in report.problems.prefix(5) { print("        problem: \(problem)") }
+        print("        in \(destination)")
     }
 
     private func format(_ value: Double) -> String { String(format: value < 10 ? "%.2f" : "%.1f", value) }

@@ -15,7 +15,7 @@ struct AuditCommand: ParsableCommand {
         subcommands: [
             AuditConnectionsCommand.self, AuditSessionsCommand.self, AuditEventsCommand.self,
             AuditShowCommand.self, AuditFilesCommand.self, AuditSearchCommand.self, AuditVerifyCommand.self, AuditBenchCommand.self,
-            AuditBackupCommand.self, AuditPruneCommand.self, AuditReviewsCommand.self,
+            AuditBackupCommand.self, AuditPruneCommand.self, AuditReviewsCommand.self, AuditBundleCommand.self,
         ]
     )
 }
