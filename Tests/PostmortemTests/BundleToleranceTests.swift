@@ -7,9 +7,10 @@ import TestSupport
 /// What the bundle must survive: a file ledger whose schema it does not know, and any bytes in
 /// place of events.jsonl (a recipient verifies what an adversary may have shaped).
 struct BundleToleranceTests {
-    @Test func aFileLedgerTableIsExportedWithItsOwnColumnsForTheSelectedConnectionsOnly() async throws {
+    @Test func aFileLedgerTableOfAnotherShapeIsExportedWithItsOwnColumnsForTheSelectedConnectionsOnly() async throws {
         let trail = try BundleRoundTripTests.makeTrail()
         let create = """
+            DROP TABLE file_transfers;
             CREATE TABLE file_transfers (id INTEGER PRIMARY KEY, connection_id TEXT, path TEXT, direction TEXT, size INTEGER, sha256 TEXT);
             INSERT INTO file_transfers (connection_id, path, direction, size, sha256) VALUES
               ('c-000000000002', '/tmp/a, "quoted".txt', 'upload', 12, 'aa'),
