@@ -113,6 +113,10 @@ final class GatewayShell {
     private func startWatch(_ line: String) -> String? {
         let words = line.split(separator: " ").map(String.init)
         guard words.first == "watch" else { return nil }
+        if let refusal = commands.secondFactorRefusal(for: "watch") {
+            if oneShot != nil { exitStatus = 1 }
+            return refusal
+        }
         let refusal: String
         switch OversightCommandLine.parse(words) {
         case .success(.watch(let id))?:

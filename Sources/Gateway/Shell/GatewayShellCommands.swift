@@ -27,6 +27,7 @@ struct GatewayShellCommands {
 
     func run(_ line: String) -> (String, Int) {
         let words = line.split(separator: " ").map(String.init)
+        if let refusal = secondFactorRefusal(for: words.first ?? "") { return (refusal, 1) }
         if let consent, let parsed = ConsentCommand.parse((try? ShellCommandLine.split(line)) ?? words) {
             switch parsed {
             case .success(let command): return consent.run(command)
@@ -46,6 +47,17 @@ struct GatewayShellCommands {
             let shown = SafeText.quoted(words.first ?? "", limit: 32)
             return ("tracegate: unknown command \(shown); type help\n", 1)
         }
+    }
+
+    /// Commands that change something for someone else: approvals, reviews, oversight.
+    private static let changingCommands: Set<String> = ["approve", "deny", "review", "watch", "terminate", "lock", "unlock"]
+
+    /// A user the policy requires a second factor of, who reached the shell without a code (not
+    /// enrolled yet: an enrolled user always answers one here), may look but change nothing.
+    func secondFactorRefusal(for command: String) -> String? {
+        guard Self.changingCommands.contains(command), let user = context.user,
+              settings.policy.requiresSecondFactor(user), context.secondFactor?.isMet != true else { return nil }
+        return "tracegate: \(command) needs a verification code; enrol (mfa enroll) and connect again\n"
     }
 
     private var help: String {
