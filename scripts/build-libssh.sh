@@ -120,6 +120,10 @@ cmake --install "$root/build" >"$root/cmake-install.log" 2>&1 \
     || { tail -30 "$root/cmake-install.log" >&2; exit 1; }
 [[ -f $prefix/lib/libssh.a ]] || { say "no static libssh.a was installed"; exit 1; }
 rm -f "$prefix"/lib/libssh.so*
+# Under a name of its own: SwiftPM reads .pc files itself and keeps their system -L flags
+# (libqrencode's -L/usr/lib/x86_64-linux-gnu), so a plain -lssh could find Debian's
+# libssh.so there before this archive. CLibSSH's module map names no library: the .pc does.
+mv "$prefix/lib/libssh.a" "$prefix/lib/libtracegate-libssh.a"
 
 # Our own libssh.pc: a static libssh needs its dependencies on the link line.
 mkdir -p "$prefix/lib/pkgconfig"
@@ -131,7 +135,7 @@ includedir=\${prefix}/include
 Name: libssh
 Description: libssh $upstream (Debian $version, static, built by scripts/build-libssh.sh)
 Version: $upstream
-Libs: -L\${libdir} -lssh $(pkg-config --libs openssl zlib) -lpthread
+Libs: -L\${libdir} -ltracegate-libssh $(pkg-config --libs openssl zlib) -lpthread
 Cflags: -I\${includedir}
 PC
 
