@@ -8,6 +8,10 @@ import Synchronization
 /// so the bound on concurrent reads holds even then.
 final class BlockingReads: Sendable {
     private let queue = DispatchQueue(label: "tracegate.web.reads", attributes: .concurrent)
+    /// Deadlines fire from a serial queue of their own: serial queues get an overcommitting
+    /// thread, so a timeout is answered on time even when blocked reads (ours or another
+    /// component's) hold every thread of the width-limited concurrent pool.
+    private let deadlines = DispatchQueue(label: "tracegate.web.read-deadlines")
     private let slots: DispatchSemaphore
     private let timeout: Duration
 
@@ -30,7 +34,7 @@ final class BlockingReads: Sendable {
                 finish(Result { try body() })
             }
             let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-            queue.asyncAfter(deadline: .now() + seconds) { finish(.failure(TimedOut())) }
+            deadlines.asyncAfter(deadline: .now() + seconds) { finish(.failure(TimedOut())) }
         }
     }
 }

@@ -90,9 +90,10 @@ extension IntegrationSuite.SecondFactorTests {
         var haystacks: [(String, Data)] = [("gateway log", Data(gateway.gateway.log.utf8)), ("sqlite3 .dump", dump.standardOutput)]
         for root in [state, backup] {
             for path in try FileManager.default.subpathsOfDirectory(atPath: root) {
-                var isDirectory: ObjCBool = false
+                // Regular files only: the state directory also holds the control socket.
                 let full = root + "/" + path
-                guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue
+                guard let type = try? FileManager.default.attributesOfItem(atPath: full)[.type] as? FileAttributeType,
+                      type == .typeRegular
                 else { continue }
                 haystacks.append((full, try Data(contentsOf: URL(fileURLWithPath: full))))
             }
