@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Policy", "Audit", "Recording",
+                "Policy", "Audit", "Recording", "Postmortem",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -8,6 +8,12 @@ struct TimelineBuilder {
     var lanes: BundleWriter.LaneKey
 
     func model(_ extract: BundleExtract) -> TimelineModel {
+        model(sessions: extract.sessions, events: extract.events)
+    }
+
+    /// From `session_summary` rows and stored events, whatever read them (a bundle's export,
+    /// or the web page's scoped query).
+    func model(sessions rows: [AuditRecord], events: [StoredEvent]) -> TimelineModel {
         func lane(target: String?, user: String?) -> String {
             switch lanes {
             case .target: target ?? "(no target)"
@@ -17,7 +23,7 @@ struct TimelineBuilder {
         var sessions: [TimelineModel.Session] = []
         var organizations: [String] = []
         var times: [Double] = []
-        for row in extract.sessions {
+        for row in rows {
             guard let id = row["session_id"]?.stringValue, let start = BundleFacts.seconds(row["opened_at"]?.stringValue) else { continue }
             let end = BundleFacts.seconds(row["closed_at"]?.stringValue)
             let organization = row["organization"]?.stringValue ?? "(none)"
@@ -28,7 +34,7 @@ struct TimelineBuilder {
             if let end { times.append(end) }
         }
         var moments: [TimelineModel.Moment] = []
-        for event in extract.events where event.kind != AuditEventKind.auditQuery.rawValue {
+        for event in events where event.kind != AuditEventKind.auditQuery.rawValue {
             guard let time = BundleFacts.seconds(event.time) else { continue }
             let kind: TimelineModel.MomentKind
             if BundleFacts.isDenial(event) { kind = .denial }

@@ -61,7 +61,7 @@ enum PageLayout {
         var nav = "<header><a class=\"brand\" href=\"/connections\">Tracegate audit</a>"
         if let viewer {
             nav += """
-                <nav><a href="/connections">Connections</a><a href="/sessions">Sessions</a><a href="/search">Search</a></nav>
+                <nav><a href="/connections">Connections</a><a href="/sessions">Sessions</a><a href="/files">Files</a><a href="/approvals">Approvals</a><a href="/reviews">Reviews</a><a href="/live">Live</a><a href="/timeline">Timeline</a><a href="/search">Search</a></nav>
                 <form class="signout" method="post" action="/signout"><span id="viewer">\(HTML.escape(viewer.user.name)) \
                 (\(HTML.escape(viewer.user.organization))) sees \(HTML.escape(viewer.summary))</span> \
                 <button type="submit">Sign out</button></form>

@@ -12,14 +12,18 @@ package struct WebEnvironment: Sendable {
     package let configuration: @Sendable () -> GatewayConfiguration
     package let stateDirectory: String
     package let logger: Logger
+    /// The sessions running now on this gateway (the `/live` page), read at each request.
+    package let liveSessions: @Sendable () -> [LiveSessionRow]
 
     package init(store: AuditStore, audit: AuditWriter, book: WebSignInBook,
-                 configuration: @escaping @Sendable () -> GatewayConfiguration, stateDirectory: String, logger: Logger) {
+                 configuration: @escaping @Sendable () -> GatewayConfiguration, stateDirectory: String, logger: Logger,
+                 liveSessions: @escaping @Sendable () -> [LiveSessionRow] = { [] }) {
         self.store = store
         self.audit = audit
         self.book = book
         self.configuration = configuration
         self.stateDirectory = stateDirectory
         self.logger = logger
+        self.liveSessions = liveSessions
     }
 }

@@ -2,8 +2,9 @@ import Audit
 import Foundation
 import Hummingbird
 
-/// `/connections` and `/sessions`: the CLI's filters in the URL, newest first, 50 a page,
-/// paged by keyset (`before=TIME,ID`), so page 1,000 costs what page 1 does.
+/// The list pages (`/connections`, `/sessions`, `/files`, `/approvals`, `/reviews`): the
+/// CLI's filters in the URL, newest first, 50 a page, paged by keyset (`before=TIME,ID`), so
+/// page 1,000 costs what page 1 does.
 extension WebRoutes {
     static let pageSize = 50
     static let filterFields: [(name: String, label: String)] = [
@@ -11,8 +12,9 @@ extension WebRoutes {
         ("result", "Result"), ("since", "Since"), ("until", "Until"),
     ]
 
-    func listPage(_ listing: AuditListing, viewer: WebViewer, web: WebRequest) async throws -> Response {
-        let filter = try Self.filter(from: web)
+    func listPage(_ page: WebListing, viewer: WebViewer, web: WebRequest) async throws -> Response {
+        let listing = page.listing
+        let filter = try Self.filter(from: web, allowed: page.filterNames)
         var cursor: AuditCursor?
         if let token = web.value("before") {
             guard let parsed = AuditCursor(token: token) else { throw WebProblem.badRequest("The page position is not valid.") }
@@ -20,25 +22,62 @@ extension WebRoutes {
         }
         var details = filter.auditDetails
         if let cursor { details["before"] = .string(cursor.token) }
-        try await recordRead(viewer, "/\(listing.name)", filter: details)
+        try await recordRead(viewer, page.path, filter: details)
         let scope = viewer.scope
         let start = cursor
-        let page = try await read { store in
-            try store.page(of: listing, matching: filter, scope: scope, after: start, size: Self.pageSize)
+        let rows: AuditPage
+        do {
+            rows = try await read { store in
+                try store.page(of: listing, matching: filter, scope: scope, after: start, size: Self.pageSize)
+            }
+        } catch let error as AuditError {
+            if case .invalidFilter(let message) = error { throw WebProblem.badRequest(message) }
+            throw error
         }
-        let isConnections = listing.name == "connections"
-        var body = "<h1>\(isConnections ? "Connections" : "Sessions")</h1>" + filterForm(action: "/\(listing.name)", web: web)
-        body += isConnections ? connectionsTable(page.records) : sessionsTable(page.records)
+        var body = "<h1>\(HTML.escape(page.title))</h1>" + filterForm(action: page.path, web: web, fields: page.filterNames)
+        switch page.columns {
+        case nil where listing.name == "connections": body += connectionsTable(rows.records)
+        case nil: body += sessionsTable(rows.records)
+        case let columns?: body += recordsTable(rows.records, columns: columns, empty: page.emptyText)
+        }
         body += "<div class=\"pager\">"
-        if cursor != nil { body += "<a id=\"first-page\" href=\"/\(listing.name)\(query(web, replacing: "before", with: nil))\">Newest</a> " }
-        if let next = page.next {
-            body += "<a id=\"next-page\" href=\"/\(listing.name)\(query(web, replacing: "before", with: next.token))\">Older →</a>"
+        if cursor != nil { body += "<a id=\"first-page\" href=\"\(page.path)\(query(web, replacing: "before", with: nil))\">Newest</a> " }
+        if let next = rows.next {
+            body += "<a id=\"next-page\" href=\"\(page.path)\(query(web, replacing: "before", with: next.token))\">Older →</a>"
         }
         body += "</div>"
-        return WebResponse.html(.ok, PageLayout.page(title: isConnections ? "Connections" : "Sessions", viewer: viewer, body: body))
+        return WebResponse.html(.ok, PageLayout.page(title: page.title, viewer: viewer, body: body))
     }
 
-    static func filter(from web: WebRequest) throws -> AuditFilter {
+    /// A table of `columns`, for the listings without one of their own.
+    func recordsTable(_ records: [AuditRecord], columns: [WebListing.Column], empty: String) -> String {
+        guard !records.isEmpty else { return "<p class=\"message\" id=\"empty\">\(HTML.escape(empty))</p>" }
+        var html = "<table id=\"rows\"><thead><tr>" + columns.map { "<th>\(HTML.escape($0.label))</th>" }.joined()
+            + "</tr></thead><tbody>"
+        for record in records {
+            html += "<tr class=\"row\">"
+            for column in columns {
+                let value = record[column.name]
+                let cell: String
+                if column.name == "connection_id", let id = value?.stringValue {
+                    cell = "<a href=\"/c/\(HTML.urlComponent(id))\">\(HTML.escape(id))</a>"
+                } else if column.name.hasSuffix("_at") || column.name == "time" {
+                    cell = Self.time(value)
+                } else {
+                    cell = HTML.escape(Self.text(value))
+                }
+                html += column.monospaced ? "<td class=\"mono\">\(cell)</td>" : "<td>\(cell)</td>"
+            }
+            html += "</tr>"
+        }
+        return html + "</tbody></table>"
+    }
+
+    /// The filters of the URL; one the page does not offer is refused rather than ignored.
+    static func filter(from web: WebRequest, allowed: Set<String>? = nil) throws -> AuditFilter {
+        if let allowed, let other = filterFields.map(\.name).first(where: { !allowed.contains($0) && web.value($0) != nil }) {
+            throw WebProblem.badRequest("This page cannot be filtered by \(other).")
+        }
         var filter = AuditFilter()
         let names: [(String, WritableKeyPath<AuditFilter, String?>)] = [
             ("user", \.user), ("org", \.organization), ("target", \.target), ("login", \.login), ("ticket", \.ticket),
@@ -60,9 +99,9 @@ extension WebRoutes {
         return filter
     }
 
-    func filterForm(action: String, web: WebRequest, extra: String = "") -> String {
+    func filterForm(action: String, web: WebRequest, extra: String = "", fields: Set<String>? = nil) -> String {
         var form = "<form class=\"filters\" method=\"get\" action=\"\(action)\">" + extra
-        for field in Self.filterFields {
+        for field in Self.filterFields where fields?.contains(field.name) ?? true {
             let value = HTML.escape(web.value(field.name) ?? "")
             form += "<label>\(field.label)<input name=\"\(field.name)\" id=\"filter-\(field.name)\" value=\"\(value)\""
             form += field.name == "since" || field.name == "until" ? " placeholder=\"2h, 2025-01-31\"" : ""

@@ -21,11 +21,19 @@ struct WebRoutes: Sendable {
             await self.signIn(request, token: context.parameters.get("token") ?? "", from: context.clientAddress)
         }
         router.post("/signout") { request, context in await self.signOut(request, from: context.clientAddress) }
-        router.get("/connections") { request, context in
-            await self.page(request, from: context.clientAddress) { viewer, web in try await self.listPage(.connections, viewer: viewer, web: web) }
+        for listing in WebListing.all {
+            router.get(RouterPath(listing.path)) { request, context in
+                await self.page(request, from: context.clientAddress) { viewer, web in try await self.listPage(listing, viewer: viewer, web: web) }
+            }
         }
-        router.get("/sessions") { request, context in
-            await self.page(request, from: context.clientAddress) { viewer, web in try await self.listPage(.sessions, viewer: viewer, web: web) }
+        router.get("/timeline") { request, context in
+            await self.page(request, from: context.clientAddress) { viewer, web in try await self.timelinePage(viewer: viewer, web: web) }
+        }
+        router.get("/timeline.svg") { request, context in
+            await self.endpoint(request, from: context.clientAddress) { viewer, web in try await self.timelinePicture(viewer: viewer, web: web) }
+        }
+        router.get("/live") { request, context in
+            await self.page(request, from: context.clientAddress) { viewer, web in try await self.livePage(viewer: viewer, web: web) }
         }
         router.get("/c/:id") { request, context in
             let id = context.parameters.get("id") ?? ""

@@ -61,6 +61,32 @@ struct FileTransferTests {
         #expect(ConnectionReport.text(detail).contains { $0.contains("/srv/exchange/orders.csv") && $0.contains(Self.digest) })
     }
 
+    /// The web page's `/files`: keyset pages over the ledger (its key is the event id, a
+    /// number) cover every row once, and a view outside the rows' organisations sees none.
+    @Test func ledgerPagesCoverEveryRowOnceAndKeepToTheView() throws {
+        let directory = try TemporaryDirectory()
+        let store = try AuditStore.open(path: directory.databasePath)
+        for index in 0..<4 {
+            let id = String(format: "c-00000000%04x", 0xf10 + index)
+            store.writeAll(Self.events(id, at: EventFixtures.base.adding(microseconds: Int64(index) * 60_000_000)))
+        }
+        var seen: [Int64] = []
+        var cursor: AuditCursor?
+        repeat {
+            let page = try store.page(of: .files, matching: AuditFilter(), scope: .limited(organizations: ["retailer"], targets: []),
+                                      after: cursor, size: 5)
+            seen += page.records.compactMap { $0["event_id"]?.integerValue }
+            cursor = page.next
+        } while cursor != nil
+        #expect(seen.count == 12 && Set(seen).count == 12 && seen == seen.sorted(by: >), "\(seen)")
+        let outside = try store.page(of: .files, matching: AuditFilter(), scope: .limited(organizations: ["elsewhere"], targets: []),
+                                     after: nil, size: 50)
+        #expect(outside.records.isEmpty)
+        #expect(AuditScope.limited(organizations: ["retailer"], targets: []).includes(organization: "provider", target: "db", targetOwner: "retailer"))
+        #expect(!AuditScope.limited(organizations: ["retailer"], targets: ["web"]).includes(organization: "provider", target: "db", targetOwner: "provider"))
+        #expect(AuditScope.limited(organizations: [], targets: ["db"]).includes(organization: nil, target: "db", targetOwner: nil))
+    }
+
     @Test func pruneRemovesTheRowsOfThePrunedEvents() throws {
         let directory = try TemporaryDirectory()
         let store = try AuditStore.open(path: directory.databasePath)

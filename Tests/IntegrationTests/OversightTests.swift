@@ -21,6 +21,7 @@ extension IntegrationSuite {
                     #"{to: {user: bob}, targets: {names: [pay-01]}, logins: ["\#(facts.login)"], require_watcher: {org: retailer}, max_wait: 2m}"#,
                 ]
             },
+            extraSettings: ["notify: {command: [\(ConsentNotify.scriptPath)], timeout: 2s}"],
             extraLines: {
                 [
                     "oversight:",
@@ -311,6 +312,14 @@ extension IntegrationSuite {
             #expect(transcript.termination == .exited(0), "\(transcript)")
             let watched = try await secondWatcher
             #expect(watched.failure == nil, "\(watched)")
+            // The operator's notify command heard that the session waited, both times.
+            let notified = await waitFor(timeout: .seconds(20)) {
+                let reasons = ConsentNotify.received.filter { $0.contains(id) && $0.contains("\"watcher.awaited\"") }
+                return reasons.contains { $0.contains("session_started") } && reasons.contains { $0.contains("watcher_left") }
+            }
+            #expect(notified, "notify lines: \(ConsentNotify.received)")
+            let line = ConsentNotify.received.first { $0.contains(id) && $0.contains("session_started") } ?? ""
+            #expect(line.contains("\"watchers\":\"org retailer\"") && line.contains("watch \(id)"), "\(line)")
         }
     }
 }

@@ -45,6 +45,12 @@ extension IntegrationSuite {
             #expect(aliceExec.succeeded, "\(aliceExec)\n\(gateway.logTail)")
             let bobExec = try await gateway.bob(on: "db-01").ssh(bobMarker)
             #expect(bobExec.succeeded, "\(bobExec)\n\(gateway.logTail)")
+            // A file into the ledger: alice copies one to web-01 (scp, SFTP underneath).
+            let fileName = "web-file-\(tag).txt"
+            let local = gateway.directory.file(fileName)
+            try Data("ledger \(tag)\n".utf8).write(to: URL(fileURLWithPath: local))
+            let copied = try await gateway.alice(on: "web-01").scp([local], gateway.alice(on: "web-01").remote(gateway.directory.file("copied-\(fileName)")))
+            #expect(copied.succeeded, "\(copied)\n\(gateway.logTail)")
             let transcript = try await InteractiveScenarios.shell(gateway.alice(on: "web-01"), InteractiveScenarios.ready + [
                 .send("echo replay-\(tag)-$((40+2))\r"),
                 .expect("replay-\(tag)-42"),
@@ -61,6 +67,11 @@ extension IntegrationSuite {
                 listing = try await gateway.alice.withUser("alice").ssh("sessions")
             }
 
+            // A session still running while the browser looks at /live; ended after the checks.
+            let liveMarker = "live-\(tag)"
+            let running = try gateway.alice(on: "web-01").spawnSSH("sleep 600; echo \(liveMarker)")
+            defer { running.terminate() }
+
             // Kept after the run (the gateway's directory is not): the screenshots are the artefacts.
             let artefacts = NSTemporaryDirectory() + "tracegate-web-artefacts-\(tag)"
             let facts: [String: Any] = [
@@ -70,6 +81,8 @@ extension IntegrationSuite {
                 "alice_exec_marker": aliceMarker,
                 "bob_exec_marker": bobMarker,
                 "alice_ticket": ticket,
+                "alice_file": "copied-" + fileName,
+                "live_marker": liveMarker,
                 "replay_marker": "replay-\(tag)-42",
                 "search_text": "replay-\(tag)",
                 "link_seconds": 3,

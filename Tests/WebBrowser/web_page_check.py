@@ -174,6 +174,30 @@ try:
         with open(recording, "wb") as restore:
             restore.write(original)
 
+    # The file ledger: alice's copy is listed with its SHA-256; approvals and reviews answer.
+    alice.get(base + "/files")
+    wait(alice, lambda d: d.find_elements(By.ID, "rows"), "the files page lists rows")
+    files_text = alice.find_element(By.ID, "rows").text
+    check(FACTS["alice_file"] in files_text and "upload" in files_text, "alice's upload is in the ledger page")
+    shot(alice, "files")
+    for page in ["/approvals", "/reviews"]:
+        alice.get(base + page)
+        wait(alice, lambda d: d.find_elements(By.ID, "rows") or d.find_elements(By.ID, "empty"), "the %s page answers" % page)
+
+    # The timeline picture of alice's ticket, as a bundle draws it.
+    alice.get(base + "/timeline?ticket=" + FACTS["alice_ticket"])
+    wait(alice, lambda d: d.execute_script(
+        "var i = document.getElementById('timeline'); return i !== null && i.complete && i.naturalWidth > 0;"),
+        "the timeline page draws the ticket's picture")
+    shot(alice, "timeline")
+
+    # Live sessions: alice's running command is listed.
+    alice.get(base + "/live")
+    # The page is drawn when asked for: ask again until the session has started.
+    wait(alice, lambda d: d.refresh() or FACTS["live_marker"] in d.find_element(By.TAG_NAME, "main").text,
+         "the live page lists alice's running session", timeout=30)
+    shot(alice, "live")
+
     # Search over the recorded text.
     alice.get(base + "/search?q=" + FACTS["search_text"])
     wait(alice, lambda d: d.find_elements(By.ID, "rows"), "search finds the session")
@@ -195,6 +219,10 @@ try:
           "bob gets Not found for alice's replay")
     bob.get(base + "/c/" + alice_connection)
     check("Not found" in bob.page_source and FACTS["alice_exec_marker"] not in bob.page_source, "bob gets Not found for alice's connection")
+    bob.get(base + "/live")
+    check(FACTS["live_marker"] not in bob.find_element(By.TAG_NAME, "main").text, "bob's live page does not list alice's session")
+    bob.get(base + "/files")
+    check(FACTS["alice_file"] not in bob.find_element(By.TAG_NAME, "main").text, "bob's files page does not list alice's upload")
     bob.get(base + "/search?q=" + FACTS["search_text"])
     check(not bob.find_elements(By.CSS_SELECTOR, "tr.row"), "bob's search does not find alice's session")
     bob_cookie = bob.get_cookie("tg_web")["value"]
@@ -246,6 +274,13 @@ status, _, _ = request("/sessions?user=" + "a" * 5000, alice_cookie)
 check(status == 414, "an over-long address is refused (%d)" % status)
 status, _, _ = request("/signout", alice_cookie, method="POST", data=b"x" * 100)
 check(status == 413, "a request body is refused (%d)" % status)
+status, headers, body = request("/timeline.svg?ticket=" + FACTS["alice_ticket"], alice_cookie)
+check(status == 200 and headers.get("Content-Type") == "image/svg+xml" and b"<svg" in body and b"web-01" in body,
+      "alice's timeline picture shows her ticket's session on web-01 (%d)" % status)
+status, _, body = request("/timeline.svg?ticket=" + FACTS["alice_ticket"], bob_cookie)
+check(status == 200 and b"web-01" not in body, "bob's picture of the same ticket holds none of alice's sessions (%d)" % status)
+status, _, body = request("/files?ticket=x", alice_cookie)
+check(status == 400 and b"cannot be filtered by ticket" in body, "a filter a page does not offer is refused, not ignored (%d)" % status)
 status, headers, _ = request("/connections", alice_cookie)
 csp = headers.get("Content-Security-Policy", "")
 check("script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0],
@@ -254,7 +289,7 @@ check(headers.get("Referrer-Policy") == "no-referrer", "pages send no referrer")
 
 bad_values = ["", "'", "\"><script>", "%00", "%ff%fe", "../../etc/passwd", "-1", "9" * 40, "a" * 250, "2099-99-99", "now-now",
               "c-", "s-", "bytes=9-1", "1,", ",x"]
-paths = ["/", "/connections", "/sessions", "/search", "/api/whoami", "/signin/", "/signin/x", "/c/", "/s/", "/static/nothing",
+paths = ["/", "/connections", "/sessions", "/files", "/approvals", "/reviews", "/live", "/timeline", "/timeline.svg", "/search", "/api/whoami", "/signin/", "/signin/x", "/c/", "/s/", "/static/nothing",
          "/c/c-missing", "/s/s-missing", "/s/s-missing/cast", "/s/" + shell_id + "/cast", "/c/" + alice_connection]
 parameters = ["user", "org", "target", "login", "ticket", "result", "since", "until", "before", "q", "download", "x"]
 scanned = 0

@@ -14,7 +14,7 @@ package struct AuditListing: Sendable {
     /// Columns holding stored times, shown to the second in tables.
     package let timeColumns: Set<String>
     /// The `AuditFilter` conditions this listing understands.
-    let filterableColumns: Set<String>
+    package let filterableColumns: Set<String>
     /// Filters answered through `connections`: they select the rows of the connections whose
     /// row matches, through the connections' indexes, plus (`hasRowsOutsideConnections`) rows
     /// outside any connection whose own columns match. Events: who and what (user,
@@ -89,6 +89,27 @@ package struct AuditListing: Sendable {
         ],
         timeColumns: ["opened_at", "reviewed_at"],
         filterableColumns: ["user", "organization", "target", "login", "result", "connection_id"],
+        matchedThroughConnections: [],
+        hasRowsOutsideConnections: false
+    )
+
+    /// Approval requests and their decisions (issue 14; migration 0010's `approval_summary`).
+    package static let approvals = AuditListing(
+        name: "approvals",
+        source: "approval_summary",
+        timeColumn: "requested_at",
+        order: "requested_at DESC",
+        columns: [
+            "approval_id", "connection_id", "requested_at", "user", "organization", "target", "target_owner", "login",
+            "ticket", "source_address", "command", "approvers", "grant_name", "wait_until", "status", "decided_at",
+            "decided_by", "decided_by_org", "decision_note", "valid_until", "first_event_id", "last_event_id",
+        ],
+        tableColumns: [
+            "approval_id", "requested_at", "user", "organization", "target", "login", "ticket", "command", "status",
+            "decided_by", "decision_note",
+        ],
+        timeColumns: ["requested_at", "decided_at", "wait_until", "valid_until"],
+        filterableColumns: ["user", "organization", "target", "login", "ticket", "connection_id"],
         matchedThroughConnections: [],
         hasRowsOutsideConnections: false
     )

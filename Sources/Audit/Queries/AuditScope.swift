@@ -9,6 +9,19 @@ package enum AuditScope: Sendable, Hashable {
     /// named a user or a target.
     case limited(organizations: [String], targets: [String])
 
+    /// The same rule for a row held in memory (the web page's live sessions).
+    package func includes(organization: String?, target: String?, targetOwner: String?) -> Bool {
+        switch self {
+        case .everything:
+            return true
+        case .limited(let organizations, let targets):
+            if let organization, organizations.contains(organization) { return true }
+            if let targetOwner, organizations.contains(targetOwner) { return true }
+            if let target, targets.contains(target) { return true }
+            return false
+        }
+    }
+
     /// The SQL condition and its arguments; `nil` for everything.
     var condition: (sql: String, arguments: [String])? {
         switch self {

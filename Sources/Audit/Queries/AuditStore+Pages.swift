@@ -25,11 +25,21 @@ extension AuditStore {
         if records.count > bounded.limit! - 1 {
             records.removeLast()
             if let last = records.last, let time = last[listing.timeColumn]?.stringValue,
-               let key = last[listing.columns[0]]?.stringValue {
+               let key = Self.cursorKey(last[listing.columns[0]]) {
                 next = AuditCursor(time: time, key: key)
             }
         }
         return AuditPage(records: records, next: next)
+    }
+
+    /// A row's key as a page position: ids (`c-…`) as they are, the ledger's event ids as digits
+    /// (SQLite compares the bound text with the integer column numerically).
+    private static func cursorKey(_ value: AuditValue?) -> String? {
+        switch value {
+        case .string(let text)?: text
+        case .integer(let number)?: String(number)
+        default: nil
+        }
     }
 
     /// One connection with its sessions and events, if it lies within `scope`; `nil` when it

@@ -58,6 +58,7 @@ extension ClientConnection {
             if !moderation.announced && present == nil {
                 moderation.announced = true
                 bridge.notice("tracegate: this session waits for a watcher (\(moderation.who)) before it reaches \(context.target?.name ?? "the target"); at most \(moderation.maxWaitText)")
+                notifyWatcherAwaited(bridge, moderation, reason: "session_started")
             }
             if let present, bridge.held {
                 bridge.held = false
@@ -67,6 +68,7 @@ extension ClientConnection {
                 bridge.held = true
                 moderation.waitingSince = Date()
                 bridge.notice("tracegate: no watcher (\(moderation.who)) any more: input and output are held until one returns; at most \(moderation.maxWaitText)")
+                notifyWatcherAwaited(bridge, moderation, reason: "watcher_left")
             } else if present == nil, let since = moderation.waitingSince,
                       Date().timeIntervalSince(since) >= Double(moderation.maxWait.components.seconds) {
                 let ended = Refusal.watcherNeverCame(who: moderation.who, waited: moderation.maxWaitText)
@@ -76,5 +78,20 @@ extension ClientConnection {
             }
             bridge.moderation = moderation
         }
+    }
+
+    /// Tells the operator's `notify:` command (the consent issue's) that a moderated session
+    /// waits, so that someone who may watch hears of it without looking at `live`.
+    private func notifyWatcherAwaited(_ bridge: ChannelBridge, _ moderation: Moderation, reason: String) {
+        guard let live = bridge.live else { return }
+        let listen = settings.configuration.listen
+        runtime.notifier.send([
+            "event": "watcher.awaited", "id": live.id, "reason": reason,
+            "user": live.user.name, "organization": live.user.organization,
+            "target": live.target?.name ?? "", "login": live.login ?? "", "ticket": live.ticket ?? "",
+            "source": context.clientAddress, "watchers": moderation.who,
+            "max_wait": moderation.maxWaitText,
+            "watch_with": "ssh -p \(listen.port) \(listen.host) watch \(live.id)",
+        ], with: settings.configuration.notify)
     }
 }

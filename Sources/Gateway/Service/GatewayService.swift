@@ -70,7 +70,8 @@ package final class GatewayService {
             let environment = WebEnvironment(
                 store: auditStore, audit: audit, book: runtime.webSignIn,
                 configuration: { [runtime] in runtime.settings.configuration },
-                stateDirectory: configuration.stateDirectory, logger: logger)
+                stateDirectory: configuration.stateDirectory, logger: logger,
+                liveSessions: { [runtime] in runtime.live.webRows })
             let server = WebServer(settings: webSettings, environment: environment)
             let address = try server.start()
             web = server
