@@ -30,6 +30,15 @@ extension IntegrationSuite {
             #expect(result.succeeded && result.stdout.contains("Configuration file is valid"), "\(result)")
         }
 
+        @Test func theHealthCheckOnReadyzKeepsTheReadyNodeAndDropsTheOther() async throws {
+            // The scene waited for gw-gone's two failed checks; gw-1's /readyz had as many checks
+            // (on its metrics port, without a PROXY header) and passed them all.
+            let scene = try SharedProxyScene.current()
+            let log = scene.haproxy.log
+            #expect(log.contains("tracegate/gw-gone is DOWN"), "\(log)")
+            #expect(!log.contains("tracegate/gw-1 is DOWN"), "\(log)")
+        }
+
         @Test func theTrailRecordsTheEngineersAddressNotHAProxys() async throws {
             let scene = try SharedProxyScene.current()
             let result = try await scene.alice.ssh("echo through-haproxy", options: ["-b", ProxyScene.grantedSource])
