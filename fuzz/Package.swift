@@ -7,7 +7,8 @@ import PackageDescription
 // (openssh-key-v1, read to sign upstream certificates), the gateway shell's command lines
 // (consent and oversight), what a browser sends the web page (query, cookie, range), 
 // the file ledger's SFTP and legacy scp parsers (every byte of a transfer), and a postmortem
-// bundle's events.jsonl (received from the other company). A package of its own
+// bundle's events.jsonl (received from the other company), and the PROXY protocol v2 header
+// (the first bytes of anyone's connection). A package of its own
 // so that `-sanitize=fuzzer` never touches the gateway's build; Sources/* are symlinks to the
 // real modules. Build and run with fuzz/run.sh.
 let package = Package(
@@ -45,6 +46,7 @@ let package = Package(
         .target(name: "WebInput"),
         .executableTarget(name: "FuzzWebInput", dependencies: ["WebInput", "CFuzzerDriver"]),
         .executableTarget(name: "FuzzBundleEvents", dependencies: ["Audit", "CFuzzerDriver"]),
+        .executableTarget(name: "FuzzProxyHeader", dependencies: ["Policy", "CFuzzerDriver"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -44,11 +44,14 @@ package struct GatewayConfiguration: Sendable {
         package var to: Principal
         package var targets: [String]
         package var logins: [String]
+        /// More `key: value` fields of the flow mapping, as written (e.g. `source: [127.0.0.9]`).
+        package var conditions: [String]
 
-        package init(to: Principal, targets: [String], logins: [String]) {
+        package init(to: Principal, targets: [String], logins: [String], conditions: [String] = []) {
             self.to = to
             self.targets = targets
             self.logins = logins
+            self.conditions = conditions
         }
     }
 
@@ -113,8 +116,9 @@ package struct GatewayConfiguration: Sendable {
             case .user(let name): principal = "{user: \(Self.quote(name))}"
             case .organization(let name): principal = "{org: \(Self.quote(name))}"
             }
+            let conditions = grant.conditions.map { ", " + $0 }.joined()
             lines.append(
-                "  - {to: \(principal), targets: {names: \(Self.list(grant.targets))}, logins: \(Self.list(grant.logins))}"
+                "  - {to: \(principal), targets: {names: \(Self.list(grant.targets))}, logins: \(Self.list(grant.logins))\(conditions)}"
             )
         }
         lines += extraLines

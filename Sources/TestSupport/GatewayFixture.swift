@@ -32,6 +32,8 @@ package final class GatewayFixture: Sendable {
         package var servesMetrics = false
         /// Extra top-level configuration lines (e.g. "log_level: debug").
         package var configurationLines: [String] = []
+        /// Grants after the two standard ones (e.g. one with a `source:` condition).
+        package var extraGrants: [GatewayConfiguration.Grant] = []
 
         package init() {}
     }
@@ -164,7 +166,7 @@ package final class GatewayFixture: Sendable {
         configuration.grants = [
             .init(to: .user("alice"), targets: targetEntries.map(\.name), logins: [login, "deploy"]),
             .init(to: .organization("provider"), targets: Array(options.targetNames.prefix(1)), logins: [login]),
-        ]
+        ] + options.extraGrants
         let gateway = try GatewayProcess(configuration: configuration, directory: directory.path)
 
         let shown = try await gateway.run(["keys", "show"]).checked("tracegate keys show")

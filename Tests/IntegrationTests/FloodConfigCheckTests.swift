@@ -35,5 +35,16 @@ extension IntegrationSuite {
             let off = try await check("penalties: {enabled: false}\n")
             #expect(off.stdout.contains("  penalties: off"), "\(off)")
         }
+
+        @Test func theTrustedProxiesAreShownAndExempt() async throws {
+            let off = try await check("listen: 127.0.0.1:2222\n")
+            #expect(off.stdout.contains("  proxy_protocol: off (a PROXY header is refused from anyone)"), "\(off)")
+            let on = try await check("proxy_protocol: {from: [10.0.0.5, 10.0.1.0/24]}\n")
+            #expect(on.termination == .exited(0), "\(on)")
+            #expect(on.stdout.contains("""
+                  proxy_protocol: v2 headers trusted from 10.0.0.5, 10.0.1.0/24 (required from them, refused from anyone else), timeout 3s
+                """), "\(on)")
+            #expect(on.stdout.contains("exempt: 10.0.0.5, 10.0.1.0/24"), "\(on)")
+        }
     }
 }

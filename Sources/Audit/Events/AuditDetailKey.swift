@@ -81,6 +81,12 @@ package enum AuditDetailKey {
     package static let penaltyOffence = "offence"
     package static let penaltyStrike = "strike"
     package static let penaltyUntil = "until"
+    // connection.open behind a load balancer, proxy.refused
+    /// The proxy's socket address (`host:port`) that relayed the connection.
+    package static let proxiedVia = "via"
+    package static let claimedSource = "claimed_source"
+    package static let headerError = "header_error"
+    package static let error = "error"
     // audit.query
     package static let uid = "uid"
     package static let queryCommand = "command"

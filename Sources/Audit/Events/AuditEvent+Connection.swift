@@ -1,9 +1,12 @@
 /// Constructors for the connection-scoped kinds. They fix `result`, `reason` and the detail
 /// keys that `QueryTableUpdater` reads, so the gateway cannot misspell them.
 extension AuditEvent {
-    /// `connection.open`: a client connected and finished key exchange.
-    package static func connectionOpen(_ context: AuditContext) -> AuditEvent {
-        AuditEvent(.connectionOpen, context: context)
+    /// `connection.open`: a client connected and finished key exchange. `via` is the trusted
+    /// proxy (`host:port`) whose PROXY header named the source; nil for a direct connection.
+    package static func connectionOpen(_ context: AuditContext, via: String? = nil) -> AuditEvent {
+        var details: [String: AuditValue] = [:]
+        if let via { details[AuditDetailKey.proxiedVia] = .string(via) }
+        return AuditEvent(.connectionOpen, context: context, details: details)
     }
 
     /// `auth.attempt`: one authentication attempt. `keyType`/`keyFingerprint` are the key

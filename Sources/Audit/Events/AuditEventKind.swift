@@ -46,6 +46,7 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
     case sessionTerminate = "session.terminate"
     case lockCreate = "lock.create"
     case lockRemove = "lock.remove"
+    case proxyRefused = "proxy.refused"
 
     /// One line for humans: `tracegate audit show` and the schema documentation.
     package var summary: String {
@@ -84,6 +85,7 @@ package enum AuditEventKind: String, Sendable, Hashable, CaseIterable, Codable {
         case .sessionTerminate: "someone ended another person's running session"
         case .lockCreate: "a user or a target was locked: its sessions end and new ones are refused"
         case .lockRemove: "a lock was lifted"
+        case .proxyRefused: "a connection was closed before SSH for its PROXY protocol header: one from an untrusted address, or a missing or invalid one from a trusted proxy"
         }
     }
 }

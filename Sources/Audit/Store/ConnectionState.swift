@@ -158,7 +158,8 @@ struct ConnectionState: Equatable {
             .configReload, .configReject, .auditQuery, .recordingStop, .penaltyStart, .auditPrune, .mfaReset, .mfaEnrol,
             .approvalRequest, .approvalDecision, .approvalWithdraw, .breakGlassOpen, .breakGlassReview,
             .fileTransfer, .fileLedgerStop,
-            .oversightList, .oversightRefused, .watchStart, .watchEnd, .sessionTerminate, .lockCreate, .lockRemove:
+            .oversightList, .oversightRefused, .watchStart, .watchEnd, .sessionTerminate, .lockCreate, .lockRemove,
+            .proxyRefused:
             break
         case .mfaAttempt:
             secondFactor = event.details[AuditDetailKey.secondFactor]?.stringValue ?? secondFactor

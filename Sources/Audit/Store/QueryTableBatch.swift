@@ -53,7 +53,7 @@ struct QueryTableBatch {
         switch event.kind {
         case .gatewayStart, .gatewayStop, .configLoad, .configReload, .configReject, .auditQuery, .recordingStop,
             .penaltyStart, .auditPrune, .oversightList, .oversightRefused, .watchStart, .watchEnd, .sessionTerminate,
-            .mfaReset, .fileLedgerStop:
+            .mfaReset, .fileLedgerStop, .proxyRefused:
             return
         case .lockCreate, .lockRemove:
             // Oversight acts are the caller's, not their connection's: they change no

@@ -53,14 +53,16 @@ final class ClientConnection {
     /// The locks' generation last judged against (see `enforceLocks`).
     var locksGeneration = -1
 
-    init(server: ServerSession, settings: GatewaySettings, runtime: GatewayRuntime) throws(SSHError) {
+    /// `via`: the trusted proxy that named the client (`server.clientAddress` is then the
+    /// client from its PROXY header, not the socket's peer).
+    init(server: ServerSession, settings: GatewaySettings, runtime: GatewayRuntime, via: String? = nil) throws(SSHError) {
         self.server = server
         self.settings = settings
         self.settingsGeneration = runtime.settingsGeneration
         self.runtime = runtime
         self.poller = try EventPoller()
         self.context = ConnectionContext(id: ConnectionContext.makeIdentifier(prefix: "c-"),
-                                         clientAddress: server.clientAddress, clientPort: server.clientPort)
+                                         clientAddress: server.clientAddress, clientPort: server.clientPort, via: via)
     }
 
     var journal: ConnectionJournal { runtime.journal }

@@ -10,6 +10,9 @@ package struct ConnectionContext: Sendable {
     package let id: String
     package let clientAddress: String
     package let clientPort: Int
+    /// The trusted proxy (`host:port`) whose PROXY header named `clientAddress`; nil when the
+    /// client connected directly.
+    package let via: String?
     package let openedAt: Date
     package var clientVersion: String?
     /// The key exchange and ciphers of the engineer's leg, once key exchange is done.
@@ -24,10 +27,11 @@ package struct ConnectionContext: Sendable {
     /// Decided at authentication; nil until then. See `SecondFactorOutcome`.
     package var secondFactor: SecondFactorOutcome?
 
-    init(id: String, clientAddress: String, clientPort: Int) {
+    init(id: String, clientAddress: String, clientPort: Int, via: String? = nil) {
         self.id = id
         self.clientAddress = clientAddress
         self.clientPort = clientPort
+        self.via = via
         self.openedAt = Date()
     }
 
@@ -42,6 +46,7 @@ package struct ConnectionContext: Sendable {
             "tg.connection": "\(id)",
             "tg.client": "\(clientAddress):\(clientPort)",
         ]
+        if let via { metadata["tg.via"] = "\(via)" }
         if let user { metadata["tg.user"] = "\(user.name)"; metadata["tg.org"] = "\(user.organization)" }
         if let target { metadata["tg.target"] = "\(target.name)" }
         if let login { metadata["tg.login"] = "\(login)" }

@@ -5,11 +5,17 @@ import Logging
 extension ConnectionJournal {
     /// Once per penalty, never per refused connection: a flood must not flood the trail.
     func penaltyImposed(_ penalty: ImposedPenalty, triggeredBy context: ConnectionContext) {
+        penaltyImposed(penalty, triggeredBy: context.clientAddress, metadata: context.logMetadata)
+    }
+
+    /// The same, for an offence seen before any SSH connection existed (a PROXY header from
+    /// an untrusted address): `address` is the offending socket's peer.
+    func penaltyImposed(_ penalty: ImposedPenalty, triggeredBy address: String, metadata: Logger.Metadata) {
         let milliseconds = penalty.duration.components.seconds * 1000 + penalty.duration.components.attoseconds / 1_000_000_000_000_000
         let until = AuditTimestamp.now().adding(microseconds: milliseconds * 1000)
-        audit.record(.penaltyStart(source: penalty.source, triggeredBy: context.clientAddress, offence: penalty.offence.rawValue,
+        audit.record(.penaltyStart(source: penalty.source, triggeredBy: address, offence: penalty.offence.rawValue,
                                    durationMilliseconds: milliseconds, strike: penalty.strike, until: until))
-        logger.warning("source penalised: new connections refused at accept", metadata: context.logMetadata.merging([
+        logger.warning("source penalised: new connections refused at accept", metadata: metadata.merging([
             "tg.source": "\(penalty.source)",
             "tg.offence": "\(penalty.offence.rawValue)",
             "tg.duration": "\(milliseconds / 1000)s",

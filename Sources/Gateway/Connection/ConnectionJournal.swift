@@ -34,7 +34,7 @@ package final class ConnectionJournal: Sendable {
     }
 
     func connectionOpened(_ context: ConnectionContext) {
-        audit.record(.connectionOpen(context.auditContext))
+        audit.record(.connectionOpen(context.auditContext, via: context.via))
         metrics.connectionAccepted()
         var extra: Logger.Metadata = ["tg.client_version": "\(context.clientVersion ?? "")"]
         if let leg = context.clientLeg { extra["tg.kex"] = "\(leg.keyExchange)" }

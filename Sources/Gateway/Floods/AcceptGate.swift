@@ -45,6 +45,12 @@ final class AcceptGate {
         }
     }
 
+    /// A trusted proxy's connection refused because `max_unauthenticated` connections already
+    /// wait for their PROXY header (the client is not known yet, so no per-source rule applies).
+    func refusedWaitingForHeader(_ socket: AcceptedSocket) {
+        refused("too many connections waiting for a PROXY header", socket)
+    }
+
     private func refused(_ why: String, _ socket: AcceptedSocket) {
         refusedSinceLastLine[why, default: 0] += 1
         logger.debug("connection refused at accept", metadata: ["tg.client": "\(socket.address):\(socket.port)", "tg.reason": "\(why)"])

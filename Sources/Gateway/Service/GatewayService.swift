@@ -16,7 +16,7 @@ package final class GatewayService {
     private let auditStore: AuditStore
     private let audit: AuditWriter
     private var signalSources: [any DispatchSourceSignal] = []
-    private let acceptGate: AcceptGate
+    private let intake: ConnectionIntake
     private let metrics = GatewayMetrics()
     private let accepting = AcceptingFlag()
     private var operations: OperationsEndpoint?
@@ -48,7 +48,6 @@ package final class GatewayService {
                                  secondFactors: SQLiteSecondFactorStore(store: auditStore, sealer: sealer))
         try Self.restoreApprovals(from: auditStore, into: runtime.approvals, withdrawn: withdrawnApprovals, logger: logger)
         try runtime.loadLocks()
-        acceptGate = AcceptGate(runtime: runtime, logger: logger)
         // A CA that cannot be read stops the start, when some target logs in with certificates.
         if configuration.usesCertificates {
             let authority = try runtime.certificates.authority()
@@ -79,6 +78,7 @@ package final class GatewayService {
         }
         listener = try ServerListener(host: configuration.listen.host, port: configuration.listen.port,
                                       hostKeyPath: keys.hostKey.path, algorithms: settings.serverAlgorithms)
+        intake = ConnectionIntake(listener: listener, runtime: runtime, metrics: metrics, logger: logger)
         if let operations {
             operations.start()
             self.operations = operations
@@ -134,13 +134,15 @@ package final class GatewayService {
         let retention = RetentionSchedule(runtime: runtime, audit: audit, logger: logger)
         retention.start()
         while !runtime.shutdown.isRequested {
-            guard let socket = listener.accept(timeoutMilliseconds: 250) else { continue }
-            admit(socket)
+            for admitted in intake.waitForConnections(timeoutMilliseconds: 250) {
+                start(admitted)
+            }
         }
         // New clients are refused from here on; running sessions were told and drain.
         accepting.set(false)
         control?.stop()
         listener.stopListening()
+        intake.closeWaiting()
         GracefulDrain(runtime: runtime, logger: logger).wait()
         retention.waitUntilStopped()
         // Before the writer closes: a page read is recorded first, and would fail after.
@@ -159,17 +161,14 @@ package final class GatewayService {
         runtime.shutdown.request(drainTimeout: runtime.settings.limits.drainTimeout)
     }
 
-    private func admit(_ socket: AcceptedSocket) {
+    /// Starts the thread of a connection the intake admitted (see `ConnectionIntake`).
+    private func start(_ admitted: ConnectionIntake.Admitted) {
         let settings = runtime.settings
-        if let refusal = acceptGate.admit(socket, settings: settings) {
-            ServerListener.refuse(socket)
-            metrics.connectionRefused(reason: refusal.rawValue)
-            return
-        }
+        let socket = admitted.socket
         let connection: ClientConnection
         do {
             let session = try listener.makeSession(for: socket)
-            connection = try ClientConnection(server: session, settings: settings, runtime: runtime)
+            connection = try ClientConnection(server: session, settings: settings, runtime: runtime, via: admitted.via)
         } catch {
             runtime.admission.closed(source: socket.address, wasAuthenticated: false)
             logger.error("cannot start a connection", metadata: ["tg.error": "\(error)"])

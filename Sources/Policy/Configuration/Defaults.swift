@@ -27,6 +27,9 @@ package enum Defaults {
     )
     /// OpenSSH's PerSourcePenalties defaults (authfail 5s, noauth 1s, grace-exceeded 10s,
     /// min 15s, max 10m): a typo or two never locks an engineer out, a script soon is.
+    /// A load balancer writes its PROXY header as soon as it connects: 3 s is generous, and
+    /// short enough that a silent connection from a trusted address frees its place soon.
+    package static let proxyHeaderTimeout: Duration = .seconds(3)
     package static let penalties = PenaltySettings(
         enabled: true,
         authenticationFailure: .seconds(5),

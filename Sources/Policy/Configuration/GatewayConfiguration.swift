@@ -41,6 +41,8 @@ package struct GatewayConfiguration: Hashable, Sendable {
     package var web: WebSettings?
     /// Who may read which part of the trail on the web page; empty: nobody.
     package var auditors: [AuditorRule] = []
+    /// `proxy_protocol:`: the load balancers whose PROXY v2 headers name the client; nil: none.
+    package var proxyProtocol: ProxyProtocolSettings?
 
     package init(
         sourcePath: String,

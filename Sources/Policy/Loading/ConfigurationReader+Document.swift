@@ -7,6 +7,7 @@ extension ConfigurationReader {
         "listen", "state_dir", "log_level", "limits", "recording", "env_allow", "algorithms", "penalties",
         "organizations", "users", "groups", "targets", "grants", "log_format", "metrics", "retention",
         "upstream_auth", "certificates", "mfa", "notify", "break_glass", "oversight", "watch_notice", "web", "auditors",
+        "proxy_protocol",
     ]
 
     mutating func readDocument(_ root: Node?) -> GatewayConfiguration {
@@ -33,6 +34,12 @@ extension ConfigurationReader {
         }
         if let node = fields.optional("certificates") { configuration.certificates = readCertificates(node) }
         if let node = fields.optional("notify") { configuration.notify = readNotify(node) }
+        if let node = fields.optional("proxy_protocol"), let settings = readProxyProtocol(node) {
+            configuration.proxyProtocol = settings
+            // A penalty on a proxy's address would lock out every engineer behind it (its
+            // health checks and relayed handshakes would charge it): proxies are exempt.
+            configuration.penalties.exempt += settings.trustedProxies.filter { !configuration.penalties.exempt.contains($0) }
+        }
 
         configuration.organizations = fields.optional("organizations").map { readOrganizations($0) } ?? []
         let organizations = Set(configuration.organizations)

@@ -4,8 +4,20 @@ import Foundation
 /// A TCP socket accepted by the listener, not yet speaking SSH.
 package struct AcceptedSocket: Sendable {
     package let descriptor: Int32
+    /// The client's address: the socket's peer, or the client a trusted proxy named.
     package let address: String
     package let port: Int
+
+    package init(descriptor: Int32, address: String, port: Int) {
+        self.descriptor = descriptor
+        self.address = address
+        self.port = port
+    }
+
+    /// The same socket, attributed to the client a PROXY header named.
+    package func attributed(to address: String, port: Int) -> AcceptedSocket {
+        AcceptedSocket(descriptor: descriptor, address: address, port: port)
+    }
 }
 
 /// The gateway's listening socket plus the libssh "bind" that holds its host key and
@@ -89,6 +101,9 @@ package final class ServerListener: @unchecked Sendable {
             Foundation.close(fd)
             throw .listenFailed("\(host):\(port): \(reason)")
         }
+        // Non-blocking: a client that resets between the poll and the accept must not leave the
+        // acceptor stuck in accept(2). (Accepted sockets do not inherit the flag on Linux.)
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         _ = withUnsafeMutablePointer(to: &storage) {
@@ -97,12 +112,14 @@ package final class ServerListener: @unchecked Sendable {
         return (fd, SocketAddress.port(of: storage))
     }
 
-    /// Waits up to `timeoutMilliseconds` for a connection; nil on timeout, so that the
-    /// acceptor thread can notice a shutdown request.
-    package func accept(timeoutMilliseconds: Int32) -> AcceptedSocket? {
+    /// The listening socket, for the acceptor's poll; -1 once `stopListening` ran.
+    package var listeningDescriptor: Int32 { socketDescriptor }
+
+    /// Accepts a connection that a poll of `listeningDescriptor` reported; nil when there is
+    /// none (any more). Acceptor thread only: it polls this socket with the ones waiting for a
+    /// PROXY header and looks at shutdown between polls.
+    package func acceptReady() -> AcceptedSocket? {
         guard socketDescriptor >= 0 else { return nil }
-        var poller = pollfd(fd: socketDescriptor, events: Int16(POLLIN), revents: 0)
-        guard poll(&poller, 1, timeoutMilliseconds) > 0 else { return nil }
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let fd = withUnsafeMutablePointer(to: &storage) {

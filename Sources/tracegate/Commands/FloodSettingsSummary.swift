@@ -24,6 +24,13 @@ struct FloodSettingsSummary {
         } else {
             lines.append("  penalties: off")
         }
+        // Who may name the client decides whose address every rule above applies to.
+        if let proxy = configuration.proxyProtocol {
+            lines.append("  proxy_protocol: v2 headers trusted from \(proxy.trustedProxies.map(\.description).joined(separator: ", ")) "
+                + "(required from them, refused from anyone else), timeout \(Self.text(proxy.headerTimeout))")
+        } else {
+            lines.append("  proxy_protocol: off (a PROXY header is refused from anyone)")
+        }
         return lines
     }
 
