@@ -41,6 +41,8 @@ package struct GatewayConfiguration: Hashable, Sendable {
     package var web: WebSettings?
     /// Who may read which part of the trail on the web page; empty: nobody.
     package var auditors: [AuditorRule] = []
+    /// `cluster:`: this node ships its trail to PostgreSQL; nil: one node, SQLite only.
+    package var cluster: ClusterSettings?
 
     package init(
         sourcePath: String,
