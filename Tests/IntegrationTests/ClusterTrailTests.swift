@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+import TestSupport
+
+extension IntegrationSuite {
+    /// A gateway node of a cluster ships its hash chain to a real PostgreSQL: every event
+    /// arrives within about a second with its node, survives a `kill -9` of the gateway and an
+    /// outage of PostgreSQL exactly once, and `audit verify` checks it there.
+    @Suite(.clusterScene, .timeLimit(.minutes(5)))
+    struct ClusterTrailTests {
+        private func expectWholeChainShipped(_ scene: ClusterScene, timeout: Duration,
+                                             sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            let (local, shipped) = try await scene.waitUntilShipped(timeout: timeout)
+            // Same ids with the same hashes, in order: nothing missing, nothing twice, no other chain.
+            let difference = zip(shipped, local).first { $0 != $1 }.map { "\($0) vs \($1)" } ?? "in length"
+            let explanation = "PostgreSQL: \(shipped.count) events, local: \(local.count); first difference: \(difference)\n"
+                + scene.fixture.gatewayLogTail
+            #expect(shipped == local, "\(explanation)", sourceLocation: sourceLocation)
+            let ids = shipped.compactMap { $0.split(separator: "|").first.flatMap { Int($0) } }
+            #expect(ids == Array(1...max(1, ids.count)), "ids must run 1…N without gaps", sourceLocation: sourceLocation)
+        }
+
+        private func verifyPasses(_ scene: ClusterScene, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            let verify = try await scene.fixture.audit(["verify"])
+            #expect(verify.succeeded, "\(verify)", sourceLocation: sourceLocation)
+            #expect(verify.stdout.hasPrefix("node \(ClusterScene.node): OK "), "\(verify)", sourceLocation: sourceLocation)
+        }
+
+        @Test func everyEventOfAConnectionReachesPostgreSQLWithItsNodeWithinASecondOrTwo() async throws {
+            let scene = try SharedCluster.current()
+            let fixture = scene.fixture
+            let (result, connection, events) = try await fixture.observeConnection {
+                try await fixture.alice(on: "web-01").ssh("echo shipped")
+            }
+            try #require(result.succeeded, "\(result)")
+            #expect(events.contains { $0["kind"] == "channel.open" } && events.contains { $0["kind"] == "connection.close" })
+            let expected = Set(events.map { "\($0["id"] ?? "?")|\($0["hash"] ?? "?")" })
+            let connectionID = try #require(connection["connection_id"])
+            // From the moment the local trail holds the closed connection.
+            let start = ContinuousClock.now
+            var arrived: Set<String> = []
+            while ContinuousClock.now - start < .seconds(5) {
+                arrived = Set(try await scene.postgres.query(
+                    "SELECT id, hash FROM events WHERE node = '\(ClusterScene.node)' AND connection_id = '\(connectionID)'",
+                    database: ClusterScene.database))
+                if arrived == expected { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let elapsed = ContinuousClock.now - start
+            #expect(arrived == expected, "in PostgreSQL after \(elapsed): \(arrived.count) of \(expected.count) events")
+            #expect(elapsed < .milliseconds(2_500), "the connection's events took \(elapsed) to reach PostgreSQL")
+
+            // `audit events` on the clustered configuration reads them from PostgreSQL, with the node.
+            let listed = try await fixture.audit(["events", "--connection", connectionID, "--format", "json"])
+            try #require(listed.succeeded, "\(listed)")
+            let rows = try AuditJSON.lines(listed.stdout)
+            #expect(Set(rows.map { "\($0["id"] ?? "?")|\($0["hash"] ?? "?")" }) == expected, "\(listed.stdout)")
+            #expect(rows.allSatisfy { $0["node"] == ClusterScene.node }, "\(listed.stdout)")
+            try await verifyPasses(scene)
+        }
+
+        @Test func clusterStatusShowsTheNodeItsConfigurationAndLag() async throws {
+            let scene = try SharedCluster.current()
+            let digest = try await FileDigest.sha256(scene.fixture.gateway.configPath)
+            var status = try await scene.fixture.gateway.run(["cluster", "status"])
+            // The heartbeat comes every 2 s; the lag reads 0 once everything is shipped.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < deadline, !status.stdout.contains("lag 0 events") {
+                try await Task.sleep(for: .milliseconds(200))
+                status = try await scene.fixture.gateway.run(["cluster", "status"])
+            }
+            #expect(status.succeeded, "\(status)")
+            let line = try #require(status.stdout.split(separator: "\n").first.map(String.init), "\(status)")
+            #expect(line.hasPrefix("\(ClusterScene.node)  seen "), "\(line)")
+            #expect(line.contains("config \(digest.prefix(12))"), "\(line) (configuration \(digest))")
+            #expect(line.contains("lag 0 events"), "\(line)")
+            #expect(!status.stdout.contains("MISMATCH"), "\(status)")
+        }
+
+        @Test func aTamperedRowInPostgreSQLFailsVerifyNamingNodeAndEvent() async throws {
+            let scene = try SharedCluster.current()
+            let fixture = scene.fixture
+            let (result, _, events) = try await fixture.observeConnection {
+                try await fixture.alice(on: "web-01").ssh("echo tamper-me")
+            }
+            try #require(result.succeeded, "\(result)")
+            let attempt = try #require(events.first { $0["kind"] == "auth.attempt" }?.int("id"), "\(events)")
+            _ = try await scene.waitUntilShipped(timeout: .seconds(10))
+            let row = "node = '\(ClusterScene.node)' AND id = \(attempt)"
+            let original = try #require(try await scene.postgres.query(
+                "SELECT key_fingerprint FROM events WHERE \(row)", database: ClusterScene.database).first)
+            // The append-only trigger refuses a plain edit, as SQLite's triggers do.
+            await #expect(throws: TestSupportError.self) {
+                _ = try await scene.postgres.query("UPDATE events SET login = 'root' WHERE \(row)", database: ClusterScene.database)
+            }
+            _ = try await scene.postgres.query("""
+                ALTER TABLE events DISABLE TRIGGER events_are_append_only;
+                UPDATE events SET key_fingerprint = 'SHA256:somebody-else' WHERE \(row);
+                """, database: ClusterScene.database)
+            let broken = try await fixture.audit(["verify"])
+            // Put it back before judging, so that a failure here leaves the other tests a valid chain.
+            _ = try await scene.postgres.query("""
+                UPDATE events SET key_fingerprint = '\(original)' WHERE \(row);
+                ALTER TABLE events ENABLE TRIGGER events_are_append_only;
+                """, database: ClusterScene.database)
+            #expect(broken.termination == .exited(1), "\(broken)")
+            #expect(broken.stdout.contains(
+                "node \(ClusterScene.node): BROKEN at event \(attempt): its contents do not match its hash: the row was edited"),
+                "\(broken)")
+            try await verifyPasses(scene)
+        }
+
+        @Test func afterKillNineAndRestartPostgreSQLHoldsTheWholeChainOnce() async throws {
+            let scene = try SharedCluster.current()
+            let fixture = scene.fixture
+            let mark = try await fixture.auditDatabase.lastEventID()
+            let stream = try fixture.alice(on: "web-01").spawnSSH("for i in $(seq 1 100); do echo line $i; sleep 0.05; done")
+            // Killed mid-stream: the session is open and its output is flowing.
+            let open = try await fixture.auditDatabase.waitForRows(
+                "SELECT id FROM events WHERE id > \(mark) AND kind = 'channel.open'", timeout: .seconds(15))
+            #expect(!open.isEmpty, "the streaming session never started\n\(fixture.gatewayLogTail)")
+            try await Task.sleep(for: .milliseconds(500))
+            let killed = await fixture.gateway.stop(signal: SIGKILL)
+            #expect(killed == .signalled(SIGKILL), "\(String(describing: killed))")
+            _ = await stream.waitForExit(timeout: .seconds(30))
+            try await fixture.gateway.start()
+            let after = try await fixture.alice(on: "web-01").ssh("echo after-restart")
+            #expect(after.succeeded, "\(after)")
+            try await expectWholeChainShipped(scene, timeout: .seconds(30))
+            try await verifyPasses(scene)
+        }
+
+        @Test func sessionsGoOnWhilePostgreSQLIsDownAndEveryEventArrivesOnceAfterwards() async throws {
+            let scene = try SharedCluster.current()
+            let fixture = scene.fixture
+            let warning = "cannot ship the trail to PostgreSQL"
+            let warningsBefore = fixture.gateway.log.components(separatedBy: warning).count - 1
+            try await scene.postgres.stop()
+            var restarted = false
+            defer { if !restarted { Task { [postgres = scene.postgres] in try? await postgres.restart() } } }
+            let outage = ContinuousClock.now
+            var sessions = 0
+            while ContinuousClock.now - outage < .seconds(10) {
+                let result = try await fixture.alice(on: "web-02").ssh("echo during-outage")
+                #expect(result.succeeded, "a session failed while PostgreSQL was down\n\(result)")
+                sessions += 1
+                try await Task.sleep(for: .seconds(1))
+            }
+            #expect(sessions >= 3)
+            let scrape = try await scene.metrics.scrape()
+            #expect(scrape.value("tracegate_cluster_postgres_reachable") == 0, "\(scrape.text)")
+            #expect(scrape.value("tracegate_cluster_lag_events") > 0, "\(scrape.text)")
+            #expect(scrape.value("tracegate_cluster_lag_seconds") > 1, "\(scrape.text)")
+            // One line for the whole outage, however many attempts were made.
+            #expect(fixture.gateway.log.components(separatedBy: warning).count - 1 == warningsBefore + 1,
+                    "\(fixture.gatewayLogTail)")
+
+            try await scene.postgres.restart()
+            restarted = true
+            try await expectWholeChainShipped(scene, timeout: .seconds(30))
+            let recovered = try await scene.metrics.scrape()
+            #expect(recovered.value("tracegate_cluster_postgres_reachable") == 1, "\(recovered.text)")
+            #expect(fixture.gateway.log.contains("PostgreSQL reachable again"), "\(fixture.gatewayLogTail)")
+            try await verifyPasses(scene)
+        }
+    }
+}
