@@ -20,6 +20,7 @@ packages=(
     chromium chromium-driver python3-selenium               # the web page's browser tests (WebPageTests)
     libjs-xterm node-xterm                                  # xterm.js for the web page's replay
     librsvg2-bin                                            # postmortem bundle: SVG to PNG in tests
+    libpq-dev postgresql                                    # cluster: libpq for ClusterStore; a throwaway server in tests
 )
 
 # apt-get update costs half a minute; skip it when everything is already installed.

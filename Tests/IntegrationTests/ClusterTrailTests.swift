@@ -77,6 +77,27 @@ extension IntegrationSuite {
             #expect(!status.stdout.contains("MISMATCH"), "\(status)")
         }
 
+        @Test func configCheckNamesTheClusterAndRefusesAPasswordInTheURL() async throws {
+            let scene = try SharedCluster.current()
+            let check = try await scene.fixture.gateway.run(["config", "check"])
+            #expect(check.succeeded, "\(check)")
+            #expect(check.stdout.contains("cluster: node \(ClusterScene.node), trail shipped to \(scene.postgres.url(database: ClusterScene.database))"
+                + " (password from \(scene.postgres.passwordFile))"), "\(check)")
+            #expect(!check.stdout.contains(scene.postgres.password), "\(check)")
+            let leaky = scene.postgres.url(database: ClusterScene.database)
+                .replacingOccurrences(of: "tracegate@", with: "tracegate:\(scene.postgres.password)@")
+            let bad = try GatewayProcess(
+                configPath: try scene.fixture.directory.write(
+                    "cluster: {node: gw-9, postgres: \(GatewayConfiguration.quote(leaky))}\n", to: "leaky.yaml", mode: 0o644),
+                workingDirectory: scene.fixture.directory.path, port: 0, stateDirectory: scene.fixture.directory.file("unused"))
+            let refused = try await bad.run(["config", "check"])
+            #expect(refused.termination == .exited(1), "\(refused)")
+            let lines = refused.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && lines[0].hasSuffix(":1:33: cluster.postgres must not contain a password: "
+                + "put it in cluster.password_file or TRACEGATE_POSTGRES_PASSWORD"), "\(refused)")
+            #expect(!(refused.stdout + refused.stderr).contains(scene.postgres.password), "\(refused)")
+        }
+
         @Test func aTamperedRowInPostgreSQLFailsVerifyNamingNodeAndEvent() async throws {
             let scene = try SharedCluster.current()
             let fixture = scene.fixture

@@ -37,3 +37,10 @@ package struct PostgresEndpoint: Sendable {
         return PostgresEndpoint(url: url, password: nil)
     }
 }
+
+extension PostgresEndpoint: CustomStringConvertible {
+    /// For logs and debugging: the URI, and whether a password is set, never the password.
+    package var description: String {
+        "\(url) (\(password == nil ? "no password" : "password set"))"
+    }
+}
