@@ -98,6 +98,42 @@ extension IntegrationSuite {
             #expect(!(refused.stdout + refused.stderr).contains(scene.postgres.password), "\(refused)")
         }
 
+        @Test func twoNodesChainsAreVerifiedListedAndTheirConfigurationsCompared() async throws {
+            let scene = try SharedCluster.current()
+            let second = "gw-2"
+            let (gateway, alice) = try await scene.startNode(second)
+            let result = try await alice.ssh("echo from-the-second-node")
+            #expect(result.succeeded, "\(result)\n\(gateway.log.suffix(3000))")
+            await gateway.stop()
+            let secondLocal = try await AuditTrailDatabase(path: gateway.stateDirectory + "/audit.db")
+                .query("SELECT id, hash FROM events ORDER BY id").map { "\($0["id"] ?? "?")|\($0["hash"] ?? "?")" }
+            // The stopped node shipped its last events, its stop among them, on the way out.
+            let secondShipped = try await scene.postgres.query(
+                "SELECT id, hash FROM events WHERE node = '\(second)' ORDER BY id", database: ClusterScene.database)
+            #expect(secondShipped == secondLocal, "PostgreSQL \(secondShipped.count), local \(secondLocal.count)")
+
+            let verify = try await scene.fixture.audit(["verify"])
+            #expect(verify.succeeded, "\(verify)")
+            let lines = verify.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.count >= 2 && lines[0].hasPrefix("node \(ClusterScene.node): OK ")
+                && lines[1] == "node \(second): OK \(secondLocal.count) events, head \(secondLocal.last?.split(separator: "|").last ?? "?")",
+                "\(verify)")
+
+            let listed = try await scene.fixture.audit(["events", "--kind", "channel.open", "--format", "json", "--limit", "0"])
+            try #require(listed.succeeded, "\(listed)")
+            let nodes = Set(try AuditJSON.lines(listed.stdout).compactMap { $0["node"] })
+            #expect(nodes == [ClusterScene.node, second], "\(listed.stdout)")
+
+            // Each node's configuration differs (port, state_dir, node name): status says so.
+            let status = try await scene.fixture.gateway.run(["cluster", "status"])
+            #expect(status.succeeded, "\(status)")
+            #expect(status.stdout.split(separator: "\n").contains { $0.hasPrefix("\(second)  seen ") && $0.contains("(MISMATCH)") },
+                    "\(status)")
+            #expect(status.stdout.contains("configurations differ between nodes"), "\(status)")
+            // The departed node's heartbeat row goes, so that the other tests see one node again.
+            _ = try await scene.postgres.query("DELETE FROM nodes WHERE node = '\(second)'", database: ClusterScene.database)
+        }
+
         @Test func aTamperedRowInPostgreSQLFailsVerifyNamingNodeAndEvent() async throws {
             let scene = try SharedCluster.current()
             let fixture = scene.fixture

@@ -37,6 +37,7 @@ package final class EventShipper: Sendable {
     package var status: ShippingStatus { state.withLock { $0 } }
 
     package func start() {
+        logger.info("cluster: shipping the trail to PostgreSQL", metadata: ["tg.node": "\(node)"])
         let thread = Thread { [self] in
             run()
             finished.signal()

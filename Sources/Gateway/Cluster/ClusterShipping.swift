@@ -11,11 +11,12 @@ extension ClusterSettings {
     }
 }
 
-/// Starts the shipper of a node with `cluster:`: its trail goes to PostgreSQL from a thread
-/// of its own while the gateway serves, whether PostgreSQL is up or not.
+/// The shipper of a node with `cluster:`: its trail goes to PostgreSQL from a thread of its
+/// own while the gateway serves, whether PostgreSQL is up or not. Made with the service, and
+/// started by `run()` once every port is bound: a start that fails ships nothing.
 enum ClusterShipping {
-    static func start(settings: ClusterSettings, store: AuditStore, metrics: GatewayMetrics,
-                      digest: LoadedConfigurationDigest, logger: Logger) throws -> EventShipper {
+    static func make(settings: ClusterSettings, store: AuditStore, metrics: GatewayMetrics,
+                     digest: LoadedConfigurationDigest, logger: Logger) throws -> EventShipper {
         // An unreadable password file is a configuration error: better refused at start than
         // discovered as a silent, growing lag.
         let endpoint = try settings.endpoint()
@@ -23,8 +24,6 @@ enum ClusterShipping {
             NodeFacts(configurationSHA256: digest.current, sessionsOpen: metrics.activeSessionCount,
                       version: GatewayVersion.current)
         }
-        logger.info("cluster: shipping the trail to PostgreSQL", metadata: ["tg.node": "\(settings.node)"])
-        shipper.start()
         return shipper
     }
 }

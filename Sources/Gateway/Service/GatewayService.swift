@@ -55,10 +55,10 @@ package final class GatewayService {
         acceptGate = AcceptGate(runtime: runtime, logger: logger)
         let digest = LoadedConfigurationDigest(path: configuration.sourcePath)
         configurationDigest = digest
-        // After recovery, so that the sessions closed as interrupted ship with the rest.
+        // Made here (the password file must be readable, `/metrics` shows its lag); started in run().
         if let cluster = configuration.cluster {
-            shipper = try ClusterShipping.start(settings: cluster, store: auditStore, metrics: metrics,
-                                                digest: digest, logger: logger)
+            shipper = try ClusterShipping.make(settings: cluster, store: auditStore, metrics: metrics,
+                                               digest: digest, logger: logger)
         } else {
             shipper = nil
         }
@@ -143,6 +143,7 @@ package final class GatewayService {
         defer { PidFile.remove(stateDirectory: stateDirectory) }
         accepting.set(true)
         control?.start()
+        shipper?.start()
         let retention = RetentionSchedule(runtime: runtime, audit: audit, logger: logger)
         retention.start()
         while !runtime.shutdown.isRequested {

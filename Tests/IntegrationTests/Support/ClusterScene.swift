@@ -63,6 +63,27 @@ struct ClusterScene: Sendable {
         return (local, shipped)
     }
 
+    /// Another node of the same cluster: the fixture's configuration under another node name,
+    /// port and state directory, with the fixture's keys copied in (nodes share their keys).
+    func startNode(_ name: String) async throws -> (gateway: GatewayProcess, alice: OpenSSHClient) {
+        let directory = try fixture.directory.subdirectory("node-\(name)")
+        var configuration = fixture.configuration
+        configuration.listenPort = try LoopbackPort.free()
+        configuration.stateDirectory = directory + "/state"
+        configuration.metricsListen = "off"
+        configuration.extraLines = configuration.extraLines.map {
+            $0 == "  node: \(Self.node)" ? "  node: \(name)" : $0
+        }
+        try FileManager.default.createDirectory(atPath: configuration.stateDirectory, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: fixture.gateway.stateDirectory + "/keys",
+                                         toPath: configuration.stateDirectory + "/keys")
+        let gateway = try GatewayProcess(configuration: configuration, directory: directory)
+        try await gateway.start()
+        let alice = try OpenSSHClient(in: directory, name: "alice-\(name)", port: gateway.port, identity: fixture.aliceKey,
+                                      hostKeyLine: try gateway.hostKeyLine())
+        return (gateway, alice.withUser("\(fixture.login)@web-01"))
+    }
+
     var metrics: OperationsClient {
         OperationsClient(port: fixture.metricsPort ?? 0, directory: fixture.directory.path)
     }
