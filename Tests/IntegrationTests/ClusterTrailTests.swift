@@ -134,6 +134,20 @@ extension IntegrationSuite {
             _ = try await scene.postgres.query("DELETE FROM nodes WHERE node = '\(second)'", database: ClusterScene.database)
         }
 
+        @Test func aSecondNodeUnderTheSameNameIsRefusedAndTheFirstChainStaysIntact() async throws {
+            let scene = try SharedCluster.current()
+            _ = try await scene.waitUntilShipped(timeout: .seconds(10))
+            // A copy of the configuration started elsewhere without changing `node:`.
+            let (gateway, _) = try await scene.startNode(ClusterScene.node)
+            let refused = await waitFor(timeout: .seconds(10)) {
+                gateway.log.contains("PostgreSQL holds another chain for node \(ClusterScene.node)")
+            }
+            await gateway.stop()
+            #expect(refused, "\(gateway.log.suffix(3000))")
+            try await expectWholeChainShipped(scene, timeout: .seconds(10))
+            try await verifyPasses(scene)
+        }
+
         @Test func aTamperedRowInPostgreSQLFailsVerifyNamingNodeAndEvent() async throws {
             let scene = try SharedCluster.current()
             let fixture = scene.fixture
