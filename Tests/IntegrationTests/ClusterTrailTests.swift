@@ -148,6 +148,22 @@ extension IntegrationSuite {
             try await verifyPasses(scene)
         }
 
+        @Test func readingADatabaseWithoutTheSchemaSaysToMigrate() async throws {
+            let scene = try SharedCluster.current()
+            let url = try await scene.postgres.createDatabase("empty")
+            let lines = [
+                "cluster:", "  node: gw-1", "  postgres: \(GatewayConfiguration.quote(url))",
+                "  password_file: \(GatewayConfiguration.quote(scene.postgres.passwordFile))",
+            ]
+            let path = try scene.fixture.directory.write(lines.joined(separator: "\n") + "\n", to: "empty.yaml", mode: 0o644)
+            let process = try GatewayProcess(configPath: path, workingDirectory: scene.fixture.directory.path, port: 0,
+                                             stateDirectory: scene.fixture.directory.file("unused"))
+            let status = try await process.run(["cluster", "status"])
+            #expect(status.termination == .exited(2), "\(status)")
+            #expect(status.stderr == "tracegate: the PostgreSQL database has no tracegate schema; run `tracegate cluster migrate --config \(path)`\n",
+                    "\(status)")
+        }
+
         @Test func aTamperedRowInPostgreSQLFailsVerifyNamingNodeAndEvent() async throws {
             let scene = try SharedCluster.current()
             let fixture = scene.fixture

@@ -34,7 +34,7 @@ extension AuditDatabaseOptions {
         guard database == nil, let cluster = try configuration.load().cluster else {
             return SQLiteTrailSource(store: localStore)
         }
-        return PostgresTrailSource(connection: try ClusterConnection.open(cluster))
+        return PostgresTrailSource(connection: try ClusterConnection.openMigrated(cluster, configPath: configuration.config))
     }
 }
 

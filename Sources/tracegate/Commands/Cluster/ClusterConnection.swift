@@ -23,4 +23,22 @@ enum ClusterConnection {
             throw ExitCode(2)
         }
     }
+
+    /// Connects to a database that has the schema; without it, says which command creates it
+    /// rather than a missing relation's error.
+    static func openMigrated(_ cluster: ClusterSettings, configPath: String) throws -> PostgresConnection {
+        let connection = try open(cluster)
+        let version: Int
+        do {
+            version = try PostgresMigrator.version(of: connection)
+        } catch {
+            printError("tracegate: \(error)")
+            throw ExitCode(2)
+        }
+        guard version > 0 else {
+            printError("tracegate: the PostgreSQL database has no tracegate schema; run `tracegate cluster migrate --config \(configPath)`")
+            throw ExitCode(2)
+        }
+        return connection
+    }
 }

@@ -15,7 +15,7 @@ struct ClusterStatusCommand: ParsableCommand {
 
     func run() throws {
         let cluster = try ClusterConnection.settings(try options.load(), path: options.config)
-        let connection = try ClusterConnection.open(cluster)
+        let connection = try ClusterConnection.openMigrated(cluster, configPath: options.config)
         let report: ClusterStatusReport
         do {
             report = ClusterStatusReport(nodes: try NodeStatus.all(connection))
