@@ -35,6 +35,13 @@ let package = Package(
             pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]
         ),
+        // PostgreSQL's own client library: blocking calls, which fit the shipper's dedicated
+        // thread, and nothing new to build (README, "Running several nodes").
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         // TOTP (RFC 6238), base32, the otpauth:// URI and its QR code: pure, no state.
         .target(
             name: "OneTimeCode",
@@ -60,6 +67,16 @@ let package = Package(
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The PostgreSQL side of a cluster: the libpq boundary, the schema, the shipper that
+        // copies this node's chain there, and the readers `audit verify|events` use on it.
+        .target(
+            name: "ClusterStore",
+            dependencies: [
+                "CLibPQ", "Audit",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -94,7 +111,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "SSH", "Policy", "Audit", "Recording", "Certificates", "OneTimeCode", "FileLedger", "Web",
+                "SSH", "Policy", "Audit", "Recording", "Certificates", "OneTimeCode", "FileLedger", "Web", "ClusterStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -105,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "tracegate",
             dependencies: [
-                "Gateway", "Policy", "Audit", "SSH", "Recording", "OneTimeCode", "Postmortem",
+                "Gateway", "Policy", "Audit", "SSH", "Recording", "OneTimeCode", "Postmortem", "ClusterStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -121,6 +138,7 @@ let package = Package(
         .testTarget(name: "OneTimeCodeTests", dependencies: ["OneTimeCode", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "RecordingTests", dependencies: ["Recording"], swiftSettings: strictSettings),
         .testTarget(name: "FileLedgerTests", dependencies: ["FileLedger"], swiftSettings: strictSettings),
+        .testTarget(name: "ClusterStoreTests", dependencies: ["ClusterStore", "Audit"], swiftSettings: strictSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "WebTests", dependencies: ["Web", "Audit", "Policy", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(

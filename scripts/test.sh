@@ -21,6 +21,7 @@ packages=(
     libjs-xterm node-xterm                                  # xterm.js for the web page's replay
     librsvg2-bin                                            # postmortem bundle: SVG to PNG in tests
     haproxy                                                 # the load balancer in front of nodes (ProxyProtocolTests)
+    libpq-dev postgresql                                    # cluster: libpq for ClusterStore; a throwaway server in tests
 )
 
 # apt-get update costs half a minute; skip it when everything is already installed.

@@ -187,3 +187,42 @@ extension StoredEvent {
     static let kindColumn = hashedColumns.firstIndex(of: "kind")!
     static let detailsColumn = hashedColumns.firstIndex(of: "details")!
 }
+
+extension StoredEvent {
+    /// Reads a row of another engine that returns every value as text (PostgreSQL's text
+    /// format), in `selection` order: `hashedColumns` then `hash`; nil for NULL.
+    package init(texts: [String?]) {
+        func text(_ index: Int) -> String? { index < texts.count ? texts[index] : nil }
+        id = text(0).flatMap { Int64($0) } ?? 0
+        time = text(1) ?? ""
+        kind = text(2) ?? ""
+        connectionID = text(3)
+        sessionID = text(4)
+        user = text(5)
+        organization = text(6)
+        sourceAddress = text(7)
+        sourcePort = text(8).flatMap { Int64($0) }
+        clientVersion = text(9)
+        keyType = text(10)
+        keyFingerprint = text(11)
+        target = text(12)
+        targetOwner = text(13)
+        targetLabels = text(14) ?? "{}"
+        login = text(15)
+        ticket = text(16)
+        result = text(17)
+        reason = text(18)
+        details = text(19) ?? "{}"
+        prevHash = text(20) ?? ""
+        hash = text(21) ?? ""
+    }
+
+    /// The values of `selection` as text, for an engine that binds text parameters.
+    package var texts: [String?] {
+        [
+            String(id), time, kind, connectionID, sessionID, user, organization, sourceAddress,
+            sourcePort.map { String($0) }, clientVersion, keyType, keyFingerprint, target, targetOwner, targetLabels,
+            login, ticket, result, reason, details, prevHash, hash,
+        ]
+    }
+}

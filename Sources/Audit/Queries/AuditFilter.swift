@@ -56,7 +56,7 @@ package struct AuditFilter: Sendable, Hashable {
     }
 
     /// The string conditions by the column they match.
-    var exactMatches: [(column: String, value: String)] {
+    package var exactMatches: [(column: String, value: String)] {
         let pairs: [(String, String?)] = [
             ("user", user), ("organization", organization), ("target", target), ("login", login),
             ("ticket", ticket), ("result", result), ("kind", kind), ("connection_id", connectionID),

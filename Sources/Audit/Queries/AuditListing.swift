@@ -23,7 +23,7 @@ package struct AuditListing: Sendable {
     /// indexes: a second index on each cost the single writer a page write per index for every
     /// batch (migration 0008). Organization is filtered on the session's own column: it selects
     /// too little for an index, and through `connections` it would list half of them.
-    let matchedThroughConnections: Set<String>
+    package let matchedThroughConnections: Set<String>
     /// Rows with no connection (only events have them); for the others the clause that matches
     /// them would make SQLite scan by time instead of looking the connections' rows up.
     let hasRowsOutsideConnections: Bool
@@ -124,6 +124,21 @@ package struct AuditListing: Sendable {
         timeColumns: ["time"],
         filterableColumns: ["user", "organization", "target", "login", "ticket", "result", "kind", "connection_id"],
         matchedThroughConnections: ["user", "organization", "target", "login", "ticket"],
+        hasRowsOutsideConnections: true
+    )
+
+    /// Events of several nodes (a cluster's PostgreSQL): each row says which node's chain
+    /// it belongs to, since ids repeat across nodes.
+    package static let nodeEvents = AuditListing(
+        name: "events",
+        source: "events",
+        timeColumn: "time",
+        order: "time DESC, node, id DESC",
+        columns: ["node"] + StoredEvent.hashedColumns + ["hash"],
+        tableColumns: ["node", "id", "time", "kind", "connection_id", "session_id", "user", "target", "login", "result", "reason"],
+        timeColumns: ["time"],
+        filterableColumns: events.filterableColumns,
+        matchedThroughConnections: events.matchedThroughConnections,
         hasRowsOutsideConnections: true
     )
 

@@ -62,3 +62,10 @@ package final class GatewayMetrics: Sendable {
                              labels: [("target", target), ("reason", reason)]).increment()
     }
 }
+
+extension GatewayMetrics {
+    /// Sessions and forwards relaying now, all targets together (the node's heartbeat).
+    package var activeSessionCount: Int {
+        activeSessions.withLock { $0.count }
+    }
+}

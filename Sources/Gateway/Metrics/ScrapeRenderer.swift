@@ -1,4 +1,5 @@
 import Audit
+import ClusterStore
 import Recording
 
 /// The `/metrics` body: the registry's event-driven metrics, then what is read now from
@@ -11,6 +12,8 @@ struct ScrapeRenderer: Sendable {
     let stateDirectory: String
     /// Break-glass review items still open, read from the trail at each scrape (nil: unreadable).
     var unreviewedBreakGlass: @Sendable () -> Int? = { nil }
+    /// The shipper's lag behind the local trail, when the node is part of a cluster.
+    var clusterShipping: @Sendable () -> ShippingStatus? = { nil }
 
     func render() -> String {
         var writer = PrometheusTextWriter()
@@ -51,6 +54,7 @@ struct ScrapeRenderer: Sendable {
                           help: "Break-glass review items nobody of the other organisation has closed yet.")
             writer.sample("tracegate_break_glass_unreviewed", open)
         }
+        if let shipping = clusterShipping() { writer.clusterShipping(shipping) }
         return metrics.registry.emitToString() + writer.text
     }
 }

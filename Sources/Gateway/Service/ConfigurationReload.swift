@@ -9,6 +9,8 @@ struct ConfigurationReload {
     let runtime: GatewayRuntime
     let logger: Logger
     let audit: AuditWriter
+    /// What the node reports as its configuration in `cluster status`.
+    let digest: LoadedConfigurationDigest
 
     func perform() {
         do {
@@ -16,6 +18,7 @@ struct ConfigurationReload {
             runtime.replaceSettings(GatewaySettings(configuration: configuration))
             // Before the notice below, so that lowering the level to notice still shows it.
             LogLevelSwitch.shared.set(named: configuration.logLevel)
+            digest.loaded(path: path)
             audit.record(.configReload(path: path, sha256: ConfigurationDigest.sha256(ofFileAt: path)))
             logger.notice("configuration reloaded", metadata: ["tg.config": "\(path)"])
         } catch {

@@ -1,4 +1,5 @@
 import Audit
+import ClusterStore
 import Dispatch
 import Foundation
 import Logging
@@ -22,6 +23,9 @@ package final class GatewayService {
     private var operations: OperationsEndpoint?
     private var control: ControlSocketServer?
     private var web: WebServer?
+    private let configurationDigest: LoadedConfigurationDigest
+    /// Copies the trail to PostgreSQL when `cluster:` is configured; nil: one node.
+    private let shipper: EventShipper?
 
     /// Connection threads need little stack: libssh does not recurse deeply, and a small
     /// stack keeps a thousand idle sessions cheap.
@@ -48,6 +52,15 @@ package final class GatewayService {
                                  secondFactors: SQLiteSecondFactorStore(store: auditStore, sealer: sealer))
         try Self.restoreApprovals(from: auditStore, into: runtime.approvals, withdrawn: withdrawnApprovals, logger: logger)
         try runtime.loadLocks()
+        let digest = LoadedConfigurationDigest(path: configuration.sourcePath)
+        configurationDigest = digest
+        // Made here (the password file must be readable, `/metrics` shows its lag); started in run().
+        if let cluster = configuration.cluster {
+            shipper = try ClusterShipping.make(settings: cluster, store: auditStore, metrics: metrics,
+                                               digest: digest, logger: logger)
+        } else {
+            shipper = nil
+        }
         // A CA that cannot be read stops the start, when some target logs in with certificates.
         if configuration.usesCertificates {
             let authority = try runtime.certificates.authority()
@@ -62,7 +75,7 @@ package final class GatewayService {
         if let listen = configuration.metricsListen {
             operations = try Self.makeOperations(
                 listen: listen, runtime: runtime, auditStore: auditStore, audit: audit, metrics: metrics,
-                accepting: accepting, stateDirectory: configuration.stateDirectory)
+                accepting: accepting, stateDirectory: configuration.stateDirectory, shipper: shipper)
         }
         // The web page too binds before the SSH port, for the same reason.
         if let webSettings = configuration.web {
@@ -131,6 +144,7 @@ package final class GatewayService {
         defer { PidFile.remove(stateDirectory: stateDirectory) }
         accepting.set(true)
         control?.start()
+        shipper?.start()
         let retention = RetentionSchedule(runtime: runtime, audit: audit, logger: logger)
         retention.start()
         while !runtime.shutdown.isRequested {
@@ -154,6 +168,8 @@ package final class GatewayService {
         let headHash = (try? auditStore.headHash()) ?? nil
         logger.info("gateway stopped", metadata: ["tg.audit_head": "\(headHash ?? "empty")",
                                                   "tg.audit_unwritten": "\(unwritten)"])
+        // After the writer closed: the stop event is committed and ships in the last pass.
+        shipper?.stop()
         operations?.stop()
     }
 
@@ -184,7 +200,7 @@ package final class GatewayService {
     /// The metrics and health listener; its port taken is a start error, like the SSH port's.
     private static func makeOperations(
         listen: ListenAddress, runtime: GatewayRuntime, auditStore: AuditStore, audit: AuditWriter,
-        metrics: GatewayMetrics, accepting: AcceptingFlag, stateDirectory: String
+        metrics: GatewayMetrics, accepting: AcceptingFlag, stateDirectory: String, shipper: EventShipper?
     ) throws -> OperationsEndpoint {
         let readiness = ReadinessProbe(
             isAccepting: { [accepting] in accepting.isSet && !runtime.shutdown.isRequested },
@@ -192,6 +208,7 @@ package final class GatewayService {
             freeSpaceFloor: { runtime.settings.recordingFreeSpaceFloor })
         var scrape = ScrapeRenderer(metrics: metrics, audit: audit, admission: runtime.admission, stateDirectory: stateDirectory)
         scrape.unreviewedBreakGlass = { [auditStore] in try? auditStore.openReviews().count }
+        if let shipper { scrape.clusterShipping = { shipper.status } }
         metrics.bootstrapSwiftMetrics()
         return try OperationsEndpoint(listen: listen, scrape: scrape, readiness: readiness)
     }
@@ -201,9 +218,10 @@ package final class GatewayService {
         for number in [SIGTERM, SIGINT, SIGHUP] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [runtime, logger, configurationPath, audit] in
+            source.setEventHandler { [runtime, logger, configurationPath, audit, configurationDigest] in
                 if number == SIGHUP {
-                    ConfigurationReload(path: configurationPath, runtime: runtime, logger: logger, audit: audit).perform()
+                    ConfigurationReload(path: configurationPath, runtime: runtime, logger: logger, audit: audit,
+                                        digest: configurationDigest).perform()
                 } else {
                     runtime.shutdown.request(drainTimeout: runtime.settings.limits.drainTimeout)
                 }

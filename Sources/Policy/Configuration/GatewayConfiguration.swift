@@ -43,6 +43,8 @@ package struct GatewayConfiguration: Hashable, Sendable {
     package var auditors: [AuditorRule] = []
     /// `proxy_protocol:`: the load balancers whose PROXY v2 headers name the client; nil: none.
     package var proxyProtocol: ProxyProtocolSettings?
+    /// `cluster:`: this node ships its trail to PostgreSQL; nil: one node, SQLite only.
+    package var cluster: ClusterSettings?
 
     package init(
         sourcePath: String,

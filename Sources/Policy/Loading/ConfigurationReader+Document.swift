@@ -8,6 +8,7 @@ extension ConfigurationReader {
         "organizations", "users", "groups", "targets", "grants", "log_format", "metrics", "retention",
         "upstream_auth", "certificates", "mfa", "notify", "break_glass", "oversight", "watch_notice", "web", "auditors",
         "proxy_protocol",
+        "cluster",
     ]
 
     mutating func readDocument(_ root: Node?) -> GatewayConfiguration {
@@ -60,6 +61,7 @@ extension ConfigurationReader {
         if let node = fields.optional("watch_notice"), let notice = readWatchNotice(node) { configuration.watchNotice = notice }
         if let node = fields.optional("web") { configuration.web = readWeb(node) }
         configuration.auditors = fields.optional("auditors").map { readAuditors($0, known: known) } ?? []
+        if let node = fields.optional("cluster") { configuration.cluster = readCluster(node) }
         return configuration
     }
 }

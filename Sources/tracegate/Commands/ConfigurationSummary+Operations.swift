@@ -11,7 +11,17 @@ extension ConfigurationSummary {
             "log: \(configuration.logLevel), \(configuration.logFormat.rawValue)",
             "metrics: \(configuration.metricsListen.map { "\($0)" } ?? "off")",
             "retention: \(retention)",
+            clusterLine,
         ] + webLines
+    }
+
+    /// Where the trail is shipped; the URI carries no password (the loader refuses one), and
+    /// only where the password comes from is shown.
+    private var clusterLine: String {
+        guard let cluster = configuration.cluster else { return "cluster: off (one node, SQLite only)" }
+        let password = cluster.passwordFile.map { "password from \($0)" }
+            ?? "password from \(ClusterSettings.passwordEnvironmentVariable) if set"
+        return "cluster: node \(cluster.node), trail shipped to \(cluster.postgresURL) (\(password))"
     }
 
     /// The auditors' web page and who sees what there (`auditors:`), one line per entry.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audit
+import ClusterStore
 import Foundation
 
 /// `--config PATH` or `--database PATH`: where the trail is.
@@ -23,6 +24,17 @@ struct AuditDatabaseOptions: ParsableArguments {
             throw ExitCode(2)
         }
         return try auditing { () throws(AuditError) in try AuditStore.open(path: path) }
+    }
+}
+
+extension AuditDatabaseOptions {
+    /// Where `verify` and `events` read the trail: with `cluster:` configured, PostgreSQL with
+    /// every node's chain; with `--database`, or without `cluster:`, the node's own file.
+    func trailSource(localStore: AuditStore) throws -> any AuditTrailSource {
+        guard database == nil, let cluster = try configuration.load().cluster else {
+            return SQLiteTrailSource(store: localStore)
+        }
+        return PostgresTrailSource(connection: try ClusterConnection.openMigrated(cluster, configPath: configuration.config))
     }
 }
 

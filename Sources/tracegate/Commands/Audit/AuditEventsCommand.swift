@@ -5,7 +5,11 @@ struct AuditEventsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
         abstract: "List raw audit events, newest first.",
-        discussion: "Filters match each event's own columns; `show ID` gathers a whole connection.")
+        discussion: """
+            Filters match each event's own columns; `show ID` gathers a whole connection.
+            On a configuration with cluster:, the events of every node come from PostgreSQL, each
+            with its node (--database reads one node's own file instead).
+            """)
 
     @OptionGroup var database: AuditDatabaseOptions
     @OptionGroup var filter: AuditFilterOptions
@@ -26,8 +30,10 @@ struct AuditEventsCommand: ParsableCommand {
         var query = try filter.makeFilter()
         query.kind = kind
         query.connectionID = connection
+        let store = try database.openExistingStore()
+        let source = try database.trailSource(localStore: store)
         try AuditListingRun.run(
-            .events, filter: query, format: filter.format, store: try database.openExistingStore(),
-            explicitLimit: filter.limit != nil)
+            source.eventListing, filter: query, format: filter.format, store: store, explicitLimit: filter.limit != nil
+        ) { (filter, body) throws(AuditError) in try source.forEachEvent(matching: filter, body) }
     }
 }

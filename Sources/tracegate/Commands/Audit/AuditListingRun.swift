@@ -7,6 +7,17 @@ enum AuditListingRun {
     static func run(
         _ listing: AuditListing, filter: AuditFilter, format: OutputFormat, store: AuditStore, explicitLimit: Bool
     ) throws {
+        try run(listing, filter: filter, format: format, store: store, explicitLimit: explicitLimit) {
+            (filter, body) throws(AuditError) in try store.forEachRecord(in: listing, matching: filter, body)
+        }
+    }
+
+    /// The same, with the rows read by `rows` (the events of a cluster come from PostgreSQL);
+    /// the query is still recorded first in the node's own trail, which ships it too.
+    static func run(
+        _ listing: AuditListing, filter: AuditFilter, format: OutputFormat, store: AuditStore, explicitLimit: Bool,
+        rows: (AuditFilter, (AuditRecord) throws -> Void) throws(AuditError) -> Void
+    ) throws {
         var recorded = filter.auditDetails
         recorded["format"] = .string(format.rawValue)
         try recordQuery(store, command: listing.name, filter: recorded)
@@ -18,7 +29,7 @@ enum AuditListingRun {
         var renderer = RecordRenderer(format: format.exportFormat, listing: listing) { output.writeLine($0) }
         var count: Int64 = 0
         try auditing { () throws(AuditError) in
-            try store.forEachRecord(in: listing, matching: filter) { record in
+            try rows(filter) { record in
                 renderer.add(record)
                 count += 1
                 progress.update(count)

@@ -10,7 +10,9 @@ struct AuditVerifyCommand: ParsableCommand {
             kept from earlier runs or from the gateway's start and stop logs with --expect.
             Every recording named by a closed session must exist and hash to the stored SHA-256;
             each one that does not is named with its session and file.
-            Exits 1 if the chain is broken or a recording does not match.
+            On a configuration with cluster:, every node's chain is checked in PostgreSQL, one line
+            per node (--database checks one node's own file instead).
+            Exits 1 if a chain is broken or a recording does not match.
             """)
 
     @OptionGroup var database: AuditDatabaseOptions
@@ -23,12 +25,14 @@ struct AuditVerifyCommand: ParsableCommand {
         try recordQuery(store, command: "verify", filter: expectedHashes.isEmpty
             ? [:] : ["expect": .array(expectedHashes.map(AuditValue.string))])
         let progress = ProgressMeter("verified events")
-        let verifier = ChainVerifier(expectedHashes: Set(expectedHashes.map { $0.lowercased() })) { checked, total in
-            progress.update(checked, of: total)
+        let source = try database.trailSource(localStore: store)
+        let result = try auditing { () throws(AuditError) in
+            try source.verifyChains(expectedHashes: Set(expectedHashes.map { $0.lowercased() })) { checked, total in
+                progress.update(checked, of: total)
+            }
         }
-        let result = try auditing { () throws(AuditError) in try verifier.verify(store) }
         progress.finish()
-        print(result.description)
+        for line in result.lines { print(line) }
         let recordings = RecordingCheck.run(try auditing { () throws(AuditError) in try store.recordingReferences() })
         for problem in recordings.problems { print(problem.description) }
         print(recordings.summary)

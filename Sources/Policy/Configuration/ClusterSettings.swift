@@ -1,0 +1,22 @@
+/// `cluster:`: this gateway is one node of several that ship their trails to one PostgreSQL.
+///
+/// The password is never part of the configuration: the YAML is reviewed like code and
+/// copied between nodes, so a secret in it would travel with every review and copy. It comes
+/// from `password_file` or the environment variable `TRACEGATE_POSTGRES_PASSWORD`.
+package struct ClusterSettings: Hashable, Sendable {
+    /// This node's name, on every row it ships (`node` column) and in `cluster status`.
+    package var node: String
+    /// A libpq connection URI without a password, e.g. `postgresql://tracegate@10.0.0.5:5432/tracegate`.
+    package var postgresURL: String
+    /// A file holding the password (its first line); nil: the environment, or none (trust, peer).
+    package var passwordFile: String?
+
+    /// The environment variable read when no `password_file` is configured.
+    package static let passwordEnvironmentVariable = "TRACEGATE_POSTGRES_PASSWORD"
+
+    package init(node: String, postgresURL: String, passwordFile: String? = nil) {
+        self.node = node
+        self.postgresURL = postgresURL
+        self.passwordFile = passwordFile
+    }
+}
