@@ -27,6 +27,7 @@ extension IntegrationSuite {
             let settled = try await ResourceUsage.wait(pid: pid, timeout: .seconds(10)) { usage in
                 usage.threads <= idle.threads + 2 && usage.otherDescriptors <= idle.otherDescriptors + 2
             }
+            print("ConcurrencyTests: idle \(idle); 10 s after the second round \(settled)")
             #expect(settled.threads <= idle.threads + 2, "threads: idle \(idle), 10 s after the sessions \(settled)")
             #expect(settled.otherDescriptors <= idle.otherDescriptors + 2, "fds: idle \(idle), 10 s after the sessions \(settled)")
             #expect(settled.databaseDescriptors <= 24, "SQLite descriptors beyond the pool's bound: \(settled)")
