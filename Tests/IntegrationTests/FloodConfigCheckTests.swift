@@ -38,7 +38,7 @@ extension IntegrationSuite {
 
         @Test func theTrustedProxiesAreShownAndExempt() async throws {
             let off = try await check("listen: 127.0.0.1:2222\n")
-            #expect(off.stdout.contains("  proxy_protocol: off (a PROXY header is refused from anyone)"), "\(off)")
+            #expect(off.stdout.contains("  proxy_protocol: off (nobody is trusted; a PROXY header fails the SSH banner check)"), "\(off)")
             let on = try await check("proxy_protocol: {from: [10.0.0.5, 10.0.1.0/24]}\n")
             #expect(on.termination == .exited(0), "\(on)")
             #expect(on.stdout.contains("""

@@ -7,7 +7,8 @@ import SSH
 /// is (a trusted proxy's PROXY header, or the socket's peer), then the accept-time defences
 /// (penalties, the handshake cap, early drop) against that client.
 ///
-/// Connections from outside `proxy_protocol.from` are admitted at once on their socket address,
+/// Without `proxy_protocol`, connections go to libssh at once, as they always did. With it,
+/// connections from outside `proxy_protocol.from` are admitted at once on their socket address,
 /// then watched briefly for a header (which refuses them); connections from a trusted proxy
 /// wait for their header, bounded by `proxy_protocol.timeout` and by `max_unauthenticated`
 /// waiting at a time, and are admitted on the header's client. One thread polls them all, so
@@ -50,7 +51,7 @@ final class ConnectionIntake {
         if descriptors[0].revents != 0 {
             for _ in 0..<Self.acceptBurst {
                 guard let socket = listener.acceptReady() else { break }
-                arrive(socket, settings: settings)
+                arrive(socket, settings: settings, into: &admitted)
             }
         }
         return admitted
@@ -72,8 +73,21 @@ final class ConnectionIntake {
         return Int32(clamping: max(0, min(Int64(limit), milliseconds)))
     }
 
-    private func arrive(_ socket: AcceptedSocket, settings: GatewaySettings) {
-        if let proxy = settings.configuration.proxyProtocol, proxy.trusts(socket.address) {
+    private func arrive(_ socket: AcceptedSocket, settings: GatewaySettings, into admitted: inout [Admitted]) {
+        guard let proxy = settings.configuration.proxyProtocol else {
+            // No load balancer configured: nothing to read before SSH, so nothing waits (a
+            // client that waits for the server's banner first, like ssh-audit, gets it at once).
+            // A PROXY header sent anyway fails libssh's banner check and is audited as a
+            // failed key exchange.
+            if let refusal = gate.admit(socket, settings: settings) {
+                ServerListener.refuse(socket)
+                metrics.connectionRefused(reason: refusal.rawValue)
+                return
+            }
+            admitted.append(Admitted(socket: socket, via: nil))
+            return
+        }
+        if proxy.trusts(socket.address) {
             guard stage.trustedCount < settings.limits.maxUnauthenticated else {
                 gate.refusedWaitingForHeader(socket)
                 ServerListener.refuse(socket)

@@ -29,7 +29,7 @@ struct FloodSettingsSummary {
             lines.append("  proxy_protocol: v2 headers trusted from \(proxy.trustedProxies.map(\.description).joined(separator: ", ")) "
                 + "(required from them, refused from anyone else), timeout \(Self.text(proxy.headerTimeout))")
         } else {
-            lines.append("  proxy_protocol: off (a PROXY header is refused from anyone)")
+            lines.append("  proxy_protocol: off (nobody is trusted; a PROXY header fails the SSH banner check)")
         }
         return lines
     }
