@@ -1,4 +1,5 @@
 import Audit
+import ClusterStore
 import Synchronization
 import SSH
 import Web
@@ -32,8 +33,10 @@ package final class GatewayRuntime: Sendable {
     /// Sign-in links printed by the shell's `web` and the web sessions they open.
     package let webSignIn = WebSignInBook()
 
+    /// `sharedState`: the cluster's feed when `cluster:` is configured; locks then reach every
+    /// node through it (the store interface stays the same, `Gateway`'s logic unchanged).
     package init(settings: GatewaySettings, upstreamKey: PrivateKey, journal: ConnectionJournal, auditStore: AuditStore,
-                 secondFactors: any SecondFactorStore) {
+                 secondFactors: any SecondFactorStore, sharedState: ClusterStateFeed? = nil) {
         self.auditStore = auditStore
         self.secondFactors = secondFactors
         currentSettings = Mutex((settings, 0))
@@ -50,7 +53,19 @@ package final class GatewayRuntime: Sendable {
         self.journal = journal
         live = LiveSessions()
         locks = LockBook()
-        lockStore = auditStore.lockStore(writer: journal.audit)
+        let localLocks = auditStore.lockStore(writer: journal.audit)
+        if let sharedState {
+            lockStore = ClusteredLockStore(local: localLocks, feed: sharedState)
+        } else {
+            lockStore = localLocks
+        }
+    }
+
+    /// The locks in force as the cluster sees them (from the shared-state feed's thread):
+    /// when they changed, every connection looks, so that a lock set through another node
+    /// ends the matching sessions here within a poll and refuses new ones.
+    package func applyClusterLocks(_ all: [LockRecord]) {
+        if locks.replaceIfChanged(all) { live.nudgeAll() }
     }
 
     /// Loads the locks in force from the store (at start): a restart keeps every lock.

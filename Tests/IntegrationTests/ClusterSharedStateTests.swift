@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+import TestSupport
+
+extension IntegrationSuite {
+    /// Live state shared by the nodes of a cluster (issue 19, item 5): a lock set through
+    /// node 1 ends bob's session on node 2 within about a second and refuses his new
+    /// connections there; lifted through node 2, it lets him in on node 1 again. Two real
+    /// gateway processes, one real PostgreSQL, real OpenSSH clients on a real pty.
+    @Suite(.clusterPair, .serialized, .timeLimit(.minutes(5)))
+    struct ClusterSharedStateTests {
+        private static let reason = "laptop stolen"
+        private static let lockedLine = "user bob is locked by alice (retailer): \(reason)"
+
+        /// Unix seconds (millisecond precision) of the first event of `sql`'s shape, by SQLite's
+        /// own date parser: both nodes' clocks are this machine's, so the difference of two
+        /// trails' times is the cross-node latency itself, without any client's handshake in it.
+        private func seconds(_ database: AuditTrailDatabase, where condition: String) async throws -> Double? {
+            let rows = try await database.waitForRows("""
+                SELECT (julianday(time) - 2440587.5) * 86400.0 AS seconds FROM events WHERE \(condition) ORDER BY id LIMIT 1
+                """)
+            return rows.first?["seconds"].flatMap(Double.init)
+        }
+
+        @Test func aLockSetThroughNodeOneEndsBobsShellOnNodeTwoWithinASecondAndUnlockOnNodeTwoFreesHimOnNodeOne() async throws {
+            let scene = try SharedClusterPair.current()
+            let ready = scene.first.directory.file("bob-shell-\(UInt32.random(in: 1000...9999))")
+            let shell = try scene.onSecond("bob", target: "web-01")
+            // When bob's terminal saw the end: the transcript returns once ssh has exited.
+            let engineer = Task { () async throws -> (TerminalTranscript, ContinuousClock.Instant) in
+                let transcript = try await InteractiveScenarios.shell(shell, InteractiveScenarios.ready + [
+                    .send("touch \(ready)\r"),
+                    .expect(Self.lockedLine, timeout: 60),
+                ])
+                return (transcript, ContinuousClock.now)
+            }
+            let started = await waitFor(timeout: .seconds(30)) { FileManager.default.fileExists(atPath: ready) }
+            try #require(started, "bob's shell on gw-2 never ran\n\(scene.logTails)")
+            let mark = try await scene.secondAuditDatabase.lastEventID()
+
+            let issued = ContinuousClock.now
+            let locked = try await scene.onFirst("alice").ssh("lock user bob --for 1h --reason \"\(Self.reason)\"")
+            try #require(locked.succeeded, "\(locked)\n\(scene.logTails)")
+            let (transcript, ended) = try await engineer.value
+            let wall = ended - issued
+            #expect(transcript.failure == nil && transcript.output.contains(Self.lockedLine), "\(transcript)")
+
+            // The lock's event on gw-1 and the first refusal it caused on gw-2, by the gateways' clocks.
+            let lockTime = try #require(try await seconds(scene.first.auditDatabase, where: "kind = 'lock.create'"))
+            let endTime = try #require(try await seconds(scene.secondAuditDatabase, where: """
+                id > \(mark) AND "user" = 'bob' AND reason LIKE '%is locked by alice%'
+                """), "gw-2 recorded no end for the lock\n\(scene.logTails)")
+            let crossNode = endTime - lockTime
+            print("cluster lock gw-1 -> gw-2: session ended \(Int(crossNode * 1000)) ms after lock.create "
+                  + "(\(wall) from issuing `lock` on gw-1 to bob's ssh exiting on gw-2, handshake included)")
+            #expect(crossNode >= 0 && crossNode < 2, "the lock took \(crossNode) s to end bob's session on gw-2")
+
+            // New connections of bob to gw-2 are refused with the lock's reason; alice sees it there.
+            let refused = try await scene.onSecond("bob", target: "web-01").ssh("echo should-not-run")
+            #expect(!refused.succeeded && refused.stderr.contains(Self.lockedLine), "\(refused)")
+            let locks = try await scene.onSecond("alice").ssh("locks")
+            #expect(locks.stdout.contains("bob") && locks.stdout.contains(Self.reason), "\(locks)")
+            let refusedFirst = try await scene.onFirst("bob", target: "web-01").ssh("echo should-not-run")
+            #expect(!refusedFirst.succeeded && refusedFirst.stderr.contains(Self.lockedLine), "\(refusedFirst)")
+
+            // Lifted through gw-2 (the lock was set on gw-1): gw-1 lets bob in again.
+            let unlockIssued = ContinuousClock.now
+            let unlocked = try await scene.onSecond("alice").ssh("unlock user bob")
+            try #require(unlocked.succeeded, "\(unlocked)\n\(scene.logTails)")
+            var works = try await scene.onFirst("bob", target: "web-01").ssh("echo works-$((2+3))")
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !works.succeeded && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+                works = try await scene.onFirst("bob", target: "web-01").ssh("echo works-$((2+3))")
+            }
+            let unlockWall = ContinuousClock.now - unlockIssued
+            print("cluster unlock gw-2 -> gw-1: bob's command ran on gw-1 \(unlockWall) after issuing `unlock` on gw-2")
+            #expect(works.succeeded && works.stdout == "works-5\n", "\(works)\n\(scene.logTails)")
+            #expect(unlockWall < .seconds(3), "the unlock took \(unlockWall) to free bob on gw-1")
+
+            // Each act is evidence in the chain of the node where it was done.
+            let removes = try await scene.secondAuditDatabase.waitForRows("SELECT id FROM events WHERE kind = 'lock.remove'")
+            #expect(removes.count == 1, "gw-2's chain must hold the unlock: \(removes)")
+        }
+
+        @Test func aLockSetWhilePostgreSQLIsDownAppliesOnItsNodeAndReachesTheOtherWhenItReturns() async throws {
+            let scene = try SharedClusterPair.current()
+            try await scene.postgres.stop()
+            var restarted = false
+            defer { if !restarted { Task { [postgres = scene.postgres] in try? await postgres.restart() } } }
+
+            let locked = try await scene.onSecond("alice").ssh("lock user bob --for 1h --reason \"\(Self.reason)\"")
+            try #require(locked.succeeded, "a lock must work on its node without PostgreSQL: \(locked)\n\(scene.logTails)")
+            let refused = try await scene.onSecond("bob", target: "web-01").ssh("echo should-not-run")
+            #expect(!refused.succeeded && refused.stderr.contains(Self.lockedLine), "\(refused)")
+            // gw-1 cannot know yet: PostgreSQL is where it would learn it.
+            let unaware = try await scene.onFirst("bob", target: "web-01").ssh("echo unaware-$((1+1))")
+            #expect(unaware.succeeded && unaware.stdout == "unaware-2\n", "\(unaware)")
+
+            try await scene.postgres.restart()
+            restarted = true
+            // gw-2 pushes its lock when it reconnects (backoff at most 5 s), and gw-1 hears of it.
+            var onFirst = try await scene.onFirst("bob", target: "web-01").ssh("echo should-not-run")
+            let deadline = ContinuousClock.now + .seconds(20)
+            while onFirst.succeeded && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(250))
+                onFirst = try await scene.onFirst("bob", target: "web-01").ssh("echo should-not-run")
+            }
+            #expect(!onFirst.succeeded && onFirst.stderr.contains(Self.lockedLine), "\(onFirst)\n\(scene.logTails)")
+
+            let unlocked = try await scene.onFirst("alice").ssh("unlock user bob")
+            try #require(unlocked.succeeded, "\(unlocked)\n\(scene.logTails)")
+            var works = try await scene.onSecond("bob", target: "web-01").ssh("echo back-$((4+4))")
+            let freed = ContinuousClock.now + .seconds(10)
+            while !works.succeeded && ContinuousClock.now < freed {
+                try await Task.sleep(for: .milliseconds(100))
+                works = try await scene.onSecond("bob", target: "web-01").ssh("echo back-$((4+4))")
+            }
+            #expect(works.succeeded && works.stdout == "back-8\n", "\(works)\n\(scene.logTails)")
+        }
+    }
+}
