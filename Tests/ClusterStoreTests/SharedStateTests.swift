@@ -16,8 +16,14 @@ import Testing
         #expect(SharedStateChange(payload: SharedStateChange.lock(id: "l-x").payload) == .lock(id: "l-x"))
     }
 
+    @Test func anApprovalNotificationNamesItsRequestAndRoundTrips() {
+        #expect(SharedStateChange(payload: "approval:r-0badcafe") == .approval(id: "r-0badcafe"))
+        #expect(SharedStateChange.approval(id: "r-1").payload == "approval:r-1")
+        #expect(SharedStateChange(payload: "approval:") == nil)
+    }
+
     @Test func payloadsThatAreNotOursAreNotParsed() {
-        for payload in ["", "lock", "lock:", "approval:r-1", "lock:l 1", "lock:l-\u{7}", "lock:é",
+        for payload in ["", "lock", "lock:", "review:b-1", "lock:l 1", "lock:l-\u{7}", "lock:é",
                         "lock:" + String(repeating: "a", count: 65), ":l-1"] {
             #expect(SharedStateChange(payload: payload) == nil, "\(payload)")
         }
@@ -45,6 +51,16 @@ import Testing
         let brief = lock("l-4", "bob", at: 30)
         let merged = SharedLockMerge.locks(remote: [], pending: [.lockCreated(brief), .lockRemoved(brief, by: "alice", at: .now())])
         #expect(merged.isEmpty)
+    }
+
+    @Test func queuedApprovalWritesDoNotTouchTheLocks() {
+        let remote = [lock("l-6", "bob", at: 50)]
+        let request = SharedApprovalRequest(
+            id: "r-1", connectionID: "c-1", user: "bob", organization: "provider", target: "web-02", login: "root",
+            ticket: nil, sourceAddress: "127.0.0.1", command: "shell", grantName: "grant #3",
+            requestedAt: AuditTimestamp(secondsSinceEpoch: 60), waitUntil: AuditTimestamp(secondsSinceEpoch: 180))
+        #expect(SharedLockMerge.locks(remote: remote, pending: [.approvalRequested(request),
+                                                                .approvalEnded(id: "r-1", status: "withdrawn")]) == remote)
     }
 
     @Test func aPushedLockIsNotCountedTwice() {

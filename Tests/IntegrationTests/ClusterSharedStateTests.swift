@@ -5,7 +5,8 @@ import TestSupport
 extension IntegrationSuite {
     /// Live state shared by the nodes of a cluster (issue 19, item 5): a lock set through
     /// node 1 ends bob's session on node 2 within about a second and refuses his new
-    /// connections there; lifted through node 2, it lets him in on node 1 again. Two real
+    /// connections there; lifted through node 2, it lets him in on node 1 again; an approval
+    /// given through node 2 lets bob's request waiting on node 1 proceed. Two real
     /// gateway processes, one real PostgreSQL, real OpenSSH clients on a real pty.
     @Suite(.clusterPair, .serialized, .timeLimit(.minutes(5)))
     struct ClusterSharedStateTests {
@@ -83,6 +84,55 @@ extension IntegrationSuite {
             #expect(removes.count == 1, "gw-2's chain must hold the unlock: \(removes)")
         }
 
+        /// The request id in bob's waiting line, once it is printed.
+        private func requestID(of process: SpawnedProcess, timeout: Duration = .seconds(20)) async -> String? {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                let text = process.standardErrorText
+                if let range = text.range(of: #"request r-[0-9a-f]{8} waits"#, options: .regularExpression) {
+                    return String(text[range].dropFirst("request ".count).prefix(10))
+                }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            return nil
+        }
+
+        @Test func anApprovalGivenThroughNodeTwoLetsBobsRequestWaitingOnNodeOneProceedWithinASecond() async throws {
+            let scene = try SharedClusterPair.current()
+            let waiting = try scene.onFirst("bob", target: "web-02").spawnSSH("echo approved-$((6*7))")
+            defer { waiting.terminate() }
+            let id = try #require(await requestID(of: waiting), "bob's request never waited on gw-1: \(waiting.standardErrorText)\n\(scene.logTails)")
+
+            // Bob may not approve his own request, on any node.
+            let own = try await scene.onSecond("bob").ssh("approve \(id)")
+            #expect(own.status == 1 && own.stdout.hasPrefix("tracegate: you may not decide \(id)"), "\(own)")
+
+            let issued = ContinuousClock.now
+            let approved = try await scene.onSecond("alice").ssh("approve \(id) --note \"go ahead\"")
+            try #require(approved.succeeded && approved.stdout.hasPrefix("approved \(id): bob as "), "\(approved)\n\(scene.logTails)")
+            let ended = await waiting.waitForExit(timeout: .seconds(20))
+            let wall = ContinuousClock.now - issued
+            let result = await waiting.result()
+            #expect(ended == .exited(0) && result.stdout == "approved-42\n", "\(result)\n\(scene.logTails)")
+            #expect(result.stderr.contains("approved by alice"), "\(result)")
+
+            // The decision's event on gw-2 and the session it let start on gw-1, by the gateways' clocks.
+            let decided = try #require(try await seconds(scene.secondAuditDatabase, where: """
+                kind = 'approval.decision' AND json_extract(details, '$.approval_id') = '\(id)'
+                """), "gw-2's chain has no decision for \(id)")
+            let proceeded = try #require(try await seconds(scene.first.auditDatabase, where: """
+                kind = 'channel.open' AND json_extract(details, '$.approval_id') = '\(id)'
+                """), "gw-1 never opened the approved session\n\(scene.logTails)")
+            let crossNode = proceeded - decided
+            print("cluster approval gw-2 -> gw-1: session opened \(Int(crossNode * 1000)) ms after approval.decision "
+                  + "(\(wall) from issuing `approve` on gw-2 to bob's command exiting on gw-1, handshake included)")
+            #expect(crossNode >= 0 && crossNode < 2, "the approval took \(crossNode) s to let bob's request proceed on gw-1")
+
+            // Decided once, on one node: a second approver finds it decided.
+            let again = try await scene.onFirst("alice").ssh("approve \(id)")
+            #expect(again.status == 1 && again.stdout.contains("is no longer waiting"), "\(again)")
+        }
+
         @Test func aLockSetWhilePostgreSQLIsDownAppliesOnItsNodeAndReachesTheOtherWhenItReturns() async throws {
             let scene = try SharedClusterPair.current()
             try await scene.postgres.stop()
@@ -96,6 +146,15 @@ extension IntegrationSuite {
             // gw-1 cannot know yet: PostgreSQL is where it would learn it.
             let unaware = try await scene.onFirst("bob", target: "web-01").ssh("echo unaware-$((1+1))")
             #expect(unaware.succeeded && unaware.stdout == "unaware-2\n", "\(unaware)")
+            // A request waiting on gw-1 cannot be decided on gw-2 blind: one clear line, nothing decided.
+            let waiting = try scene.onFirst("bob", target: "web-03").spawnSSH("echo never")
+            defer { waiting.terminate() }
+            let id = try #require(await requestID(of: waiting), "\(waiting.standardErrorText)\n\(scene.logTails)")
+            let blind = try await scene.onSecond("alice").ssh("approve \(id)")
+            #expect(blind.status == 1 && blind.stdout == "tracegate: request \(id) does not wait on this node, "
+                    + "and the cluster's shared state cannot be reached; nothing was decided\n", "\(blind)")
+            waiting.terminate()
+            #expect(await waiting.waitForExit(timeout: .seconds(10)) != nil)
 
             try await scene.postgres.restart()
             restarted = true

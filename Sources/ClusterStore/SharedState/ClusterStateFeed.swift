@@ -26,15 +26,38 @@ package final class ClusterStateFeed: Sendable {
         package init() {}
     }
 
-    /// What the gateway does with the locks in force as the cluster sees them.
-    package typealias LocksHandler = @Sendable ([LockRecord]) -> Void
+    /// What the gateway does with what the cluster says.
+    package struct Handlers: Sendable {
+        /// The locks in force as the cluster sees them.
+        package var locks: @Sendable ([LockRecord]) -> Void
+        /// The ids of requests waiting on this node with no decision yet.
+        package var waitingApprovals: @Sendable () -> [String]
+        /// Decisions made (on any node) for some of those requests.
+        package var approvalDecisions: @Sendable ([SharedApprovalDecision]) -> Void
 
-    private let node: String
-    private let endpoint: PostgresEndpoint
+        package init(locks: @escaping @Sendable ([LockRecord]) -> Void,
+                     waitingApprovals: @escaping @Sendable () -> [String],
+                     approvalDecisions: @escaping @Sendable ([SharedApprovalDecision]) -> Void) {
+            self.locks = locks
+            self.waitingApprovals = waitingApprovals
+            self.approvalDecisions = approvalDecisions
+        }
+    }
+
+    /// The feed's statements, on its one connection.
+    private struct Tables {
+        var locks: SharedLockTable
+        var approvals: SharedApprovalTable
+        var connection: PostgresConnection { locks.connection }
+    }
+
+    /// Internal: `ClusteredApprovalExchange` decides on its own connection to the same place.
+    let node: String
+    let endpoint: PostgresEndpoint
     private let schedule: Schedule
     private let logger: Logger
     private let outbox = Mutex<[SharedStateWrite]>([])
-    private let onLocks = Mutex<LocksHandler?>(nil)
+    private let handlers = Mutex<Handlers?>(nil)
     private let stopping = Atomic(false)
     private let wakeup: FeedWakeup
     private let finished = DispatchSemaphore(value: 0)
@@ -47,8 +70,8 @@ package final class ClusterStateFeed: Sendable {
         wakeup = try FeedWakeup()
     }
 
-    package func start(onLocks handler: @escaping LocksHandler) {
-        onLocks.withLock { $0 = handler }
+    package func start(_ handlers: Handlers) {
+        self.handlers.withLock { $0 = handlers }
         let thread = Thread { [self] in
             run()
             finished.signal()
@@ -77,7 +100,7 @@ package final class ClusterStateFeed: Sendable {
     private var isStopping: Bool { stopping.load(ordering: .acquiring) }
 
     private func run() {
-        var table: SharedLockTable?
+        var table: Tables?
         var outageStarted: ContinuousClock.Instant?
         var backoff = Duration.milliseconds(200)
         var nextReread = ContinuousClock.now
@@ -129,22 +152,25 @@ package final class ClusterStateFeed: Sendable {
     }
 
     /// A new connection that LISTENs, refusing a schema without the shared tables.
-    private func open() throws -> SharedLockTable {
+    private func open() throws -> Tables {
         let connection = try PostgresConnection(endpoint)
         let version = try PostgresMigrator.version(of: connection)
-        guard version >= SharedLockTable.schemaVersion else { throw ShippingError.notMigrated }
+        guard version >= SharedApprovalTable.schemaVersion else { throw ShippingError.notMigrated }
         try connection.execute("LISTEN \(SharedStateChange.channel)")
-        return SharedLockTable(node: node, connection: connection)
+        return Tables(locks: SharedLockTable(node: node, connection: connection),
+                      approvals: SharedApprovalTable(node: node, connection: connection))
     }
 
     /// Writes every queued change, oldest first; each leaves the queue only once committed,
     /// so a lost connection retries it (the writes are idempotent).
-    private func pushPending(_ table: SharedLockTable) throws {
+    private func pushPending(_ tables: Tables) throws {
         while let write = outbox.withLock({ $0.first }) {
             do {
                 switch write {
-                case .lockCreated(let lock): try table.insert(lock)
-                case .lockRemoved(let lock, let remover, let time): try table.remove(lock, by: remover, at: time)
+                case .lockCreated(let lock): try tables.locks.insert(lock)
+                case .lockRemoved(let lock, let remover, let time): try tables.locks.remove(lock, by: remover, at: time)
+                case .approvalRequested(let request): try tables.approvals.insert(request)
+                case .approvalEnded(let id, let status): try tables.approvals.end(id: id, status: status)
                 }
             } catch let error as PostgresError where !error.isConnectionProblem {
                 // Refused for its content: it would be refused forever and block every later write.
@@ -155,12 +181,16 @@ package final class ClusterStateFeed: Sendable {
         }
     }
 
-    /// Reads the locks in force and hands them, corrected by what is still queued, to the gateway.
-    private func reread(_ table: SharedLockTable) throws {
-        let remote = try table.notRemoved()
+    /// Reads the locks in force and hands them, corrected by what is still queued, to the
+    /// gateway; then the decisions made for the requests waiting here.
+    private func reread(_ tables: Tables) throws {
+        guard let handlers = handlers.withLock({ $0 }) else { return }
+        let remote = try tables.locks.notRemoved()
         let now = AuditTimestamp.now()
         let merged = outbox.withLock { pending in SharedLockMerge.locks(remote: remote, pending: pending) }
             .filter { $0.isInForce(at: now) }
-        onLocks.withLock { $0 }?(merged)
+        handlers.locks(merged)
+        let decisions = try tables.approvals.decisions(for: handlers.waitingApprovals())
+        if !decisions.isEmpty { handlers.approvalDecisions(decisions) }
     }
 }

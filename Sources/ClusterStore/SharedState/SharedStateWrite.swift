@@ -6,6 +6,10 @@ import Audit
 package enum SharedStateWrite: Sendable, Hashable {
     case lockCreated(LockRecord)
     case lockRemoved(LockRecord, by: String, at: AuditTimestamp)
+    /// A request now waits on this node.
+    case approvalRequested(SharedApprovalRequest)
+    /// It stopped waiting here; `status` is how (approved, denied, withdrawn, expired).
+    case approvalEnded(id: String, status: String)
 }
 
 /// The locks a node should hold in memory: what PostgreSQL says, corrected by this node's own
@@ -20,6 +24,7 @@ package enum SharedLockMerge {
             switch write {
             case .lockCreated(let lock): created.append(lock)
             case .lockRemoved(let lock, _, _): removed.insert(lock.id)
+            case .approvalRequested, .approvalEnded: continue
             }
         }
         var merged = remote.filter { !removed.contains($0.id) }

@@ -1,5 +1,6 @@
 import Audit
 import ClusterStore
+import Foundation
 import Synchronization
 import SSH
 import Web
@@ -30,6 +31,8 @@ package final class GatewayRuntime: Sendable {
     /// Locks in force (in memory) and where they are kept.
     package let locks: LockBook
     let lockStore: any LockStore
+    /// Approval requests and decisions across the nodes of a cluster; nil on a single node.
+    let approvalExchange: (any ApprovalExchange)?
     /// Sign-in links printed by the shell's `web` and the web sessions they open.
     package let webSignIn = WebSignInBook()
 
@@ -56,8 +59,10 @@ package final class GatewayRuntime: Sendable {
         let localLocks = auditStore.lockStore(writer: journal.audit)
         if let sharedState {
             lockStore = ClusteredLockStore(local: localLocks, feed: sharedState)
+            approvalExchange = ClusteredApprovalExchange(feed: sharedState)
         } else {
             lockStore = localLocks
+            approvalExchange = nil
         }
     }
 
@@ -66,6 +71,23 @@ package final class GatewayRuntime: Sendable {
     /// ends the matching sessions here within a poll and refuses new ones.
     package func applyClusterLocks(_ all: [LockRecord]) {
         if locks.replaceIfChanged(all) { live.nudgeAll() }
+    }
+
+    /// Decisions made on other nodes for requests waiting here: the waiting connections see
+    /// them on their next look at the board (every ~100 ms), woken at once.
+    package func applyClusterApprovalDecisions(_ decisions: [SharedApprovalDecision]) {
+        for decision in decisions {
+            let outcome: ApprovalBoard.Outcome
+            if decision.approved, let until = decision.validUntil {
+                outcome = .approved(ApprovalBoard.InForce(
+                    approvalID: decision.id, approver: decision.approver,
+                    validUntil: Date(timeIntervalSince1970: Double(until.microsecondsSinceEpoch) / 1_000_000)))
+            } else {
+                outcome = .denied(approver: decision.approver, reason: decision.note ?? "")
+            }
+            approvals.publishDecision(outcome, for: decision.id)
+        }
+        live.nudgeAll()
     }
 
     /// Loads the locks in force from the store (at start): a restart keeps every lock.

@@ -152,7 +152,10 @@ package final class GatewayService {
         control?.start()
         shipper?.start()
         // Before the first accept, so that the cluster's locks are read within milliseconds of it.
-        sharedState?.start { [runtime] locks in runtime.applyClusterLocks(locks) }
+        sharedState?.start(ClusterStateFeed.Handlers(
+            locks: { [runtime] locks in runtime.applyClusterLocks(locks) },
+            waitingApprovals: { [runtime] in runtime.approvals.undecidedIDs() },
+            approvalDecisions: { [runtime] decisions in runtime.applyClusterApprovalDecisions(decisions) }))
         let retention = RetentionSchedule(runtime: runtime, audit: audit, logger: logger)
         retention.start()
         while !runtime.shutdown.isRequested {

@@ -52,6 +52,8 @@ struct ConsentShell {
         let request: ApprovalBoard.Request
         switch runtime.approvals.claim(id, by: approver, at: now) {
         case .success(let claimed): request = claimed
+        case .failure(.unknown) where runtime.approvalExchange != nil:
+            return decideOnAnotherNode(id, by: approver, approved: true, validFor: validFor, note: note)
         case .failure(let error): return (Self.line(for: error, id: id), 1)
         }
         // The approver may cover less than the grant's `valid`, never more.
@@ -77,6 +79,8 @@ struct ConsentShell {
         let request: ApprovalBoard.Request
         switch runtime.approvals.claim(id, by: approver, at: Date()) {
         case .success(let claimed): request = claimed
+        case .failure(.unknown) where runtime.approvalExchange != nil:
+            return decideOnAnotherNode(id, by: approver, approved: false, validFor: nil, note: reason)
         case .failure(let error): return (Self.line(for: error, id: id), 1)
         }
         do {
