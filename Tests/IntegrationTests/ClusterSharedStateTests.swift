@@ -77,7 +77,9 @@ extension IntegrationSuite {
             let unlockWall = ContinuousClock.now - unlockIssued
             print("cluster unlock gw-2 -> gw-1: bob's command ran on gw-1 \(unlockWall) after issuing `unlock` on gw-2")
             #expect(works.succeeded && works.stdout == "works-5\n", "\(works)\n\(scene.logTails)")
-            #expect(unlockWall < .seconds(3), "the unlock took \(unlockWall) to free bob on gw-1")
+            // Wall time of whole ssh round trips (the `unlock` itself, then bob's attempts every
+            // 100 ms): a loaded machine stretches them; the lock's own crossing is measured above.
+            #expect(unlockWall < .seconds(5), "the unlock took \(unlockWall) to free bob on gw-1")
 
             // Each act is evidence in the chain of the node where it was done.
             let removes = try await scene.secondAuditDatabase.waitForRows("SELECT id FROM events WHERE kind = 'lock.remove'")
@@ -102,6 +104,15 @@ extension IntegrationSuite {
             let waiting = try scene.onFirst("bob", target: "web-02").spawnSSH("echo approved-$((6*7))")
             defer { waiting.terminate() }
             let id = try #require(await requestID(of: waiting), "bob's request never waited on gw-1: \(waiting.standardErrorText)\n\(scene.logTails)")
+
+            // Approvers connected to gw-2 see it in their list: gw-1 shared it.
+            var listed = try await scene.onSecond("alice").ssh("approvals")
+            let listDeadline = ContinuousClock.now + .seconds(10)
+            while !listed.stdout.contains(id) && ContinuousClock.now < listDeadline {
+                try await Task.sleep(for: .milliseconds(100))
+                listed = try await scene.onSecond("alice").ssh("approvals")
+            }
+            #expect(listed.stdout.contains(id) && listed.stdout.contains("web-02"), "\(listed)\n\(scene.logTails)")
 
             // Bob may not approve his own request, on any node.
             let own = try await scene.onSecond("bob").ssh("approve \(id)")
@@ -131,6 +142,13 @@ extension IntegrationSuite {
             // Decided once, on one node: a second approver finds it decided.
             let again = try await scene.onFirst("alice").ssh("approve \(id)")
             #expect(again.status == 1 && again.stdout.contains("is no longer waiting"), "\(again)")
+
+            // The approval covers bob's new sessions on web-02 through either node, as on one node.
+            for (node, client) in [("gw-1", scene.onFirst("bob", target: "web-02")), ("gw-2", try scene.onSecond("bob", target: "web-02"))] {
+                let covered = try await client.ssh("echo covered-$((2*4))", timeout: .seconds(20))
+                #expect(covered.succeeded && covered.stdout == "covered-8\n" && !covered.stderr.contains("needs approval"),
+                        "on \(node): \(covered)\n\(scene.logTails)")
+            }
         }
 
         @Test func aLockSetWhilePostgreSQLIsDownAppliesOnItsNodeAndReachesTheOtherWhenItReturns() async throws {

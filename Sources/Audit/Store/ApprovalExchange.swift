@@ -54,6 +54,29 @@ package struct SharedApprovalDecision: Sendable, Hashable {
     }
 }
 
+/// An approval in force somewhere in the cluster: it covers new sessions of the same user,
+/// target, login and ticket on every node until `validUntil`, as on the node that asked.
+package struct SharedApprovalInForce: Sendable, Hashable {
+    package var id: String
+    package var user: String
+    package var target: String
+    package var login: String
+    package var ticket: String?
+    package var approver: String
+    package var validUntil: AuditTimestamp
+
+    package init(id: String, user: String, target: String, login: String, ticket: String?, approver: String,
+                 validUntil: AuditTimestamp) {
+        self.id = id
+        self.user = user
+        self.target = target
+        self.login = login
+        self.ticket = ticket
+        self.approver = approver
+        self.validUntil = validUntil
+    }
+}
+
 /// Why a decision on a request of another node was not made: one line for the approver.
 package enum RemoteDecisionFailure: Error, Sendable, Hashable {
     /// No node has a request by that id.
@@ -76,6 +99,9 @@ package protocol ApprovalExchange: Sendable {
     func requestOpened(_ request: SharedApprovalRequest)
     /// The request stopped waiting on this node (decided and seen, withdrawn, expired).
     func requestEnded(id: String, status: String)
+    /// A decision made on this node for a request waiting on this node: durable in the chain
+    /// already; shared so that the approval covers the user's sessions on every node.
+    func decidedHere(_ decision: SharedApprovalDecision)
     /// Decides `id`, which waits on another node, as one claim: `check` returns why the
     /// approver may not (nil: they may), `decide` says what they decided, and `record` makes
     /// it durable in this node's chain before the decision becomes visible to any node.

@@ -34,13 +34,17 @@ package final class ClusterStateFeed: Sendable {
         package var waitingApprovals: @Sendable () -> [String]
         /// Decisions made (on any node) for some of those requests.
         package var approvalDecisions: @Sendable ([SharedApprovalDecision]) -> Void
+        /// Every request waiting on any node, and every approval in force, as last read.
+        package var approvals: @Sendable (_ pending: [SharedApprovalRequest], _ inForce: [SharedApprovalInForce]) -> Void
 
         package init(locks: @escaping @Sendable ([LockRecord]) -> Void,
                      waitingApprovals: @escaping @Sendable () -> [String],
-                     approvalDecisions: @escaping @Sendable ([SharedApprovalDecision]) -> Void) {
+                     approvalDecisions: @escaping @Sendable ([SharedApprovalDecision]) -> Void,
+                     approvals: @escaping @Sendable ([SharedApprovalRequest], [SharedApprovalInForce]) -> Void) {
             self.locks = locks
             self.waitingApprovals = waitingApprovals
             self.approvalDecisions = approvalDecisions
+            self.approvals = approvals
         }
     }
 
@@ -171,6 +175,7 @@ package final class ClusterStateFeed: Sendable {
                 case .lockRemoved(let lock, let remover, let time): try tables.locks.remove(lock, by: remover, at: time)
                 case .approvalRequested(let request): try tables.approvals.insert(request)
                 case .approvalEnded(let id, let status): try tables.approvals.end(id: id, status: status)
+                case .approvalDecided(let decision): try tables.approvals.record(decision)
                 }
             } catch let error as PostgresError where !error.isConnectionProblem {
                 // Refused for its content: it would be refused forever and block every later write.
@@ -192,5 +197,6 @@ package final class ClusterStateFeed: Sendable {
         handlers.locks(merged)
         let decisions = try tables.approvals.decisions(for: handlers.waitingApprovals())
         if !decisions.isEmpty { handlers.approvalDecisions(decisions) }
+        handlers.approvals(try tables.approvals.pending(at: now), try tables.approvals.inForce(at: now))
     }
 }

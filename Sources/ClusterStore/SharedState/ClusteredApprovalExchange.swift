@@ -27,6 +27,10 @@ package struct ClusteredApprovalExchange: ApprovalExchange {
         feed.push(.approvalEnded(id: id, status: status))
     }
 
+    package func decidedHere(_ decision: SharedApprovalDecision) {
+        feed.push(.approvalDecided(decision))
+    }
+
     package func decide(
         id: String, check: (SharedApprovalRequest) -> String?, decide: (SharedApprovalRequest) -> SharedApprovalDecision,
         record: (SharedApprovalRequest, SharedApprovalDecision) throws -> Void

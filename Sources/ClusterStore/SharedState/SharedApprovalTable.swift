@@ -35,6 +35,19 @@ struct SharedApprovalTable {
         }
     }
 
+    /// Shares a decision made on this node for a request waiting here (its claim was local:
+    /// the request never left this node's board). Pushed before the requester can end it.
+    func record(_ decision: SharedApprovalDecision) throws {
+        try connection.transaction {
+            try connection.execute("""
+                UPDATE approval_requests SET status = $2, decided_by = $3, decided_by_org = $4, decided_node = $5,
+                    note = $6, valid_until = $7 WHERE id = $1 AND status = 'pending'
+                """, [decision.id, decision.approved ? "approved" : "denied", decision.approver,
+                      decision.approverOrganization, node, decision.note, decision.validUntil?.iso8601])
+            try notify(decision.id)
+        }
+    }
+
     /// Decides `id` as one claim: the row is locked (`FOR UPDATE`), so that an approver on
     /// another node waits for this transaction and then finds the request decided.
     func decide(
@@ -77,6 +90,27 @@ struct SharedApprovalTable {
             return SharedApprovalDecision(id: id, approved: status == "approved", approver: approver,
                                           approverOrganization: row[3], note: row[4],
                                           validUntil: row[5].flatMap(AuditTimestamp.init(iso8601:)))
+        }
+    }
+
+    /// Requests waiting on any node now, oldest first: what approvers connected anywhere may decide.
+    func pending(at now: AuditTimestamp) throws -> [SharedApprovalRequest] {
+        try connection.execute(
+            "SELECT \(Self.columns) FROM approval_requests WHERE status = 'pending' AND wait_until > $1 ORDER BY requested_at",
+            [now.iso8601]).rows.compactMap(Self.request)
+    }
+
+    /// Approvals still valid at `now`, wherever they were given. The times are the chain's
+    /// fixed-width UTC text, so comparing them as text compares the instants.
+    func inForce(at now: AuditTimestamp) throws -> [SharedApprovalInForce] {
+        try connection.execute("""
+            SELECT id, "user", target, login, ticket, decided_by, valid_until FROM approval_requests
+            WHERE status = 'approved' AND decided_by IS NOT NULL AND valid_until > $1
+            """, [now.iso8601]).rows.compactMap { row in
+            guard row.count == 7, let id = row[0], let user = row[1], let target = row[2], let login = row[3],
+                  let approver = row[5], let until = row[6].flatMap(AuditTimestamp.init(iso8601:)) else { return nil }
+            return SharedApprovalInForce(id: id, user: user, target: target, login: login, ticket: row[4],
+                                         approver: approver, validUntil: until)
         }
     }
 

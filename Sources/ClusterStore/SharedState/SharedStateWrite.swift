@@ -10,6 +10,8 @@ package enum SharedStateWrite: Sendable, Hashable {
     case approvalRequested(SharedApprovalRequest)
     /// It stopped waiting here; `status` is how (approved, denied, withdrawn, expired).
     case approvalEnded(id: String, status: String)
+    /// Decided on this node, for a request waiting on this node.
+    case approvalDecided(SharedApprovalDecision)
 }
 
 /// The locks a node should hold in memory: what PostgreSQL says, corrected by this node's own
@@ -24,7 +26,7 @@ package enum SharedLockMerge {
             switch write {
             case .lockCreated(let lock): created.append(lock)
             case .lockRemoved(let lock, _, _): removed.insert(lock.id)
-            case .approvalRequested, .approvalEnded: continue
+            case .approvalRequested, .approvalEnded, .approvalDecided: continue
             }
         }
         var merged = remote.filter { !removed.contains($0.id) }

@@ -33,6 +33,8 @@ package final class GatewayRuntime: Sendable {
     let lockStore: any LockStore
     /// Approval requests and decisions across the nodes of a cluster; nil on a single node.
     let approvalExchange: (any ApprovalExchange)?
+    /// Requests waiting on the other nodes (empty on a single node).
+    let approvalsElsewhere = ApprovalsElsewhere()
     /// Sign-in links printed by the shell's `web` and the web sessions they open.
     package let webSignIn = WebSignInBook()
 
@@ -88,6 +90,20 @@ package final class GatewayRuntime: Sendable {
             approvals.publishDecision(outcome, for: decision.id)
         }
         live.nudgeAll()
+    }
+
+    /// The cluster's waiting requests and approvals in force: an approval given anywhere
+    /// covers the user's new sessions on this node too, as on the node that asked.
+    package func applyClusterApprovals(pending: [SharedApprovalRequest], inForce: [SharedApprovalInForce]) {
+        let local = Set(approvals.undecidedIDs())
+        approvalsElsewhere.replace(pending.filter { !local.contains($0.id) })
+        for approval in inForce {
+            approvals.restore(
+                ApprovalBoard.InForce(approvalID: approval.id, approver: approval.approver,
+                                      validUntil: Date(timeIntervalSince1970: Double(approval.validUntil.microsecondsSinceEpoch) / 1_000_000)),
+                covering: ApprovalBoard.Coverage(user: approval.user, target: approval.target, login: approval.login,
+                                                 ticket: approval.ticket))
+        }
     }
 
     /// Loads the locks in force from the store (at start): a restart keeps every lock.

@@ -155,7 +155,8 @@ package final class GatewayService {
         sharedState?.start(ClusterStateFeed.Handlers(
             locks: { [runtime] locks in runtime.applyClusterLocks(locks) },
             waitingApprovals: { [runtime] in runtime.approvals.undecidedIDs() },
-            approvalDecisions: { [runtime] decisions in runtime.applyClusterApprovalDecisions(decisions) }))
+            approvalDecisions: { [runtime] decisions in runtime.applyClusterApprovalDecisions(decisions) },
+            approvals: { [runtime] pending, inForce in runtime.applyClusterApprovals(pending: pending, inForce: inForce) }))
         let retention = RetentionSchedule(runtime: runtime, audit: audit, logger: logger)
         retention.start()
         while !runtime.shutdown.isRequested {

@@ -48,6 +48,17 @@ extension ConsentShell {
         return ("approved \(id): \(what) for \(validText) (it waits on another node)\n", 0)
     }
 
+    /// Requests waiting on other nodes that `approver` may decide, by the same rule as here.
+    func decidableElsewhere(by approver: User, at now: Date) -> [SharedApprovalRequest] {
+        let grants = runtime.settings.configuration.grants
+        let current = AuditTimestamp(secondsSinceEpoch: now.timeIntervalSince1970)
+        return runtime.approvalsElsewhere.all.filter { request in
+            guard request.waitUntil > current,
+                  let rule = grants.first(where: { $0.name == request.grantName })?.approval else { return false }
+            return rule.refusal(approver: approver, requester: request.user, requesterOrganization: request.organization) == nil
+        }
+    }
+
     private static func line(for failure: RemoteDecisionFailure, id: String) -> String {
         switch failure {
         case .unknown: "tracegate: no request \(id) waits (unknown id)\n"
