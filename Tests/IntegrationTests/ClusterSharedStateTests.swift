@@ -151,6 +151,56 @@ extension IntegrationSuite {
             }
         }
 
+        @Test func aDenialThroughNodeOneEndsBobsRequestOnNodeTwoWithTheReasonAndIsTheOnlyDecision() async throws {
+            let scene = try SharedClusterPair.current()
+            let waiting = try scene.onSecond("bob", target: "web-04").spawnSSH("echo never")
+            defer { waiting.terminate() }
+            let id = try #require(await requestID(of: waiting), "\(waiting.standardErrorText)\n\(scene.logTails)")
+
+            let denied = try await scene.onFirst("alice").ssh("deny \(id) --reason \"change freeze\"")
+            try #require(denied.succeeded && denied.stdout.hasPrefix("denied \(id): bob as "), "\(denied)\n\(scene.logTails)")
+            let ended = await waiting.waitForExit(timeout: .seconds(20))
+            let result = await waiting.result()
+            #expect(ended == .exited(255), "\(result)\n\(scene.logTails)")
+            #expect(result.stderr.contains("tracegate: request \(id) denied by alice: change freeze"), "\(result)")
+            #expect(!result.stdout.contains("never"), "\(result)")
+
+            // Decided once: neither node lets a second approver decide it again.
+            for client in [scene.onFirst("alice"), try scene.onSecond("alice")] {
+                let again = try await client.ssh("approve \(id)")
+                #expect(again.status == 1 && again.stdout.contains("is no longer waiting"), "\(again)")
+            }
+            let decisions = try await scene.secondAuditDatabase.query(
+                "SELECT kind FROM events WHERE kind = 'approval.decision' AND json_extract(details, '$.approval_id') = '\(id)'")
+            #expect(decisions.isEmpty, "gw-2 decided nothing: the decision is in gw-1's chain (\(decisions))")
+            let firstDecisions = try await scene.first.auditDatabase.query(
+                "SELECT kind FROM events WHERE kind = 'approval.decision' AND json_extract(details, '$.approval_id') = '\(id)'")
+            #expect(firstDecisions.count == 1, "\(firstDecisions)")
+        }
+
+        @Test func aLocalApprovalIsAlsoTheClusterClaimSoAnotherNodeCannotDecideItAgain() async throws {
+            let scene = try SharedClusterPair.current()
+            let waiting = try scene.onFirst("bob", target: "web-05").spawnSSH("echo local-$((5*5))")
+            defer { waiting.terminate() }
+            let id = try #require(await requestID(of: waiting), "\(waiting.standardErrorText)\n\(scene.logTails)")
+            // gw-2 must know the request (so that its approver could try) before the local decision.
+            var listed = try await scene.onSecond("alice").ssh("approvals")
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !listed.stdout.contains(id) && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+                listed = try await scene.onSecond("alice").ssh("approvals")
+            }
+            try #require(listed.stdout.contains(id), "\(listed)\n\(scene.logTails)")
+
+            let approved = try await scene.onFirst("alice").ssh("approve \(id)")
+            try #require(approved.succeeded, "\(approved)\n\(scene.logTails)")
+            #expect(await waiting.waitForExit(timeout: .seconds(20)) != nil, "bob's approved command never ended")
+            let result = await waiting.result()
+            #expect(result.succeeded && result.stdout == "local-25\n", "\(result)")
+            let late = try await scene.onSecond("alice").ssh("deny \(id) --reason late")
+            #expect(late.status == 1 && late.stdout == "tracegate: request \(id) is no longer waiting (approved)\n", "\(late)")
+        }
+
         @Test func aLockSetWhilePostgreSQLIsDownAppliesOnItsNodeAndReachesTheOtherWhenItReturns() async throws {
             let scene = try SharedClusterPair.current()
             try await scene.postgres.stop()
@@ -179,11 +229,14 @@ extension IntegrationSuite {
             // gw-2 pushes its lock when it reconnects (backoff at most 5 s), and gw-1 hears of it.
             var onFirst = try await scene.onFirst("bob", target: "web-01").ssh("echo should-not-run")
             let deadline = ContinuousClock.now + .seconds(20)
-            while onFirst.succeeded && ContinuousClock.now < deadline {
+            var attempts = [onFirst.stderr]
+            while !onFirst.stderr.contains(Self.lockedLine) && ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(250))
                 onFirst = try await scene.onFirst("bob", target: "web-01").ssh("echo should-not-run")
+                attempts.append(onFirst.stderr)
             }
-            #expect(!onFirst.succeeded && onFirst.stderr.contains(Self.lockedLine), "\(onFirst)\n\(scene.logTails)")
+            #expect(!onFirst.succeeded && onFirst.stderr.contains(Self.lockedLine),
+                    "\(onFirst)\nattempts:\n\(attempts.joined(separator: "\n--\n"))\n\(scene.logTails)")
 
             let unlocked = try await scene.onFirst("alice").ssh("unlock user bob")
             try #require(unlocked.succeeded, "\(unlocked)\n\(scene.logTails)")

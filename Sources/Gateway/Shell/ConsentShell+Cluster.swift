@@ -48,6 +48,35 @@ extension ConsentShell {
         return ("approved \(id): \(what) for \(validText) (it waits on another node)\n", 0)
     }
 
+    /// Makes a decision on a request waiting on this node durable in the chain; nil when it
+    /// did, else the approver's one line. On a cluster the decision is also the claim in
+    /// PostgreSQL, in the same step, so that an approver on another node cannot decide the
+    /// same request meanwhile. When PostgreSQL does not have the request yet, or cannot be
+    /// reached, nobody elsewhere can claim it either: it is decided here and shared later.
+    func recordDecision(on request: ApprovalBoard.Request, _ decision: SharedApprovalDecision) -> String? {
+        let record = { () throws(AuditError) in
+            try runtime.journal.approvalDecided(
+                context, approvalID: request.id, requester: request.coverage.user, approved: decision.approved,
+                note: decision.note,
+                validUntil: decision.validUntil.map { Date(timeIntervalSince1970: Double($0.microsecondsSinceEpoch) / 1_000_000) })
+        }
+        let notRecorded = "tracegate: the audit trail cannot be written; nothing was decided\n"
+        guard let exchange = runtime.approvalExchange else {
+            do { try record() } catch { return notRecorded }
+            return nil
+        }
+        do {
+            _ = try exchange.decide(id: request.id, check: { _ in nil }, decide: { _ in decision }, record: { _, _ in try record() })
+            return nil
+        } catch .unknown, .unreachable {
+            do { try record() } catch { return notRecorded }
+            exchange.decidedHere(decision)
+            return nil
+        } catch {
+            return Self.line(for: error, id: request.id)
+        }
+    }
+
     /// Requests waiting on other nodes that `approver` may decide, by the same rule as here.
     func decidableElsewhere(by approver: User, at now: Date) -> [SharedApprovalRequest] {
         let grants = runtime.settings.configuration.grants
@@ -59,7 +88,7 @@ extension ConsentShell {
         }
     }
 
-    private static func line(for failure: RemoteDecisionFailure, id: String) -> String {
+    static func line(for failure: RemoteDecisionFailure, id: String) -> String {
         switch failure {
         case .unknown: "tracegate: no request \(id) waits (unknown id)\n"
         case .ended(let how): "tracegate: request \(id) is no longer waiting (\(how))\n"

@@ -73,18 +73,14 @@ struct ConsentShell {
         // The approver may cover less than the grant's `valid`, never more.
         let valid = min(validFor ?? request.rule.valid, request.rule.valid)
         let validUntil = now.addingTimeInterval(TimeInterval(valid.components.seconds))
-        do {
-            try runtime.journal.approvalDecided(
-                context, approvalID: id, requester: request.coverage.user, approved: true, note: note, validUntil: validUntil)
-        } catch {
-            runtime.approvals.release(id)
-            return ("tracegate: the audit trail cannot be written; nothing was decided\n", 1)
-        }
-        notify(request, decision: "approved", by: approver, text: note)
-        // Shared before the requester can see it (and end the request in PostgreSQL without it).
-        runtime.approvalExchange?.decidedHere(SharedApprovalDecision(
+        if let failure = recordDecision(on: request, SharedApprovalDecision(
             id: id, approved: true, approver: approver.name, approverOrganization: approver.organization, note: note,
             validUntil: AuditTimestamp(secondsSinceEpoch: validUntil.timeIntervalSince1970)))
+        {
+            runtime.approvals.release(id)
+            return (failure, 1)
+        }
+        notify(request, decision: "approved", by: approver, text: note)
         runtime.approvals.publish(
             .approved(ApprovalBoard.InForce(approvalID: id, approver: approver.name, validUntil: validUntil)), for: request)
         var text = "approved \(id): \(request.coverage.user) as \(request.coverage.login) on \(request.coverage.target)"
@@ -101,17 +97,14 @@ struct ConsentShell {
             return decideOnAnotherNode(id, by: approver, approved: false, validFor: nil, note: reason)
         case .failure(let error): return (Self.line(for: error, id: id), 1)
         }
-        do {
-            try runtime.journal.approvalDecided(
-                context, approvalID: id, requester: request.coverage.user, approved: false, note: reason, validUntil: nil)
-        } catch {
-            runtime.approvals.release(id)
-            return ("tracegate: the audit trail cannot be written; nothing was decided\n", 1)
-        }
-        notify(request, decision: "denied", by: approver, text: reason)
-        runtime.approvalExchange?.decidedHere(SharedApprovalDecision(
+        if let failure = recordDecision(on: request, SharedApprovalDecision(
             id: id, approved: false, approver: approver.name, approverOrganization: approver.organization, note: reason,
             validUntil: nil))
+        {
+            runtime.approvals.release(id)
+            return (failure, 1)
+        }
+        notify(request, decision: "denied", by: approver, text: reason)
         runtime.approvals.publish(.denied(approver: approver.name, reason: reason), for: request)
         return ("denied \(id): \(request.coverage.user) as \(request.coverage.login) on \(request.coverage.target)\n", 0)
     }

@@ -8,7 +8,7 @@ import TestSupport
 /// directly; no load balancer is needed to show that state crosses nodes.
 ///
 /// The policy adds one oversight rule: alice (retailer) may lock the provider's people; and
-/// bob's sessions on web-02 and web-03 need the retailer's approval (alice is the retailer's
+/// bob's sessions on web-02 … web-05 need the retailer's approval (alice is the retailer's
 /// approver); each test that waits uses its own target, so that one approval never covers another.
 struct ClusterPairScene: Sendable {
     static let database = "shared"
@@ -39,8 +39,8 @@ struct ClusterPairScene: Sendable {
         try await migrate.run(["cluster", "migrate"]).checked("tracegate cluster migrate")
         var options = GatewayFixture.Options()
         options.configurationLines = cluster + policyLines
-        options.targetNames = ["web-01", "web-02", "web-03"]
-        options.extraGrants = [.init(to: .user("bob"), targets: ["web-02", "web-03"], logins: [TestLogin.name],
+        options.targetNames = ["web-01", "web-02", "web-03", "web-04", "web-05"]
+        options.extraGrants = [.init(to: .user("bob"), targets: ["web-02", "web-03", "web-04", "web-05"], logins: [TestLogin.name],
                                      conditions: ["approval: {by: {org: retailer}, valid: 1h, wait: 2m}"])]
         let first = try await GatewayFixture.start(options)
 
