@@ -201,6 +201,30 @@ extension IntegrationSuite {
             #expect(late.status == 1 && late.stdout == "tracegate: request \(id) is no longer waiting (approved)\n", "\(late)")
         }
 
+        @Test func aRequestLeftWaitingByARestartedNodeCannotBeApprovedElsewhere() async throws {
+            let scene = try SharedClusterPair.current()
+            let waiting = try scene.onFirst("bob", target: "web-03").spawnSSH("echo never")
+            defer { waiting.terminate() }
+            let id = try #require(await requestID(of: waiting), "\(waiting.standardErrorText)\n\(scene.logTails)")
+            // kill -9: nothing is withdrawn on the way down (a graceful stop withdraws and shares it).
+            let killed = await scene.first.gateway.stop(signal: SIGKILL)
+            try #require(killed == .signalled(SIGKILL), "\(String(describing: killed))")
+            try await scene.first.gateway.start()
+            #expect(await waiting.waitForExit(timeout: .seconds(20)) != nil, "bob's connection outlived its gateway")
+
+            var late = try await scene.onSecond("alice").ssh("approve \(id)")
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !late.stdout.contains("(interrupted)") && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+                late = try await scene.onSecond("alice").ssh("approve \(id)")
+            }
+            #expect(late.status == 1 && late.stdout == "tracegate: request \(id) is no longer waiting (interrupted)\n",
+                    "\(late)\n\(scene.logTails)")
+            let decisions = try await scene.secondAuditDatabase.query(
+                "SELECT id FROM events WHERE kind = 'approval.decision' AND json_extract(details, '$.approval_id') = '\(id)'")
+            #expect(decisions.isEmpty, "\(decisions)")
+        }
+
         @Test func aLockSetWhilePostgreSQLIsDownAppliesOnItsNodeAndReachesTheOtherWhenItReturns() async throws {
             let scene = try SharedClusterPair.current()
             try await scene.postgres.stop()

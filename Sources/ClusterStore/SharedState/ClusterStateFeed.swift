@@ -108,6 +108,7 @@ package final class ClusterStateFeed: Sendable {
         var outageStarted: ContinuousClock.Instant?
         var backoff = Duration.milliseconds(200)
         var nextReread = ContinuousClock.now
+        var closedLeftovers = false
         while true {
             let finalPass = isStopping
             do {
@@ -116,6 +117,12 @@ package final class ClusterStateFeed: Sendable {
                     nextReread = .now
                 }
                 guard let current = table else { continue }
+                if !closedLeftovers {
+                    // Before anything of this process is pushed: what still waits under this
+                    // node's name is from the previous process, whose connections are gone.
+                    try current.approvals.closeLeftovers()
+                    closedLeftovers = true
+                }
                 try pushPending(current)
                 if finalPass { return }
                 if ContinuousClock.now >= nextReread {

@@ -35,6 +35,18 @@ struct SharedApprovalTable {
         }
     }
 
+    /// Ends, as `interrupted`, the requests still pending under this node's name, as the node's
+    /// own trail withdraws them at start: nobody on another node should approve a request whose
+    /// connection died with the previous process.
+    func closeLeftovers() throws {
+        try connection.transaction {
+            let ids = try connection.execute(
+                "UPDATE approval_requests SET status = 'interrupted' WHERE node = $1 AND status = 'pending' RETURNING id",
+                [node]).rows.compactMap { $0.first ?? nil }
+            for id in ids { try notify(id) }
+        }
+    }
+
     /// Shares a decision made on this node for a request waiting here (its claim was local:
     /// the request never left this node's board). Pushed before the requester can end it.
     func record(_ decision: SharedApprovalDecision) throws {
