@@ -7,7 +7,8 @@ import Foundation
 /// (the shipper's own thread, or a command's main thread), never to Swift's cooperative pool:
 /// the type is deliberately not `Sendable`.
 package final class PostgresConnection {
-    private let handle: OpaquePointer
+    /// Internal, not private: `PostgresConnection+Notifications` reads it too (LISTEN needs the socket).
+    let handle: OpaquePointer
 
     /// Connects, or throws the server's reason (refused, timed out, authentication failed).
     package init(_ endpoint: PostgresEndpoint) throws(PostgresError) {

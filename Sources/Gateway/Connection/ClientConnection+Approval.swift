@@ -37,6 +37,12 @@ extension ClientConnection {
             id: id, connectionID: context.id, coverage: coverage, organization: context.user?.organization ?? "",
             sourceAddress: context.clientAddress, command: commandText, rule: rule, grantName: grant.name,
             requestedAt: now, waitUntil: waitUntil))
+        // Approvers on the other nodes of a cluster can find it there.
+        runtime.approvalExchange?.requestOpened(SharedApprovalRequest(
+            id: id, connectionID: context.id, user: user, organization: context.user?.organization ?? "",
+            target: target.name, login: login, ticket: coverage.ticket, sourceAddress: context.clientAddress,
+            command: commandText, grantName: grant.name,
+            requestedAt: AuditTimestamp(secondsSinceEpoch: now.timeIntervalSince1970), waitUntil: facts.waitUntil))
         let listen = settings.configuration.listen
         let waitText = Grant.render(rule.wait)
         let announcement = "tracegate: \(login)@\(target.name) needs approval by \(approvers); request \(id) waits \(waitText). "
@@ -67,10 +73,12 @@ extension ClientConnection {
             switch outcome {
             case .approved(let approval):
                 board.end(wait.id, how: "approved by \(approval.approver)")
+                runtime.approvalExchange?.requestEnded(id: wait.id, status: ApprovalStatus.approved.rawValue)
                 bridge.resumeAfterApproval(approval, line: "tracegate: request \(wait.id) approved by \(approval.approver)")
                 if start(command, on: bridge) == .deny { bridge.refuse(.commandRefused(command.kind)) }
             case .denied(let approver, let reason):
                 board.end(wait.id, how: "denied by \(approver)")
+                runtime.approvalExchange?.requestEnded(id: wait.id, status: ApprovalStatus.denied.rawValue)
                 bridge.refuse(.approvalDenied(id: wait.id, approver: approver, reason: reason))
             }
             return
@@ -91,6 +99,7 @@ extension ClientConnection {
         guard let id = bridge.openApprovalID else { return }
         bridge.openApprovalID = nil
         runtime.approvals.end(id, how: status.rawValue)
+        runtime.approvalExchange?.requestEnded(id: id, status: status.rawValue)
         journal.approvalEnded(context, approvalID: id, status: status, reason: reason)
     }
 

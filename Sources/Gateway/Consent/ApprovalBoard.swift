@@ -139,6 +139,22 @@ package final class ApprovalBoard: Sendable {
         }
     }
 
+    /// Requests waiting here with no decision yet: what another node may have decided.
+    func undecidedIDs() -> [String] {
+        state.withLock { state in state.pending.keys.filter { state.outcomes[$0] == nil } }
+    }
+
+    /// A decision made on another node, durable in that node's chain, for a request waiting
+    /// here: published as if it were made here. Ignored when the request is no longer waiting
+    /// or already decided (a decision is made once, by one claim in PostgreSQL).
+    func publishDecision(_ outcome: Outcome, for id: String) {
+        state.withLock { state in
+            guard let request = state.pending[id], state.outcomes[id] == nil else { return }
+            state.outcomes[id] = outcome
+            if case .approved(let approval) = outcome { state.inForce[request.coverage] = approval }
+        }
+    }
+
     /// Puts an approval from the trail back in force (at start).
     func restore(_ approval: InForce, covering coverage: Coverage) {
         state.withLock { state in

@@ -18,9 +18,24 @@ package final class LockBook: Sendable {
         changes.add(1, ordering: .releasing)
     }
 
+    /// A lock already known (the cluster's feed may have brought it first) is not added twice.
     func add(_ lock: LockRecord) {
-        locks.withLock { $0.append(lock) }
+        locks.withLock { locks in
+            if !locks.contains(where: { $0.id == lock.id }) { locks.append(lock) }
+        }
         changes.add(1, ordering: .releasing)
+    }
+
+    /// Replaces the locks with the cluster's view when it differs; returns whether it did, so
+    /// that connections are woken only for a real change, not for every periodic re-read.
+    func replaceIfChanged(_ all: [LockRecord]) -> Bool {
+        let changed = locks.withLock { locks in
+            guard Set(locks) != Set(all) else { return false }
+            locks = all
+            return true
+        }
+        if changed { changes.add(1, ordering: .releasing) }
+        return changed
     }
 
     func remove(_ id: String) {

@@ -1,4 +1,6 @@
 import Audit
+import ClusterStore
+import Foundation
 import Synchronization
 import SSH
 import Web
@@ -29,11 +31,17 @@ package final class GatewayRuntime: Sendable {
     /// Locks in force (in memory) and where they are kept.
     package let locks: LockBook
     let lockStore: any LockStore
+    /// Approval requests and decisions across the nodes of a cluster; nil on a single node.
+    let approvalExchange: (any ApprovalExchange)?
+    /// Requests waiting on the other nodes (empty on a single node).
+    let approvalsElsewhere = ApprovalsElsewhere()
     /// Sign-in links printed by the shell's `web` and the web sessions they open.
     package let webSignIn = WebSignInBook()
 
+    /// `sharedState`: the cluster's feed when `cluster:` is configured; locks then reach every
+    /// node through it (the store interface stays the same, `Gateway`'s logic unchanged).
     package init(settings: GatewaySettings, upstreamKey: PrivateKey, journal: ConnectionJournal, auditStore: AuditStore,
-                 secondFactors: any SecondFactorStore) {
+                 secondFactors: any SecondFactorStore, sharedState: ClusterStateFeed? = nil) {
         self.auditStore = auditStore
         self.secondFactors = secondFactors
         currentSettings = Mutex((settings, 0))
@@ -50,7 +58,52 @@ package final class GatewayRuntime: Sendable {
         self.journal = journal
         live = LiveSessions()
         locks = LockBook()
-        lockStore = auditStore.lockStore(writer: journal.audit)
+        let localLocks = auditStore.lockStore(writer: journal.audit)
+        if let sharedState {
+            lockStore = ClusteredLockStore(local: localLocks, feed: sharedState)
+            approvalExchange = ClusteredApprovalExchange(feed: sharedState)
+        } else {
+            lockStore = localLocks
+            approvalExchange = nil
+        }
+    }
+
+    /// The locks in force as the cluster sees them (from the shared-state feed's thread):
+    /// when they changed, every connection looks, so that a lock set through another node
+    /// ends the matching sessions here within a poll and refuses new ones.
+    package func applyClusterLocks(_ all: [LockRecord]) {
+        if locks.replaceIfChanged(all) { live.nudgeAll() }
+    }
+
+    /// Decisions made on other nodes for requests waiting here: the waiting connections see
+    /// them on their next look at the board (every ~100 ms), woken at once.
+    package func applyClusterApprovalDecisions(_ decisions: [SharedApprovalDecision]) {
+        for decision in decisions {
+            let outcome: ApprovalBoard.Outcome
+            if decision.approved, let until = decision.validUntil {
+                outcome = .approved(ApprovalBoard.InForce(
+                    approvalID: decision.id, approver: decision.approver,
+                    validUntil: Date(timeIntervalSince1970: Double(until.microsecondsSinceEpoch) / 1_000_000)))
+            } else {
+                outcome = .denied(approver: decision.approver, reason: decision.note ?? "")
+            }
+            approvals.publishDecision(outcome, for: decision.id)
+        }
+        live.nudgeAll()
+    }
+
+    /// The cluster's waiting requests and approvals in force: an approval given anywhere
+    /// covers the user's new sessions on this node too, as on the node that asked.
+    package func applyClusterApprovals(pending: [SharedApprovalRequest], inForce: [SharedApprovalInForce]) {
+        let local = Set(approvals.undecidedIDs())
+        approvalsElsewhere.replace(pending.filter { !local.contains($0.id) })
+        for approval in inForce {
+            approvals.restore(
+                ApprovalBoard.InForce(approvalID: approval.id, approver: approval.approver,
+                                      validUntil: Date(timeIntervalSince1970: Double(approval.validUntil.microsecondsSinceEpoch) / 1_000_000)),
+                covering: ApprovalBoard.Coverage(user: approval.user, target: approval.target, login: approval.login,
+                                                 ticket: approval.ticket))
+        }
     }
 
     /// Loads the locks in force from the store (at start): a restart keeps every lock.

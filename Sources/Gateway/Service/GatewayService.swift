@@ -26,6 +26,8 @@ package final class GatewayService {
     private let configurationDigest: LoadedConfigurationDigest
     /// Copies the trail to PostgreSQL when `cluster:` is configured; nil: one node.
     private let shipper: EventShipper?
+    /// Locks from and to the other nodes when `cluster:` is configured; nil: one node.
+    private let sharedState: ClusterStateFeed?
 
     /// Connection threads need little stack: libssh does not recurse deeply, and a small
     /// stack keeps a thousand idle sessions cheap.
@@ -46,10 +48,14 @@ package final class GatewayService {
         let withdrawnApprovals = try auditStore.withdrawInterruptedApprovals()
         audit = auditStore.makeWriter()
         let sealer = try SecretSealer.loadOrCreate(stateDirectory: configuration.stateDirectory)
+        sharedState = try configuration.cluster.map { cluster in
+            try ClusterStateFeed(node: cluster.node, endpoint: try cluster.endpoint(), logger: logger)
+        }
         runtime = GatewayRuntime(settings: settings, upstreamKey: keys.upstreamKey,
                                  journal: ConnectionJournal(logger: logger, audit: audit, metrics: metrics),
                                  auditStore: auditStore,
-                                 secondFactors: SQLiteSecondFactorStore(store: auditStore, sealer: sealer))
+                                 secondFactors: SQLiteSecondFactorStore(store: auditStore, sealer: sealer),
+                                 sharedState: sharedState)
         try Self.restoreApprovals(from: auditStore, into: runtime.approvals, withdrawn: withdrawnApprovals, logger: logger)
         try runtime.loadLocks()
         let digest = LoadedConfigurationDigest(path: configuration.sourcePath)
@@ -145,6 +151,12 @@ package final class GatewayService {
         accepting.set(true)
         control?.start()
         shipper?.start()
+        // Before the first accept, so that the cluster's locks are read within milliseconds of it.
+        sharedState?.start(ClusterStateFeed.Handlers(
+            locks: { [runtime] locks in runtime.applyClusterLocks(locks) },
+            waitingApprovals: { [runtime] in runtime.approvals.undecidedIDs() },
+            approvalDecisions: { [runtime] decisions in runtime.applyClusterApprovalDecisions(decisions) },
+            approvals: { [runtime] pending, inForce in runtime.applyClusterApprovals(pending: pending, inForce: inForce) }))
         let retention = RetentionSchedule(runtime: runtime, audit: audit, logger: logger)
         retention.start()
         while !runtime.shutdown.isRequested {
@@ -170,6 +182,7 @@ package final class GatewayService {
                                                   "tg.audit_unwritten": "\(unwritten)"])
         // After the writer closed: the stop event is committed and ships in the last pass.
         shipper?.stop()
+        sharedState?.stop()
         operations?.stop()
     }
 

@@ -1,3 +1,4 @@
+import Audit
 import Foundation
 import Policy
 
@@ -34,17 +35,30 @@ struct ConsentShell {
             $0.rule.refusal(approver: approver, requester: $0.coverage.user, requesterOrganization: $0.organization) == nil
                 && $0.waitUntil > now
         }
-        guard !requests.isEmpty else { return "No request waits for your approval.\n" }
+        let elsewhere = decidableElsewhere(by: approver, at: now)
+        guard !requests.isEmpty || !elsewhere.isEmpty else { return "No request waits for your approval.\n" }
         var rows = [["REQUEST", "USER", "ORG", "TARGET", "LOGIN", "TICKET", "SOURCE", "COMMAND", "AGE"]]
         for request in requests {
             let age = Int(now.timeIntervalSince(request.requestedAt))
             rows.append([
                 request.id, request.coverage.user, request.organization, request.coverage.target, request.coverage.login,
                 request.coverage.ticket.map { SafeText.quoted($0, limit: 40) } ?? "-", request.sourceAddress,
-                SafeText.quoted(request.command, limit: 60), age >= 60 ? "\(age / 60)m\(age % 60)s" : "\(age)s",
+                SafeText.quoted(request.command, limit: 60), Self.age(age),
+            ])
+        }
+        for request in elsewhere {
+            let age = Int(now.timeIntervalSince1970 - Double(request.requestedAt.microsecondsSinceEpoch) / 1_000_000)
+            rows.append([
+                request.id, request.user, request.organization, request.target, request.login,
+                request.ticket.map { SafeText.quoted($0, limit: 40) } ?? "-", request.sourceAddress,
+                SafeText.quoted(request.command, limit: 60), Self.age(age),
             ])
         }
         return GatewayShellCommands.align(rows)
+    }
+
+    private static func age(_ seconds: Int) -> String {
+        seconds >= 60 ? "\(seconds / 60)m\(seconds % 60)s" : "\(max(0, seconds))s"
     }
 
     private func approve(_ id: String, by approver: User, validFor: Duration?, note: String?) -> (String, Int) {
@@ -52,17 +66,19 @@ struct ConsentShell {
         let request: ApprovalBoard.Request
         switch runtime.approvals.claim(id, by: approver, at: now) {
         case .success(let claimed): request = claimed
+        case .failure(.unknown) where runtime.approvalExchange != nil:
+            return decideOnAnotherNode(id, by: approver, approved: true, validFor: validFor, note: note)
         case .failure(let error): return (Self.line(for: error, id: id), 1)
         }
         // The approver may cover less than the grant's `valid`, never more.
         let valid = min(validFor ?? request.rule.valid, request.rule.valid)
         let validUntil = now.addingTimeInterval(TimeInterval(valid.components.seconds))
-        do {
-            try runtime.journal.approvalDecided(
-                context, approvalID: id, requester: request.coverage.user, approved: true, note: note, validUntil: validUntil)
-        } catch {
+        if let failure = recordDecision(on: request, SharedApprovalDecision(
+            id: id, approved: true, approver: approver.name, approverOrganization: approver.organization, note: note,
+            validUntil: AuditTimestamp(secondsSinceEpoch: validUntil.timeIntervalSince1970)))
+        {
             runtime.approvals.release(id)
-            return ("tracegate: the audit trail cannot be written; nothing was decided\n", 1)
+            return (failure, 1)
         }
         notify(request, decision: "approved", by: approver, text: note)
         runtime.approvals.publish(
@@ -77,14 +93,16 @@ struct ConsentShell {
         let request: ApprovalBoard.Request
         switch runtime.approvals.claim(id, by: approver, at: Date()) {
         case .success(let claimed): request = claimed
+        case .failure(.unknown) where runtime.approvalExchange != nil:
+            return decideOnAnotherNode(id, by: approver, approved: false, validFor: nil, note: reason)
         case .failure(let error): return (Self.line(for: error, id: id), 1)
         }
-        do {
-            try runtime.journal.approvalDecided(
-                context, approvalID: id, requester: request.coverage.user, approved: false, note: reason, validUntil: nil)
-        } catch {
+        if let failure = recordDecision(on: request, SharedApprovalDecision(
+            id: id, approved: false, approver: approver.name, approverOrganization: approver.organization, note: reason,
+            validUntil: nil))
+        {
             runtime.approvals.release(id)
-            return ("tracegate: the audit trail cannot be written; nothing was decided\n", 1)
+            return (failure, 1)
         }
         notify(request, decision: "denied", by: approver, text: reason)
         runtime.approvals.publish(.denied(approver: approver.name, reason: reason), for: request)

@@ -1,0 +1,34 @@
+/// What one `NOTIFY tracegate_state` says changed: `lock:l-…` or `approval:r-…`. The payload names the item
+/// (for logs and for a reader that wants only it); every node re-reads the kind's table on any
+/// change, so a payload it cannot parse still makes it look, and loses nothing.
+package enum SharedStateChange: Sendable, Hashable {
+    case lock(id: String)
+    case approval(id: String)
+
+    /// The channel every node LISTENs on.
+    package static let channel = "tracegate_state"
+
+    /// Ids are ours (`l-…`, `r-…`), short and printable: anything else in a payload is not ours.
+    private static let maximumIDLength = 64
+
+    package init?(payload: String) {
+        guard let colon = payload.firstIndex(of: ":") else { return nil }
+        let kind = payload[..<colon]
+        let id = String(payload[payload.index(after: colon)...])
+        guard !id.isEmpty, id.count <= Self.maximumIDLength,
+              id.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }) else { return nil }
+        switch kind {
+        case "lock": self = .lock(id: id)
+        case "approval": self = .approval(id: id)
+        default: return nil
+        }
+    }
+
+    /// The NOTIFY payload (PostgreSQL limits it to 8000 bytes; ours are tiny).
+    package var payload: String {
+        switch self {
+        case .lock(let id): "lock:\(id)"
+        case .approval(let id): "approval:\(id)"
+        }
+    }
+}
