@@ -80,25 +80,32 @@ extension IntegrationSuite {
             let busy = await waitUntil(timeout: .seconds(60)) { ((try? await victim.auditDatabase.lastEventID()) ?? 0) >= mark + 40 }
             #expect(busy, "the direct connections wrote too little to measure\n\(scene.logs)")
 
-            let loss = try await measureSuddenLoss(of: victim, in: scene)
-            print("ClusterFailoverTests: kill -9 of \(victim.name) under load: \(loss)")
-            #expect(loss.shippedAfter <= loss.localAtKill, "\(loss)")
+            let shippedBefore = try await scene.shippedMaximum(of: victim)
+            let killedWall = Date()
+            let killed = await victim.gateway.stop(signal: SIGKILL)
+            let killedAt = ContinuousClock.now
+            #expect(killed == .signalled(SIGKILL), "\(String(describing: killed))")
             for task in load {
                 task.cancel()
                 await task.value
             }
+            // New connections through HAProxy from the moment of the kill, while the loss is measured.
+            async let takeover = firstOfThreeSuccessesInARow(alice, from: "127.0.0.22", since: killedAt)
+            let loss = try await measureLoss(of: victim, in: scene, shippedBefore: shippedBefore, killedAt: killedWall)
+            print("ClusterFailoverTests: kill -9 of \(victim.name) under load: \(loss)")
+            #expect(loss.shippedAfter <= loss.localAtKill, "\(loss)")
 
             // Its session ends with it: HAProxy closes the engineer's side when the node's goes.
             let ended = await stream.waitForExit(timeout: .seconds(30))
             #expect(ended != nil && ended != .exited(0), "the session on the killed node: \(String(describing: ended))")
             #expect(!String(decoding: stream.standardOutputSoFar, as: UTF8.self).contains("line 600\n"))
 
-            // New connections succeed through the other nodes once HAProxy's checks took it out.
-            let takeover = try await firstOfThreeSuccessesInARow(alice, from: "127.0.0.22", since: loss.killedAt)
+            // The other nodes take the new connections once HAProxy's checks took the dead one out.
+            let (elapsed, failures) = try await takeover
             let window = Duration.milliseconds(2 * ClusterFailoverScene.checkIntervalMilliseconds)
-            print("ClusterFailoverTests: new connections through HAProxy succeed again \(takeover.elapsed) after the kill "
-                + "(check interval \(ClusterFailoverScene.checkIntervalMilliseconds) ms, fall 2; \(takeover.failures) failed meanwhile)")
-            #expect(takeover.elapsed < window + .seconds(10), "took \(takeover.elapsed)\n\(scene.haproxy.log.suffix(3000))")
+            print("ClusterFailoverTests: new connections through HAProxy succeed again \(elapsed) after the kill "
+                + "(check interval \(ClusterFailoverScene.checkIntervalMilliseconds) ms, fall 2; \(failures) failed meanwhile)")
+            #expect(elapsed < window + .seconds(10), "took \(elapsed)\n\(scene.haproxy.log.suffix(3000))")
             let after = try await scene.postgresRows(
                 "SELECT node FROM events WHERE kind = 'connection.open' AND source_address = '127.0.0.22'", atLeast: 3)
             #expect(after.count >= 3 && !after.contains { $0.first == victim.name }, "\(after)")
@@ -129,7 +136,6 @@ extension IntegrationSuite {
             let shippedAfter: Int
             let localAtKill: Int
             let oldestUnshippedAgeMilliseconds: Int
-            let killedAt: ContinuousClock.Instant
 
             var unshipped: Int { localAtKill - shippedAfter }
 
@@ -139,12 +145,10 @@ extension IntegrationSuite {
             }
         }
 
-        private func measureSuddenLoss(of node: ClusterFailoverScene.Node, in scene: ClusterFailoverScene) async throws -> SuddenLoss {
-            let before = try await scene.shippedMaximum(of: node)
-            let killedWall = Date()
-            let killed = await node.gateway.stop(signal: SIGKILL)
-            let killedAt = ContinuousClock.now
-            #expect(killed == .signalled(SIGKILL), "\(String(describing: killed))")
+        /// Reads PostgreSQL's highest id for the killed node until it stops moving, and its
+        /// local trail's, and dates the oldest event in between against the kill.
+        private func measureLoss(of node: ClusterFailoverScene.Node, in scene: ClusterFailoverScene,
+                                 shippedBefore before: Int, killedAt killedWall: Date) async throws -> SuddenLoss {
             // A batch whose COMMIT was on its way when the node died may still land: wait until
             // PostgreSQL's count stops moving.
             var after = try await scene.shippedMaximum(of: node)
@@ -168,7 +172,7 @@ extension IntegrationSuite {
                 age = oldest.flatMap { Int($0) } ?? -1
             }
             return SuddenLoss(shippedBefore: before, shippedAfter: after, localAtKill: local,
-                              oldestUnshippedAgeMilliseconds: age, killedAt: killedAt)
+                              oldestUnshippedAgeMilliseconds: age)
         }
 
         /// Connects through HAProxy until three connections in a row succeed; returns when the

@@ -92,15 +92,17 @@ struct ClusterFailoverScene: Sendable {
     }
 
     /// `id|hash` of the node's chain in PostgreSQL and in its own SQLite trail, polled until
-    /// PostgreSQL holds at least as many; returns both as last read.
+    /// they are equal (the node may still be writing: PostgreSQL is read first, so an event
+    /// written in between shows as a difference and the next round reads again); returns both
+    /// as last read.
     func chains(of node: Node, timeout: Duration) async throws -> (local: [String], shipped: [String]) {
         let deadline = ContinuousClock.now + timeout
         while true {
-            let local = try await node.auditDatabase.query("SELECT id, hash FROM events ORDER BY id")
-                .map { "\($0["id"] ?? "?")|\($0["hash"] ?? "?")" }
             let shipped = try await postgres.query("SELECT id, hash FROM events WHERE node = '\(node.name)' ORDER BY id",
                                                    database: ClusterScene.database)
-            if (!local.isEmpty && shipped.count >= local.count) || ContinuousClock.now >= deadline { return (local, shipped) }
+            let local = try await node.auditDatabase.query("SELECT id, hash FROM events ORDER BY id")
+                .map { "\($0["id"] ?? "?")|\($0["hash"] ?? "?")" }
+            if (!local.isEmpty && shipped == local) || ContinuousClock.now >= deadline { return (local, shipped) }
             try await Task.sleep(for: .milliseconds(200))
         }
     }
