@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libssh-dev libsqlite3-dev pkg-config libqrencode-dev openssh-server openssh-client
-          cmake make gcc libssl-dev zlib1g-dev dpkg-dev debian-archive-keyring)
+          cmake make gcc libssl-dev zlib1g-dev dpkg-dev debian-archive-keyring
+          libpq-dev)   # ClusterStore links libpq even when no cluster is configured
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

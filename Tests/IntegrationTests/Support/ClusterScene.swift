@@ -11,7 +11,8 @@ struct ClusterScene: Sendable {
     let postgres: PostgreSQLServer
     let fixture: GatewayFixture
 
-    static func start() async throws -> ClusterScene {
+    /// `configurationLines` go into every node's configuration after `cluster:` (e.g. `proxy_protocol:`).
+    static func start(configurationLines: [String] = []) async throws -> ClusterScene {
         let postgres = try await PostgreSQLServer.start()
         let url = try await postgres.createDatabase(database)
         let cluster = [
@@ -28,7 +29,7 @@ struct ClusterScene: Sendable {
         try await migrate.run(["cluster", "migrate"]).checked("tracegate cluster migrate")
         var options = GatewayFixture.Options()
         options.servesMetrics = true
-        options.configurationLines = cluster
+        options.configurationLines = cluster + configurationLines
         let fixture = try await GatewayFixture.start(options)
         return ClusterScene(postgres: postgres, fixture: fixture)
     }
@@ -65,12 +66,13 @@ struct ClusterScene: Sendable {
 
     /// Another node of the same cluster: the fixture's configuration under another node name,
     /// port and state directory, with the fixture's keys copied in (nodes share their keys).
-    func startNode(_ name: String) async throws -> (gateway: GatewayProcess, alice: OpenSSHClient) {
+    /// `metricsPort` serves its `/readyz` there (for a load balancer's checks); none by default.
+    func startNode(_ name: String, metricsPort: UInt16? = nil) async throws -> (gateway: GatewayProcess, alice: OpenSSHClient) {
         let directory = try fixture.directory.subdirectory("node-\(name)")
         var configuration = fixture.configuration
         configuration.listenPort = try LoopbackPort.free()
         configuration.stateDirectory = directory + "/state"
-        configuration.metricsListen = "off"
+        configuration.metricsListen = metricsPort.map { "127.0.0.1:\($0)" } ?? "off"
         configuration.extraLines = configuration.extraLines.map {
             $0 == "  node: \(Self.node)" ? "  node: \(name)" : $0
         }

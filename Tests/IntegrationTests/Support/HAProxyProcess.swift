@@ -27,8 +27,9 @@ final class HAProxyProcess: Sendable {
     }
 
     /// The example with this test's addresses. `source` is the address HAProxy connects to the
-    /// gateways from, the one their `proxy_protocol.from` trusts.
-    static func configuration(port: UInt16, source: String, servers: [Server]) throws -> String {
+    /// gateways from, the one their `proxy_protocol.from` trusts. `checkInterval` replaces the
+    /// example's `inter` (e.g. "500ms"), for tests that time how fast a dead node leaves the pool.
+    static func configuration(port: UInt16, source: String, servers: [Server], checkInterval: String? = nil) throws -> String {
         let example = try String(contentsOfFile: examplePath, encoding: .utf8)
         var lines = ["global", "    log stderr format raw local0 info", "    maxconn 256", ""]
         var inGlobal = false
@@ -41,6 +42,11 @@ final class HAProxyProcess: Sendable {
                 lines.append("    bind 127.0.0.1:\(port)")
             } else if trimmed.hasPrefix("source ") {
                 lines.append("    source \(source)")
+            } else if trimmed.hasPrefix("default-server "), let checkInterval {
+                guard line.contains(" inter ") else {
+                    throw TestSupportError.unexpectedOutput("\(examplePath): default-server has no inter")
+                }
+                lines.append(line.replacingOccurrences(of: #" inter \S+"#, with: " inter \(checkInterval)", options: .regularExpression))
             } else if trimmed.hasPrefix("server ") {
                 guard !serversWritten else { continue }
                 serversWritten = true
@@ -55,10 +61,11 @@ final class HAProxyProcess: Sendable {
 
     /// Checks the configuration with `haproxy -c`, starts it with `-db` (foreground) and returns
     /// once its frontend accepts.
-    static func start(in directory: String, source: String, servers: [Server]) async throws -> HAProxyProcess {
+    static func start(in directory: String, source: String, servers: [Server],
+                      checkInterval: String? = nil) async throws -> HAProxyProcess {
         let port = try LoopbackPort.free()
         let configPath = directory + "/haproxy.cfg"
-        try Data(try configuration(port: port, source: source, servers: servers).utf8).write(to: URL(fileURLWithPath: configPath))
+        try Data(try configuration(port: port, source: source, servers: servers, checkInterval: checkInterval).utf8).write(to: URL(fileURLWithPath: configPath))
         let binary = try ExecutableLocator.find("haproxy")
         _ = try await ProcessRunner().run(binary, ["-c", "-f", configPath], timeout: .seconds(20)).checked("haproxy -c")
         let process = try ProcessRunner(workingDirectory: directory).spawn(binary, ["-db", "-f", configPath])

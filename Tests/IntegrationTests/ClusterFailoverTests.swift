@@ -1,0 +1,229 @@
+import Foundation
+import Testing
+import TestSupport
+
+extension IntegrationSuite {
+    /// Three gateway nodes sharing keys and one PostgreSQL trail, behind real HAProxy
+    /// (`config/examples/haproxy.cfg` with a 500 ms check interval), with real OpenSSH clients
+    /// on distinct loopback addresses: sessions spread over the nodes, each audited with the
+    /// engineer's own address; a node killed with SIGKILL loses its sessions, not the service,
+    /// and after its restart its whole chain is in PostgreSQL once.
+    @Suite(.clusterFailoverScene, .timeLimit(.minutes(5)))
+    struct ClusterFailoverTests {
+        @Test func sessionsSpreadOverTheNodesAndPostgreSQLHoldsEachWithItsNodeAndTheEngineersAddress() async throws {
+            let scene = try SharedClusterFailover.current()
+            let alice = try scene.client("spread-alice")
+            let addresses = (11...16).map { "127.0.0.\($0)" }
+            for address in addresses {
+                let result = try await alice.ssh("echo from-\(address)", options: ["-b", address])
+                #expect(result.stdout == "from-\(address)\n", "\(result)\n\(scene.logs)")
+            }
+
+            // One connection.open per address, with the node that served it and HAProxy as `via`.
+            let list = addresses.map { "'\($0)'" }.joined(separator: ", ")
+            let rows = try await scene.postgresRows("""
+                SELECT node, source_address, connection_id, details::jsonb->>'via' FROM events
+                WHERE kind = 'connection.open' AND source_address IN (\(list)) ORDER BY source_address
+                """, atLeast: addresses.count)
+            #expect(rows.map { $0[1] } == addresses, "\(rows)")
+            #expect(rows.allSatisfy { $0[3].hasPrefix("\(ProxyScene.proxySource):") }, "\(rows)")
+            let nodes = Set(rows.map { $0[0] })
+            #expect(nodes.count >= 2 && nodes.isSubset(of: Set(scene.nodes.map(\.name))),
+                    "HAProxy's leastconn should spread six connections: \(rows)\n\(scene.haproxy.log.suffix(2000))")
+
+            // The node named in PostgreSQL is the one whose own trail holds the connection.
+            for row in rows {
+                let node = try scene.node(named: row[0])
+                let local = try await node.auditDatabase.query(
+                    "SELECT source_address FROM events WHERE kind = 'connection.open' AND connection_id = \(AuditTrailDatabase.literal(row[2]))")
+                #expect(local.map { $0["source_address"] } == [row[1]], "\(row) in \(node.name)'s trail: \(local)")
+            }
+
+            // Auditors see all of them from any node's configuration, each with its node.
+            let third = try #require(scene.nodes.last)
+            let listed = try await third.gateway.run(["audit", "events", "--kind", "connection.open", "--format", "json", "--limit", "0"])
+            try #require(listed.succeeded, "\(listed)")
+            let listedNodes = Dictionary(try AuditJSON.lines(listed.stdout).compactMap { row in
+                row["connection_id"].map { ($0, row["node"] ?? "?") }
+            }, uniquingKeysWith: { first, _ in first })
+            for row in rows {
+                #expect(listedNodes[row[2]] == row[0], "\(row) in `audit events`")
+            }
+            try await expectVerifyPasses(scene, through: third)
+        }
+
+        @Test func killNineOfANodeEndsItsSessionTheOthersTakeNewOnesAndItsChainArrivesWholeAfterRestart() async throws {
+            let scene = try SharedClusterFailover.current()
+            let alice = try scene.client("failover-alice")
+            let stream = try alice.spawnSSH("echo started; for i in $(seq 1 600); do echo line $i; sleep 0.1; done",
+                                            options: ["-b", "127.0.0.21"])
+            defer { stream.stopBlocking() }
+            let started = await waitFor(timeout: .seconds(30), every: .milliseconds(100)) {
+                String(decoding: stream.standardOutputSoFar, as: UTF8.self).contains("line 2\n")
+            }
+            try #require(started, "the streaming session never started: \(stream.standardErrorText)\n\(scene.logs)")
+            let opened = try await scene.postgresRows(
+                "SELECT node FROM events WHERE kind = 'connection.open' AND source_address = '127.0.0.21'", atLeast: 1)
+            let victim = try scene.node(named: try #require(opened.first?.first, "the session's connection.open never reached PostgreSQL"))
+
+            // A stream of direct connections to the victim, so that it is writing events when it dies.
+            let direct = try scene.directClient(to: victim)
+            let load = (0..<2).map { _ in
+                Task {
+                    while !Task.isCancelled {
+                        _ = try? await direct.ssh("true", timeout: .seconds(20))
+                    }
+                }
+            }
+            defer { load.forEach { $0.cancel() } }
+            let mark = try await victim.auditDatabase.lastEventID()
+            let busy = await waitUntil(timeout: .seconds(60)) { ((try? await victim.auditDatabase.lastEventID()) ?? 0) >= mark + 40 }
+            #expect(busy, "the direct connections wrote too little to measure\n\(scene.logs)")
+
+            let shippedBefore = try await scene.shippedMaximum(of: victim)
+            let killedWall = Date()
+            let killed = await victim.gateway.stop(signal: SIGKILL)
+            let killedAt = ContinuousClock.now
+            #expect(killed == .signalled(SIGKILL), "\(String(describing: killed))")
+            for task in load {
+                task.cancel()
+                await task.value
+            }
+            // New connections through HAProxy from the moment of the kill, while the loss is measured.
+            async let takeover = firstOfThreeSuccessesInARow(alice, from: "127.0.0.22", since: killedAt)
+            let loss = try await measureLoss(of: victim, in: scene, shippedBefore: shippedBefore, killedAt: killedWall)
+            print("ClusterFailoverTests: kill -9 of \(victim.name) under load: \(loss)")
+            #expect(loss.shippedAfter <= loss.localAtKill, "\(loss)")
+
+            // Its session ends with it: HAProxy closes the engineer's side when the node's goes.
+            let ended = await stream.waitForExit(timeout: .seconds(30))
+            #expect(ended != nil && ended != .exited(0), "the session on the killed node: \(String(describing: ended))")
+            #expect(!String(decoding: stream.standardOutputSoFar, as: UTF8.self).contains("line 600\n"))
+
+            // The other nodes take the new connections once HAProxy's checks took the dead one out.
+            let (elapsed, failures) = try await takeover
+            let window = Duration.milliseconds(2 * ClusterFailoverScene.checkIntervalMilliseconds)
+            // tcplog's retries field reads "+1" for a connection HAProxy moved to another server.
+            let redispatched = scene.haproxy.log.components(separatedBy: "/+1 ").count - 1
+            print("ClusterFailoverTests: new connections through HAProxy succeed again \(elapsed) after the kill "
+                + "(check interval \(ClusterFailoverScene.checkIntervalMilliseconds) ms, fall 2; \(failures) failed meanwhile, "
+                + "\(redispatched) redispatched)")
+            #expect(elapsed < window + .seconds(10), "took \(elapsed)\n\(scene.haproxy.log.suffix(3000))")
+            // The example's `option redispatch`: one refused by the dead node is sent to another, not failed.
+            #expect(failures == 0, "\(scene.haproxy.log.suffix(3000))")
+            let after = try await scene.postgresRows(
+                "SELECT node FROM events WHERE kind = 'connection.open' AND source_address = '127.0.0.22'", atLeast: 3)
+            #expect(after.count >= 3 && !after.contains { $0.first == victim.name }, "\(after)")
+
+            // Restarted, it ships what it had not, and HAProxy takes it back.
+            let upBefore = scene.haproxy.log.components(separatedBy: "tracegate/\(victim.name) is UP").count
+            try await victim.gateway.start()
+            let (local, shipped) = try await scene.chains(of: victim, timeout: .seconds(30))
+            let difference = zip(shipped, local).first { $0 != $1 }.map { "\($0) vs \($1)" } ?? "in length"
+            #expect(shipped == local, "PostgreSQL \(shipped.count), local \(local.count); first difference: \(difference)")
+            let ids = shipped.compactMap { $0.split(separator: "|").first.flatMap { Int($0) } }
+            #expect(ids == Array(1...max(1, ids.count)), "\(victim.name)'s ids in PostgreSQL must run 1…N without gaps")
+            #expect(ids.count > loss.localAtKill, "the events unshipped at the kill must be there now: \(loss)")
+            let back = await waitFor(timeout: .seconds(30), every: .milliseconds(200)) {
+                scene.haproxy.log.components(separatedBy: "tracegate/\(victim.name) is UP").count > upBefore
+            }
+            #expect(back, "\(scene.haproxy.log.suffix(3000))")
+            try await expectVerifyPasses(scene, through: try #require(scene.nodes.first))
+        }
+
+        // MARK: helpers
+
+        /// What a node's sudden loss leaves unshipped: PostgreSQL's highest id for the node just
+        /// before and after SIGKILL, against the highest id in its own trail, and how old the
+        /// oldest unshipped event was at the kill.
+        struct SuddenLoss: CustomStringConvertible {
+            let shippedBefore: Int
+            let shippedAfter: Int
+            let localAtKill: Int
+            let oldestUnshippedAgeMilliseconds: Int
+
+            var unshipped: Int { localAtKill - shippedAfter }
+
+            var description: String {
+                "local trail at id \(localAtKill); PostgreSQL at id \(shippedBefore) just before the kill and \(shippedAfter) after: "
+                    + "\(unshipped) events unshipped until the restart, the oldest written \(oldestUnshippedAgeMilliseconds) ms before the kill"
+            }
+        }
+
+        /// Reads PostgreSQL's highest id for the killed node until it stops moving, and its
+        /// local trail's, and dates the oldest event in between against the kill.
+        private func measureLoss(of node: ClusterFailoverScene.Node, in scene: ClusterFailoverScene,
+                                 shippedBefore before: Int, killedAt killedWall: Date) async throws -> SuddenLoss {
+            // A batch whose COMMIT was on its way when the node died may still land: wait until
+            // PostgreSQL's count stops moving.
+            var after = try await scene.shippedMaximum(of: node)
+            var stable = false
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !stable, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(500))
+                let again = try await scene.shippedMaximum(of: node)
+                stable = again == after
+                after = again
+            }
+            let local = try await node.auditDatabase.lastEventID()
+            var age = 0
+            if local > after {
+                let formatter = ISO8601DateFormatter()
+                formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+                let oldest = try await node.auditDatabase.scalar("""
+                    SELECT CAST(round((julianday('\(formatter.string(from: killedWall))') - julianday(time)) * 86400000) AS INTEGER)
+                    FROM events WHERE id = \(after + 1)
+                    """)
+                age = oldest.flatMap { Int($0) } ?? -1
+            }
+            return SuddenLoss(shippedBefore: before, shippedAfter: after, localAtKill: local,
+                              oldestUnshippedAgeMilliseconds: age)
+        }
+
+        /// Connects through HAProxy until three connections in a row succeed; returns when the
+        /// first of those three started, counted from `since`.
+        private func firstOfThreeSuccessesInARow(_ client: OpenSSHClient, from address: String,
+                                                 since start: ContinuousClock.Instant) async throws -> (elapsed: Duration, failures: Int) {
+            var streakStart: ContinuousClock.Instant?
+            var streak = 0
+            var failures = 0
+            let deadline = start + .seconds(60)
+            while streak < 3 {
+                guard ContinuousClock.now < deadline else {
+                    throw TestSupportError.timedOut("no three connections in a row through HAProxy within 60 s of the kill")
+                }
+                let attempt = ContinuousClock.now
+                let result = try await client.ssh("echo after-kill", options: ["-b", address], timeout: .seconds(20))
+                if result.stdout == "after-kill\n" {
+                    if streak == 0 { streakStart = attempt }
+                    streak += 1
+                } else {
+                    streak = 0
+                    failures += 1
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            return ((streakStart ?? start) - start, failures)
+        }
+
+        private func expectVerifyPasses(_ scene: ClusterFailoverScene, through node: ClusterFailoverScene.Node,
+                                        sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            let verify = try await node.gateway.run(["audit", "verify"])
+            #expect(verify.succeeded, "\(verify)", sourceLocation: sourceLocation)
+            for name in scene.nodes.map(\.name) {
+                #expect(verify.stdout.split(separator: "\n").contains { $0.hasPrefix("node \(name): OK ") }, "\(verify)",
+                        sourceLocation: sourceLocation)
+            }
+        }
+
+        /// Polls an async condition until it holds or `timeout` passes.
+        private func waitUntil(timeout: Duration, _ condition: () async -> Bool) async -> Bool {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                if await condition() { return true }
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+            return await condition()
+        }
+    }
+}
