@@ -60,10 +60,14 @@ import Testing
         #expect(PostgresURLRule.problem(with: "postgresql://a:b@db/tg") != nil)
     }
 
-    @Test func nodeNameAndRequiredKeysAreChecked() {
+    @Test func nodeNameAndRequiredKeysAreChecked() throws {
         #expect(errors("cluster: {node: \"gw 1\", postgres: \"postgresql://db/tg\"}\n").contains("invalid cluster.node \"gw 1\""))
         #expect(errors("cluster: {node: -gw, postgres: \"postgresql://db/tg\"}\n").contains("invalid cluster.node"))
-        #expect(errors("cluster: {postgres: \"postgresql://db/tg\"}\n").contains("cluster is missing required key \"node\""))
+        // Without `node`, the machine names it (TRACEGATE_NODE, else the host name).
+        #expect(ClusterSettings.machineNodeName(environment: ["TRACEGATE_NODE": "gw-7"])! == ("gw-7", "TRACEGATE_NODE"))
+        if let machine = ClusterSettings.machineNodeName(environment: [:]), NameSyntax.isValidName(machine.name) {
+            #expect(try load("cluster: {postgres: \"postgresql://db/tg\"}\n").cluster?.node == ClusterSettings.machineNodeName()?.name)
+        }
         #expect(errors("cluster: {node: gw-1}\n").contains("cluster is missing required key \"postgres\""))
         #expect(errors("cluster: {node: gw-1, postgres: \"postgresql://db/tg\", password: x}\n").contains("unknown key \"password\" in cluster"))
     }

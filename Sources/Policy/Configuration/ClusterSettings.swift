@@ -1,3 +1,5 @@
+import Foundation
+
 /// `cluster:`: this gateway is one node of several that ship their trails to one PostgreSQL.
 ///
 /// The password is never part of the configuration: the YAML is reviewed like code and
@@ -13,6 +15,19 @@ package struct ClusterSettings: Hashable, Sendable {
 
     /// The environment variable read when no `password_file` is configured.
     package static let passwordEnvironmentVariable = "TRACEGATE_POSTGRES_PASSWORD"
+
+    /// The environment variable naming the node when the file does not.
+    package static let nodeEnvironmentVariable = "TRACEGATE_NODE"
+
+    /// The node's name when `cluster.node` is not written: `TRACEGATE_NODE`, else the host
+    /// name up to its first dot; with where it came from, for the error when it is not valid.
+    package static func machineNodeName(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> (name: String, source: String)? {
+        if let name = environment[nodeEnvironmentVariable], !name.isEmpty { return (name, nodeEnvironmentVariable) }
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? ""
+        return host.isEmpty ? nil : (host, "the host name")
+    }
 
     package init(node: String, postgresURL: String, passwordFile: String? = nil) {
         self.node = node
