@@ -216,6 +216,9 @@ final class ClientConnection {
     /// Returns whether it changed anything (a leg was lost).
     private func checkLegs() -> Bool {
         if !server.isConnected {
+            // A reason decided earlier on this trip of the loop (the third wrong code) stands:
+            // the client only left because it was told.
+            guard endReason == nil else { return true }
             // A client quit when it said so (SSH_MSG_DISCONNECT: `ssh -J` sends it with its
             // tunnel still open) or closed every channel before its socket; one that vanished
             // in the middle of a stream (killed, network lost) dropped.
