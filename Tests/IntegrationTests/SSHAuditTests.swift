@@ -24,7 +24,12 @@ extension IntegrationSuite {
             let before = try await fixture.alice(on: "web-01").ssh("echo negotiated")
             #expect(before.stdout == "negotiated\n", "\(before)\n\(fixture.gatewayLogTail)")
 
-            let (scan, report) = try await Self.scan(port: fixture.gateway.port)
+            // The algorithms' judgement first, without the DHEat rate test: that test counts the
+            // SSH banners of a burst of new connections, which the gateway sends at once to the
+            // first of them (a source is penalised when its unauthenticated connections end), so
+            // its note depends on how much of the scan ended before the burst. The rate test runs
+            // below, judged by what the gateway did.
+            let (scan, report) = try await Self.scan(port: fixture.gateway.port, rateTest: false)
             let findings = Self.findings(in: report)
             #expect(findings.failures.isEmpty, "ssh-audit failures: \(findings.failures)\n\(scan.stdout)")
             #expect(findings.warnings.isEmpty, "ssh-audit warnings: \(findings.warnings)\n\(scan.stdout)")
@@ -45,9 +50,13 @@ extension IntegrationSuite {
                 #expect(!kex.contains(where: LibSSHCapabilities.isPostQuantum), "\(kex)")
             }
 
-            // The rate test (DHEat) was throttled by the per-source penalties, as reported in
-            // the log, and an engineer from another address is unaffected.
-            #expect(fixture.gateway.log.contains("source penalised"), "\(fixture.gatewayLogTail)")
+            // The rate test (DHEat): its burst ends with the source penalised (closed at accept,
+            // as reported in the log), and an engineer from another address is unaffected.
+            let (_, rateReport) = try await Self.scan(port: fixture.gateway.port)
+            let rateNotes = Self.findings(in: rateReport).notes
+            print("ssh-audit rate test: \(rateNotes.isEmpty ? "no note" : rateNotes.joined(separator: " "))")
+            #expect(await waitFor(timeout: .seconds(10)) { fixture.gateway.log.contains("source penalised") },
+                    "\(fixture.gatewayLogTail)")
             let after = try await fixture.alice(on: "web-01").ssh("echo still-here", options: ["-b", "127.0.0.11"])
             #expect(after.stdout == "still-here\n", "\(after)\n\(fixture.gatewayLogTail)")
         }
