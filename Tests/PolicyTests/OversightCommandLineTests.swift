@@ -36,6 +36,18 @@ struct OversightCommandLineTests {
             == .failure(.init("unexpected \"--force\"; give --reason TEXT")))
     }
 
+    /// Durations up to a year; absurd numbers are refused, never overflowed (a fuzz finding).
+    @Test func durationsAreBoundedBeforeTheyAreMultiplied() {
+        #expect(OversightCommandLine.duration("90s") == .seconds(90))
+        #expect(OversightCommandLine.duration("2h") == .seconds(7200))
+        #expect(OversightCommandLine.duration("366d") == .seconds(366 * 86400))
+        #expect(OversightCommandLine.duration("367d") == nil)
+        #expect(OversightCommandLine.duration("9223372036854775807h") == nil)
+        #expect(OversightCommandLine.duration("99999999999999999m") == nil)
+        #expect(OversightCommandLine.duration("0s") == nil)
+        #expect(OversightCommandLine.duration("h") == nil)
+    }
+
     @Test func reasonsLoseControlCharactersAndAreBounded() {
         #expect(OversightCommandLine.reason("'quoted'") == "quoted")
         #expect(OversightCommandLine.reason("a\u{1b}[2Jb") == "a[2Jb")

@@ -121,16 +121,19 @@ package enum OversightCommandLine: Equatable, Sendable {
     /// `90s`, `30m`, `2h`, `1d`; at most a year.
     package static func duration(_ text: String) -> Duration? {
         guard let unit = text.last, let number = Int(text.dropLast()), number > 0 else { return nil }
-        let seconds: Int
+        let scale: Int
         switch unit {
-        case "s": seconds = number
-        case "m": seconds = number * 60
-        case "h": seconds = number * 3600
-        case "d": seconds = number * 86400
+        case "s": scale = 1
+        case "m": scale = 60
+        case "h": scale = 3600
+        case "d": scale = 86400
         default: return nil
         }
-        guard seconds <= 366 * 86400 else { return nil }
-        return .seconds(seconds)
+        // Bounded before multiplying: `99999999999999999h` must be refused, not overflow (found by
+        // the oversight fuzz harness).
+        let limit = 366 * 86400
+        guard number <= limit / scale else { return nil }
+        return .seconds(number * scale)
     }
 }
 
