@@ -215,6 +215,9 @@ final class ClientConnection {
     /// A TCP drop fires no channel callback: ask both sessions after every poll.
     /// Returns whether it changed anything (a leg was lost).
     private func checkLegs() -> Bool {
+        // Sampled on every trip: libssh keeps the DISCONNECT only in its error text, which the
+        // next failed write replaces (the latch keeps the first sighting).
+        let saidGoodbye = server.peerSentDisconnect
         if !server.isConnected {
             // A reason decided earlier on this trip of the loop (the third wrong code) stands:
             // the client only left because it was told.
@@ -223,7 +226,7 @@ final class ClientConnection {
             // tunnel still open) or closed every channel before its socket; one that vanished
             // in the middle of a stream (killed, network lost) dropped.
             let leftTidily = bridges.isEmpty && tunnels.isEmpty && !clientAbandonedChannel
-            endReason = isAuthenticated && (server.peerSentDisconnect || leftTidily) ? .clientQuit : .clientDropped
+            endReason = isAuthenticated && (saidGoodbye || leftTidily) ? .clientQuit : .clientDropped
             // The client left because its target went away: that, not the client, ended it.
             if targetDropped && endReason == .clientQuit { endReason = .targetDropped }
             if case .draining = phase, runtime.shutdown.isRequested { endReason = .shutdown }
