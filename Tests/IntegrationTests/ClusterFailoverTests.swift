@@ -115,6 +115,13 @@ extension IntegrationSuite {
                 "SELECT node FROM events WHERE kind = 'connection.open' AND source_address = '127.0.0.22'", atLeast: 3)
             #expect(after.count >= 3 && !after.contains { $0.first == victim.name }, "\(after)")
 
+            // HAProxy's checks take it out (two failed checks). Waited for before the restart: a
+            // node back before its second failed check was never out, and never comes "back".
+            let out = await waitFor(timeout: .seconds(10), every: .milliseconds(100)) {
+                scene.haproxy.log.contains("tracegate/\(victim.name) is DOWN")
+            }
+            #expect(out, "HAProxy never took \(victim.name) out\n\(scene.haproxy.log.suffix(3000))")
+
             // Restarted, it ships what it had not, and HAProxy takes it back.
             let upBefore = scene.haproxy.log.components(separatedBy: "tracegate/\(victim.name) is UP").count
             try await victim.gateway.start()
