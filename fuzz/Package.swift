@@ -8,7 +8,8 @@ import PackageDescription
 // (consent and oversight), what a browser sends the web page (query, cookie, range), 
 // the file ledger's SFTP and legacy scp parsers (every byte of a transfer), and a postmortem
 // bundle's events.jsonl (received from the other company), and the PROXY protocol v2 header
-// (the first bytes of anyone's connection). A package of its own
+// (the first bytes of anyone's connection), and the answer to the verification-code prompt
+// (TOTP, from anyone holding a key) with base32. A package of its own
 // so that `-sanitize=fuzzer` never touches the gateway's build; Sources/* are symlinks to the
 // real modules. Build and run with fuzz/run.sh.
 let package = Package(
@@ -35,6 +36,12 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode"),
+        .target(
+            name: "OneTimeCode",
+            dependencies: ["CQRencode", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
+        ),
         .target(name: "CFuzzerDriver"),
         .executableTarget(name: "FuzzConfiguration", dependencies: ["Policy", "CFuzzerDriver"]),
         .executableTarget(name: "FuzzUsername", dependencies: ["Policy", "CFuzzerDriver"]),
@@ -47,6 +54,7 @@ let package = Package(
         .executableTarget(name: "FuzzWebInput", dependencies: ["WebInput", "CFuzzerDriver"]),
         .executableTarget(name: "FuzzBundleEvents", dependencies: ["Audit", "CFuzzerDriver"]),
         .executableTarget(name: "FuzzProxyHeader", dependencies: ["Policy", "CFuzzerDriver"]),
+        .executableTarget(name: "FuzzOneTimeCode", dependencies: ["OneTimeCode", "CFuzzerDriver"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # libFuzzer on every parser of untrusted input: the configuration, the SSH user name, the user
 # CA key file, the gateway shell's command lines, the file ledger's SFTP and scp streams,
-# the web page's inputs, a bundle's events.jsonl, the PROXY protocol v2 header.
+# the web page's inputs, a bundle's events.jsonl, the PROXY protocol v2 header, the verification code.
 #   fuzz/run.sh                      # every harness, 25 s each (CI: scripts/test.sh gives fewer)
 #   fuzz/run.sh 600                  # by hand: 10 minutes each
 #   fuzz/run.sh 60 username          # one harness
@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-25}
-read -r -a harnesses <<< "${2:-configuration username cakeyfile shellcommand sftp scp oversight webinput bundle-events proxyheader}"
+read -r -a harnesses <<< "${2:-configuration username cakeyfile shellcommand sftp scp oversight webinput bundle-events proxyheader onetimecode}"
 
 # The harnesses start libFuzzer through LLVMFuzzerRunDriver from their own main (SwiftPM owns main).
 # lld: gold crashes (an internal error) linking the fuzzer runtime into a SwiftPM executable.
@@ -37,7 +37,8 @@ for harness in "${harnesses[@]}"; do
         webinput) binary=FuzzWebInput; max_len=4096 ;;
         bundle-events) binary=FuzzBundleEvents; max_len=8192 ;;
         proxyheader) binary=FuzzProxyHeader; max_len=2048 ;;
-        *) echo "unknown harness $harness (configuration, username, cakeyfile, shellcommand, sftp, scp, oversight, webinput, bundle-events, proxyheader)" >&2; exit 2 ;;
+        onetimecode) binary=FuzzOneTimeCode; max_len=256 ;;
+        *) echo "unknown harness $harness (configuration, username, cakeyfile, shellcommand, sftp, scp, oversight, webinput, bundle-events, proxyheader, onetimecode)" >&2; exit 2 ;;
     esac
     # The ledger's harnesses run shorter (CI's total stays small); by hand, pass a longer time.
     run_seconds=$seconds
