@@ -17,7 +17,7 @@ package struct DirectoryTree: Sendable, Equatable {
         while let relative = enumerator.nextObject() as? String {
             let path = root + "/" + relative
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
             entries[relative] = isDirectory.boolValue ? .some(nil) : try Data(contentsOf: URL(fileURLWithPath: path))
         }
         return DirectoryTree(entries: entries)

@@ -158,6 +158,6 @@ final class LargestFileSize {
     init(path: String) { self.path = path }
     func sample() {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        bytes = max(bytes, size ?? 0)
+        bytes = max(bytes, size)
     }
 }

@@ -92,7 +92,7 @@ struct FileTransferTests {
         let store = try AuditStore.open(path: directory.databasePath)
         store.writeAll(Self.events("c-0000000000f2", at: EventFixtures.base)
             + Self.events("c-0000000000f3", at: AuditTimestamp(year: 2025, month: 9, day: 1, hour: 12)!))
-        var pruner = AuditPruner(store: store)
+        let pruner = AuditPruner(store: store)
         _ = try pruner.prune(olderThan: AuditTimestamp(year: 2025, month: 6, day: 1, hour: 0)!) { (event) throws(AuditError) in
             let writer = store.makeWriter()
             defer { writer.close() }

@@ -125,7 +125,7 @@ import Testing
         feed(&ledger, client: SFTPPacket.open(id: 1, path: "x", flags: 0x1A))
         feed(&ledger, server: SFTPPacket.handle(id: 1, handle))
         // A WRITE whose data length claims more than the packet holds.
-        var packet = SFTPPacket(6, id: 2)
+        let packet = SFTPPacket(6, id: 2)
         packet.string(handle).uint64(0).uint32(1_000_000)
         feed(&ledger, client: packet.framed + [1, 2, 3])
         #expect(ledger.stopped?.integrity == .unparsed)

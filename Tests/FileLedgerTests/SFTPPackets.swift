@@ -26,56 +26,56 @@ final class SFTPPacket {
     @discardableResult func string(_ value: String) -> SFTPPacket { string(Array(value.utf8)) }
 
     var framed: [UInt8] {
-        var length = SFTPPacket(0)
+        let length = SFTPPacket(0)
         length.bytes = []
         length.uint32(UInt32(bytes.count))
         return length.bytes + bytes
     }
 
     static func open(id: UInt32, path: String, flags: UInt32) -> [UInt8] {
-        var packet = SFTPPacket(3, id: id)
+        let packet = SFTPPacket(3, id: id)
         packet.string(path).uint32(flags).uint32(0)
         return packet.framed
     }
 
     static func handle(id: UInt32, _ handle: [UInt8]) -> [UInt8] {
-        var packet = SFTPPacket(102, id: id)
+        let packet = SFTPPacket(102, id: id)
         packet.string(handle)
         return packet.framed
     }
 
     static func write(id: UInt32, handle: [UInt8], offset: UInt64, data: [UInt8]) -> [UInt8] {
-        var packet = SFTPPacket(6, id: id)
+        let packet = SFTPPacket(6, id: id)
         packet.string(handle).uint64(offset).string(data)
         return packet.framed
     }
 
     static func read(id: UInt32, handle: [UInt8], offset: UInt64, length: UInt32) -> [UInt8] {
-        var packet = SFTPPacket(5, id: id)
+        let packet = SFTPPacket(5, id: id)
         packet.string(handle).uint64(offset).uint32(length)
         return packet.framed
     }
 
     static func data(id: UInt32, _ data: [UInt8]) -> [UInt8] {
-        var packet = SFTPPacket(103, id: id)
+        let packet = SFTPPacket(103, id: id)
         packet.string(data)
         return packet.framed
     }
 
     static func status(id: UInt32, code: UInt32, message: String = "") -> [UInt8] {
-        var packet = SFTPPacket(101, id: id)
+        let packet = SFTPPacket(101, id: id)
         packet.uint32(code).string(message).string("")
         return packet.framed
     }
 
     static func close(id: UInt32, handle: [UInt8]) -> [UInt8] {
-        var packet = SFTPPacket(4, id: id)
+        let packet = SFTPPacket(4, id: id)
         packet.string(handle)
         return packet.framed
     }
 
     static func pathRequest(_ type: UInt8, id: UInt32, _ paths: String...) -> [UInt8] {
-        var packet = SFTPPacket(type, id: id)
+        let packet = SFTPPacket(type, id: id)
         for path in paths { packet.string(path) }
         return packet.framed
     }

@@ -249,7 +249,7 @@ enum ConsentNotify {
             printf '%s\\n' "$input" >> "\(directory)/received.jsonl"
 
             """
-        FileManager.default.createFile(atPath: path, contents: Data(script.utf8), attributes: [.posixPermissions: 0o755])
+        _ = FileManager.default.createFile(atPath: path, contents: Data(script.utf8), attributes: [.posixPermissions: 0o755])
         return path
     }()
 

@@ -159,7 +159,7 @@ extension IntegrationSuite {
         /// and the chain verifies, as after any crash.
         @Test func sigkillDuringTheDrainLeavesSessionsInterruptedAndTheChainValid() async throws {
             let fixture = try SharedGateway.current()
-            let (gatewayPID, sessions) = try await Self.threeSessionsToldOfTheDrain(fixture, on: "web-02", tag: "killed")
+            let (_, sessions) = try await Self.threeSessionsToldOfTheDrain(fixture, on: "web-02", tag: "killed")
             defer { sessions.forEach { $0.process.terminateGroup(signal: SIGKILL) } }
             let killed = await fixture.gateway.stop(signal: SIGKILL)
             #expect(killed == .signalled(SIGKILL), "\(String(describing: killed))")
