@@ -138,6 +138,69 @@ extension IntegrationSuite {
             try await expectVerifyPasses(scene, through: try #require(scene.nodes.first))
         }
 
+        /// Issue 19's outage: PostgreSQL stopped for 30 s under a stream of sessions through
+        /// HAProxy. The nodes keep the trail locally (the decision is durable in their own
+        /// SQLite before a byte reaches a target), so every session goes on, `/readyz` keeps
+        /// every node in HAProxy's pool, and after PostgreSQL returns each node's whole chain
+        /// is there once, without gaps.
+        @Test func aThirtySecondPostgreSQLOutageUnderAStreamOfSessionsCostsNoSessionAndNoEvent() async throws {
+            let scene = try SharedClusterFailover.current()
+            let alice = try scene.client("outage-alice")
+            let downBefore = scene.haproxy.log.components(separatedBy: " is DOWN").count
+            // A session that spans the outage, and a stream of short ones from changing addresses.
+            let long = try alice.spawnSSH("echo started; for i in $(seq 1 600); do echo line $i; sleep 0.1; done",
+                                          options: ["-b", "127.0.0.40"])
+            defer { long.stopBlocking() }
+            let started = await waitFor(timeout: .seconds(30), every: .milliseconds(100)) {
+                String(decoding: long.standardOutputSoFar, as: UTF8.self).contains("started\n")
+            }
+            try #require(started, "the long session never started: \(long.standardErrorText)\n\(scene.logs)")
+
+            try await scene.postgres.stop()
+            var restarted = false
+            defer { if !restarted { Task { [postgres = scene.postgres] in try? await postgres.restart() } } }
+            let outage = ContinuousClock.now
+            var made: [String: Int] = [:]
+            var failed: [String] = []
+            var round = 0
+            while ContinuousClock.now - outage < .seconds(30) {
+                let address = "127.0.0.\(41 + round % 10)"
+                round += 1
+                let result = try await alice.ssh("echo during-outage", options: ["-b", address], timeout: .seconds(20))
+                if result.stdout == "during-outage\n" {
+                    made[address, default: 0] += 1
+                } else {
+                    failed.append("\(address): \(result)")
+                }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            let sessions = made.values.reduce(0, +)
+            print("ClusterFailoverTests: \(sessions) sessions through HAProxy during a 30 s PostgreSQL outage, \(failed.count) failed")
+            #expect(failed.isEmpty, "sessions failed while PostgreSQL was down: \(failed)\n\(scene.logs)")
+            #expect(sessions >= 20, "too few sessions to call it a stream: \(sessions)")
+            #expect(scene.haproxy.log.components(separatedBy: " is DOWN").count == downBefore,
+                    "a node left HAProxy's pool because PostgreSQL was down\n\(scene.haproxy.log.suffix(3000))")
+            #expect(long.isRunning, "the session spanning the outage ended: \(long.standardErrorText)")
+
+            try await scene.postgres.restart()
+            restarted = true
+            for node in scene.nodes {
+                let (local, shipped) = try await scene.chains(of: node, timeout: .seconds(30))
+                #expect(shipped == local, "\(node.name): PostgreSQL \(shipped.count) events, local \(local.count)")
+                let ids = shipped.compactMap { $0.split(separator: "|").first.flatMap { Int($0) } }
+                #expect(ids == Array(1...max(1, ids.count)), "\(node.name)'s ids in PostgreSQL must run 1…N without gaps")
+            }
+            // Each session made during the outage is in PostgreSQL once, with the address it came from.
+            let list = made.keys.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            let rows = try await scene.postgresRows("""
+                SELECT source_address, count(*) FROM events
+                WHERE kind = 'connection.open' AND source_address IN (\(list)) GROUP BY source_address ORDER BY source_address
+                """, atLeast: made.count)
+            let counted = Dictionary(uniqueKeysWithValues: rows.compactMap { row in Int(row[1]).map { (row[0], $0) } })
+            #expect(counted == made, "connection.open rows per address in PostgreSQL against sessions made")
+            try await expectVerifyPasses(scene, through: try #require(scene.nodes.last))
+        }
+
         // MARK: helpers
 
         /// What a node's sudden loss leaves unshipped: PostgreSQL's highest id for the node just
