@@ -10,6 +10,7 @@ import TestSupport
 /// The policy adds one oversight rule: alice (retailer) may lock the provider's people; and
 /// bob's sessions on web-02 … web-05 need the retailer's approval (alice is the retailer's
 /// approver); each test that waits uses its own target, so that one approval never covers another.
+/// bob's web-06 needs a verification code (`require_mfa: true`), for the shared second factor.
 struct ClusterPairScene: Sendable {
     static let database = "shared"
 
@@ -39,9 +40,11 @@ struct ClusterPairScene: Sendable {
         try await migrate.run(["cluster", "migrate"]).checked("tracegate cluster migrate")
         var options = GatewayFixture.Options()
         options.configurationLines = cluster + policyLines
-        options.targetNames = ["web-01", "web-02", "web-03", "web-04", "web-05"]
+        options.targetNames = ["web-01", "web-02", "web-03", "web-04", "web-05", "web-06"]
         options.extraGrants = [.init(to: .user("bob"), targets: ["web-02", "web-03", "web-04", "web-05"], logins: [TestLogin.name],
-                                     conditions: ["approval: {by: {org: retailer}, valid: 1h, wait: 2m}"])]
+                                     conditions: ["approval: {by: {org: retailer}, valid: 1h, wait: 2m}"]),
+                               .init(to: .user("bob"), targets: ["web-06"], logins: [TestLogin.name],
+                                     conditions: ["require_mfa: true"])]
         let first = try await GatewayFixture.start(options)
 
         let directory = try first.directory.subdirectory("node-gw-2")
