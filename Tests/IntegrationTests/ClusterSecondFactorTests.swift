@@ -28,8 +28,10 @@ extension IntegrationSuite {
             return try await client.ssh(command, options: answer.options, environment: answer.environment)
         }
 
+        /// The operator opens a window on gw-1 (the row is the cluster's), then bob runs
         /// `ssh -tt bob@gw-1 mfa enroll` on a pty, driven as in the single-node enrolment tests.
         private func enrolBobThroughNodeOne(_ scene: ClusterPairScene) async throws -> String {
+            try await scene.first.gateway.run(["mfa", "reset", "bob", "--window", "10m"]).checked("mfa reset bob on gw-1")
             let driver = try scene.first.directory.write(SecondFactorGateway.enrolDriver, to: "enrol.py")
             let client = scene.onFirst("bob")
             let result = try await ProcessRunner(environment: OpenSSHClient.environment(adding: ["TERM": "xterm"]),
@@ -44,8 +46,6 @@ extension IntegrationSuite {
 
         @Test func bobEnrolledThroughNodeOneLogsInOnNodeTwoAndHisCodeIsSpentOnBoth() async throws {
             let scene = try SharedClusterPair.current()
-            // The operator opens the window on gw-1; the row is the cluster's.
-            try await scene.first.gateway.run(["mfa", "reset", "bob", "--window", "10m"]).checked("mfa reset bob on gw-1")
             let secret = try await enrolBobThroughNodeOne(scene)
             let authenticators = Authenticators(directory: scene.first.directory.path)
             authenticators.enrolled("bob", secret: secret)
@@ -103,29 +103,47 @@ extension IntegrationSuite {
                     "gw-1's list still shows bob's factor: \(list.stdout)")
         }
 
-        @Test func withPostgreSQLDownALoginThatNeedsACodeIsRefusedWithOneLineAndAnEvent() async throws {
+        @Test func withPostgreSQLDownWhatNeedsBobsCodeIsRefusedWithOneLineAndAnEventAndWhatNeedsNoneWorks() async throws {
             let scene = try SharedClusterPair.current()
+            let secret = try await enrolBobThroughNodeOne(scene)
+            // gw-2's feed hears of the enrolment by NOTIFY; its periodic re-read (3 s) is the bound.
+            try await Task.sleep(for: .seconds(3.5))
             let mark = try await scene.secondAuditDatabase.lastEventID()
             try await scene.postgres.stop()
-            let refused: ProcessResult
+            var restarted = false
+            defer { if !restarted { Task { [postgres = scene.postgres] in try? await postgres.restart() } } }
+
+            // A code that would be right: it cannot be checked, so it is not asked for.
+            let code = try await Authenticators.code(secret: secret, step: Authenticators.currentStep + 1)
             let started = ContinuousClock.now
-            do {
-                refused = try await bobToWeb06(try scene.onSecond("bob", target: "web-06"), code: "123456", "echo in", in: scene)
-            } catch {
-                try await scene.postgres.restart()
-                throw error
-            }
+            let refused = try await bobToWeb06(try scene.onSecond("bob", target: "web-06"), code: code, "echo in", in: scene)
             let waited = ContinuousClock.now - started
-            try await scene.postgres.restart()
-            #expect(refused.status == 255 && refused.stderr.contains(Self.unavailableLine), "\(refused)\n\(scene.logTails)")
+            #expect(refused.status == 255 && !refused.stdout.contains("in")
+                    && refused.stderr.contains(Self.unavailableLine), "\(refused)\n\(scene.logTails)")
             #expect(waited < .seconds(15), "the refusal took \(waited)")
+            // bob is enrolled, so the gateway's shell would ask him too: refused as well.
+            let shell = try await bobToWeb06(try scene.onSecond("bob"), code: code, "whoami", in: scene)
+            #expect(shell.status == 255 && shell.stderr.contains(Self.unavailableLine), "\(shell)")
             let events = try await scene.secondAuditDatabase.waitForRows("""
                 SELECT reason FROM events WHERE id > \(mark) AND kind = 'mfa.attempt' AND "user" = 'bob' AND result = 'unavailable'
                 """)
-            #expect(events.first?["reason"]?.contains("PostgreSQL") == true, "\(events)")
-            // Nothing needing a code is affected: bob's web-01 has no require_mfa.
+            #expect(events.count == 2 && events.allSatisfy { $0["reason"]?.contains("PostgreSQL") == true }, "\(events)")
+
+            // What needs no code goes on: bob's web-01 (no require_mfa), and the gateway's shell
+            // of alice, whom the cluster does not have enrolled.
             let plain = try await scene.onSecond("bob", target: "web-01").ssh("echo plain")
-            #expect(plain.succeeded, "\(plain)")
+            #expect(plain.succeeded && plain.stdout == "plain\n", "\(plain)")
+            let alice = try await scene.onSecond("alice").ssh("whoami")
+            #expect(alice.succeeded && alice.stdout.contains("alice"), "\(alice)\n\(scene.logTails)")
+
+            try await scene.postgres.restart()
+            restarted = true
+            // Back: bob's next code is accepted on gw-2 (its pool reconnects on its own).
+            let authenticators = Authenticators(directory: scene.first.directory.path)
+            authenticators.enrolled("bob", secret: secret)
+            let back = try await bobToWeb06(try scene.onSecond("bob", target: "web-06"),
+                                            code: try await authenticators.nextCode(for: "bob"), "echo back", in: scene)
+            #expect(back.succeeded && back.stdout == "back\n", "\(back)\n\(scene.logTails)")
         }
     }
 }

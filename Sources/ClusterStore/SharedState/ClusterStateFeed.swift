@@ -52,12 +52,17 @@ package final class ClusterStateFeed: Sendable {
     private struct Tables {
         var locks: SharedLockTable
         var approvals: SharedApprovalTable
+        /// Nil on a schema migrated before the second-factor tables (locks and approvals still work).
+        var secondFactors: SharedSecondFactorTable?
         var connection: PostgresConnection { locks.connection }
     }
 
     /// Internal: `ClusteredApprovalExchange` decides on its own connection to the same place.
     let node: String
     let endpoint: PostgresEndpoint
+    /// Who is enrolled for a second factor, as last read; `ClusteredSecondFactorStore` asks it
+    /// while PostgreSQL is unreachable.
+    let knownEnrolments = KnownEnrolments()
     private let schedule: Schedule
     private let logger: Logger
     private let outbox = Mutex<[SharedStateWrite]>([])
@@ -169,7 +174,9 @@ package final class ClusterStateFeed: Sendable {
         guard version >= SharedApprovalTable.schemaVersion else { throw ShippingError.notMigrated }
         try connection.execute("LISTEN \(SharedStateChange.channel)")
         return Tables(locks: SharedLockTable(node: node, connection: connection),
-                      approvals: SharedApprovalTable(node: node, connection: connection))
+                      approvals: SharedApprovalTable(node: node, connection: connection),
+                      secondFactors: version >= SharedSecondFactorTable.schemaVersion
+                          ? SharedSecondFactorTable(node: node, connection: connection) : nil)
     }
 
     /// Writes every queued change, oldest first; each leaves the queue only once committed,
@@ -194,7 +201,7 @@ package final class ClusterStateFeed: Sendable {
     }
 
     /// Reads the locks in force and hands them, corrected by what is still queued, to the
-    /// gateway; then the decisions made for the requests waiting here.
+    /// gateway; then the decisions made for the requests waiting here; then who is enrolled.
     private func reread(_ tables: Tables) throws {
         guard let handlers = handlers.withLock({ $0 }) else { return }
         let remote = try tables.locks.notRemoved()
@@ -205,5 +212,6 @@ package final class ClusterStateFeed: Sendable {
         let decisions = try tables.approvals.decisions(for: handlers.waitingApprovals())
         if !decisions.isEmpty { handlers.approvalDecisions(decisions) }
         handlers.approvals(try tables.approvals.pending(at: now), try tables.approvals.inForce(at: now))
+        if let secondFactors = tables.secondFactors { knownEnrolments.replace(with: try secondFactors.enrolledUsers()) }
     }
 }

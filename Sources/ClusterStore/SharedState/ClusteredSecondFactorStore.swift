@@ -11,7 +11,9 @@ import Foundation
 /// falls back to the node's own file while PostgreSQL is unreachable: a node that answered
 /// from a copy could accept a code already spent elsewhere, or a secret reset elsewhere. The
 /// second factor fails closed instead (`SecondFactorError.sharedState`; the login is refused
-/// with one line and an `mfa.attempt` event, as for any store failure).
+/// with one line and an `mfa.attempt` event, as for any store failure). One exception, which
+/// opens nothing: a user the feed last read as not enrolled is answered "not enrolled" (see
+/// `KnownEnrolments`), so that what needs no code of them still works.
 ///
 /// Called on the SSH connection's own thread (and a command's main thread), never on Swift's
 /// cooperative pool; each call waits a few seconds at most (see `PostgresConnectionPool`).
@@ -21,6 +23,8 @@ package final class ClusteredSecondFactorStore: SecondFactorStore {
     private let node: String
     private let sealer: SecretSealer
     private let pool: PostgresConnectionPool
+    /// The feed's list of enrolled users; nil for a command (no feed): it only fails.
+    private let known: KnownEnrolments?
 
     /// Someone waits at a prompt: a down or unreachable server must answer within seconds.
     private static let connectTimeoutSeconds = 3
@@ -28,12 +32,13 @@ package final class ClusteredSecondFactorStore: SecondFactorStore {
     private static let tcpUserTimeoutMilliseconds = 5_000
 
     package convenience init(feed: ClusterStateFeed, sealer: SecretSealer) {
-        self.init(node: feed.node, endpoint: feed.endpoint, sealer: sealer)
+        self.init(node: feed.node, endpoint: feed.endpoint, sealer: sealer, known: feed.knownEnrolments)
     }
 
-    package init(node: String, endpoint: PostgresEndpoint, sealer: SecretSealer) {
+    package init(node: String, endpoint: PostgresEndpoint, sealer: SecretSealer, known: KnownEnrolments? = nil) {
         self.node = node
         self.sealer = sealer
+        self.known = known
         var bounded = endpoint
         bounded.connectTimeoutSeconds = Self.connectTimeoutSeconds
         bounded.tcpUserTimeoutMilliseconds = Self.tcpUserTimeoutMilliseconds
@@ -50,7 +55,14 @@ package final class ClusteredSecondFactorStore: SecondFactorStore {
     }
 
     package func enrolment(of user: String) throws(SecondFactorError) -> SecondFactorEnrolment? {
-        guard let row = try table({ try $0.secret(of: user) }) else { return nil }
+        let found: SharedSecondFactorTable.SecretRow?
+        do {
+            found = try table { try $0.secret(of: user) }
+        } catch {
+            if known?.isEnrolled(user) == false { return nil }
+            throw error
+        }
+        guard let row = found else { return nil }
         return SecondFactorEnrolment(
             secret: try sealer.unseal(row.sealed, for: user),
             enrolledAt: Self.date(row.enrolledAt) ?? Date(timeIntervalSince1970: 0),

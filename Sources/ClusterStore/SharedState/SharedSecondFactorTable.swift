@@ -4,6 +4,10 @@ import Audit
 /// connection. Every check that guards a write is part of the write itself (a conditional
 /// UPDATE, a DELETE … RETURNING), never a read followed by a write: two nodes answering at
 /// the same moment cannot both pass it. Secrets arrive here sealed and leave sealed.
+///
+/// A change of who is enrolled (enrolment, reset, removal) notifies `tracegate_state` with
+/// `mfa:USER` in its transaction: each node's feed keeps the names of the enrolled users (never
+/// their secrets) to answer "not enrolled" for the others while PostgreSQL is unreachable.
 struct SharedSecondFactorTable {
     let node: String
     let connection: PostgresConnection
@@ -47,6 +51,7 @@ struct SharedSecondFactorTable {
                 ON CONFLICT ("user") DO UPDATE SET opened_at = excluded.opened_at, closes_at = excluded.closes_at,
                     opened_by = excluded.opened_by
                 """, [user, opened, closes, operatorName])
+            try notify(user)
             return removed
         }
     }
@@ -56,6 +61,7 @@ struct SharedSecondFactorTable {
             let secret = try connection.execute(#"DELETE FROM second_factor_secrets WHERE "user" = $1"#, [user]).affected
             let window = try connection.execute(#"DELETE FROM second_factor_enrolment_windows WHERE "user" = $1"#, [user]).affected
             try connection.execute(#"DELETE FROM second_factor_verifications WHERE "user" = $1"#, [user])
+            try notify(user)
             return secret + window > 0
         }
     }
@@ -83,6 +89,7 @@ struct SharedSecondFactorTable {
                 ON CONFLICT ("user") DO UPDATE SET sealed_secret = excluded.sealed_secret, enrolled_at = excluded.enrolled_at,
                     enrolled_node = excluded.enrolled_node, last_used_at = excluded.last_used_at, last_step = excluded.last_step
                 """, [user, PostgresBytes.encode(sealed), time, node, String(step)])
+            try notify(user)
             return true
         }
     }
@@ -116,5 +123,14 @@ struct SharedSecondFactorTable {
             guard row.count == 4, let user = row[0] else { return nil }
             return (user, row[1], row[2], row[3])
         }
+    }
+
+    /// The names of every enrolled user (what the feed keeps; no secret).
+    func enrolledUsers() throws -> Set<String> {
+        Set(try connection.execute(#"SELECT "user" FROM second_factor_secrets"#).rows.compactMap { $0.first ?? nil })
+    }
+
+    private func notify(_ user: String) throws {
+        try connection.execute("SELECT pg_notify($1, $2)", [SharedStateChange.channel, SharedStateChange.secondFactor(user: user).payload])
     }
 }
