@@ -222,7 +222,11 @@ package final class GatewayService {
             auditStore: auditStore, audit: audit, stateDirectory: stateDirectory,
             freeSpaceFloor: { runtime.settings.recordingFreeSpaceFloor })
         var scrape = ScrapeRenderer(metrics: metrics, audit: audit, admission: runtime.admission, stateDirectory: stateDirectory)
-        scrape.unreviewedBreakGlass = { [auditStore] in try? auditStore.openReviews().count }
+        // On a cluster, every node's open items as the feed last counted them (never a wait on
+        // PostgreSQL here: this thread also answers the load balancer's checks).
+        scrape.unreviewedBreakGlass = { [auditStore] in
+            runtime.reviewExchange?.openCountAsLastSeen ?? (try? auditStore.openReviews().count)
+        }
         if let shipper { scrape.clusterShipping = { shipper.status } }
         metrics.bootstrapSwiftMetrics()
         return try OperationsEndpoint(listen: listen, scrape: scrape, readiness: readiness)
