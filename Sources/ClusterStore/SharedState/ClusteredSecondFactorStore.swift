@@ -6,8 +6,9 @@ import Foundation
 /// any node, a code accepted on one node is a replay on all of them, and a reset made through
 /// one node applies at the next login everywhere. `Gateway` sees only `SecondFactorStore`.
 ///
-/// Unlike locks, nothing is kept in memory and nothing needs a notification: a login reads the
-/// rows when it needs them, so there is no copy to bring up to date. Unlike locks too, nothing
+/// Unlike locks, no copy of the state is kept in memory: a login reads the rows when it needs
+/// them, so there is nothing to bring up to date (only the names of the enrolled users, see
+/// below, follow the feed's notifications). Unlike locks too, nothing
 /// falls back to the node's own file while PostgreSQL is unreachable: a node that answered
 /// from a copy could accept a code already spent elsewhere, or a secret reset elsewhere. The
 /// second factor fails closed instead (`SecondFactorError.sharedState`; the login is refused
