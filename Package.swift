@@ -138,7 +138,8 @@ let package = Package(
         .testTarget(name: "OneTimeCodeTests", dependencies: ["OneTimeCode", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "RecordingTests", dependencies: ["Recording"], swiftSettings: strictSettings),
         .testTarget(name: "FileLedgerTests", dependencies: ["FileLedger"], swiftSettings: strictSettings),
-        .testTarget(name: "ClusterStoreTests", dependencies: ["ClusterStore", "Audit"], swiftSettings: strictSettings),
+        .testTarget(name: "ClusterStoreTests", dependencies: ["ClusterStore", "Audit", "TestSupport", .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: strictSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "WebTests", dependencies: ["Web", "Audit", "Policy", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(

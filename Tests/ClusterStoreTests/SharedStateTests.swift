@@ -22,8 +22,19 @@ import Testing
         #expect(SharedStateChange(payload: "approval:") == nil)
     }
 
+    @Test func aReviewNotificationNamesItsItemAndRoundTrips() {
+        #expect(SharedStateChange(payload: "review:b-0badcafe") == .review(id: "b-0badcafe"))
+        #expect(SharedStateChange.review(id: "b-1").payload == "review:b-1")
+    }
+
+    @Test func aSecondFactorNotificationNamesItsUserAndRoundTrips() {
+        #expect(SharedStateChange(payload: "mfa:bob") == .secondFactor(user: "bob"))
+        #expect(SharedStateChange.secondFactor(user: "o.1").payload == "mfa:o.1")
+        #expect(SharedStateChange(payload: "mfa:") == nil)
+    }
+
     @Test func payloadsThatAreNotOursAreNotParsed() {
-        for payload in ["", "lock", "lock:", "review:b-1", "lock:l 1", "lock:l-\u{7}", "lock:é",
+        for payload in ["", "lock", "lock:", "reviews:b-1", "lock:l 1", "lock:l-\u{7}", "lock:é",
                         "lock:" + String(repeating: "a", count: 65), ":l-1"] {
             #expect(SharedStateChange(payload: payload) == nil, "\(payload)")
         }

@@ -159,9 +159,3 @@ package final class SQLiteSecondFactorStore: SecondFactorStore {
         return Date(timeIntervalSince1970: Double(timestamp.microsecondsSinceEpoch) / 1_000_000)
     }
 }
-
-extension SecondFactorListing {
-    init(user: String) {
-        self.init(user: user, enrolledAt: nil, lastUsedAt: nil, windowClosesAt: nil)
-    }
-}

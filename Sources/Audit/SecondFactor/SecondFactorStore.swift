@@ -4,8 +4,9 @@ import Foundation
 /// enrolment windows, the last accepted step per user (replays are refused across
 /// connections) and the last good code per user and source address (the reuse window).
 ///
-/// A protocol so that another engine (PostgreSQL, for several gateways) can hold the same
-/// state without touching `Gateway`; `SQLiteSecondFactorStore` keeps it in audit.db. Every
+/// A protocol so that another engine can hold the same state without touching `Gateway`:
+/// `SQLiteSecondFactorStore` keeps it in audit.db, `ClusteredSecondFactorStore` (ClusterStore)
+/// in PostgreSQL, shared by every node of a cluster. Every
 /// method is a short transaction of its own, called from a connection's own thread.
 package protocol SecondFactorStore: Sendable {
     /// The user's enrolment with its secret opened, or nil if not enrolled.
@@ -39,17 +40,35 @@ package struct SecondFactorEnrolment: Sendable {
     package var enrolledAt: Date
     package var lastUsedAt: Date?
     package var lastStep: Int64?
+
+    package init(secret: [UInt8], enrolledAt: Date, lastUsedAt: Date?, lastStep: Int64?) {
+        self.secret = secret
+        self.enrolledAt = enrolledAt
+        self.lastUsedAt = lastUsedAt
+        self.lastStep = lastStep
+    }
 }
 
 package struct EnrolmentWindow: Sendable, Equatable {
     package var openedAt: Date
     package var closesAt: Date
     package var openedBy: String
+
+    package init(openedAt: Date, closesAt: Date, openedBy: String) {
+        self.openedAt = openedAt
+        self.closesAt = closesAt
+        self.openedBy = openedBy
+    }
 }
 
 package struct SecondFactorVerification: Sendable, Equatable {
     package var verifiedAt: Date
     package var connectionID: String
+
+    package init(verifiedAt: Date, connectionID: String) {
+        self.verifiedAt = verifiedAt
+        self.connectionID = connectionID
+    }
 }
 
 package struct SecondFactorListing: Sendable, Equatable {
@@ -58,6 +77,13 @@ package struct SecondFactorListing: Sendable, Equatable {
     package var lastUsedAt: Date?
     /// When the user's open enrolment window closes, if one is open.
     package var windowClosesAt: Date?
+
+    package init(user: String, enrolledAt: Date? = nil, lastUsedAt: Date? = nil, windowClosesAt: Date? = nil) {
+        self.user = user
+        self.enrolledAt = enrolledAt
+        self.lastUsedAt = lastUsedAt
+        self.windowClosesAt = windowClosesAt
+    }
 }
 
 package enum SecondFactorError: Error, Sendable, CustomStringConvertible {
@@ -66,6 +92,9 @@ package enum SecondFactorError: Error, Sendable, CustomStringConvertible {
     case key(String)
     /// A sealed secret that the key cannot open (another gateway's key, or a tampered row).
     case unreadableSecret(user: String)
+    /// A clustered node cannot reach (or use) the shared state in PostgreSQL. No node answers
+    /// for a second factor from a copy of its own: the login is refused until it returns.
+    case sharedState(String)
 
     package var description: String {
         switch self {
@@ -73,6 +102,7 @@ package enum SecondFactorError: Error, Sendable, CustomStringConvertible {
         case .key(let reason): "second-factor key: \(reason)"
         case .unreadableSecret(let user):
             "the second-factor secret of \(user) cannot be opened with this gateway's key (restored without its key?); reset it with `tracegate mfa reset \(user)`"
+        case .sharedState(let reason): "the cluster's second-factor state in PostgreSQL cannot be used: \(reason)"
         }
     }
 }

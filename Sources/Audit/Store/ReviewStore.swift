@@ -15,6 +15,24 @@ package struct ReviewRecord: Sendable, Hashable {
     package var ruleName: String
     package var result: ReviewResult
     package var reviewedBy: String?
+
+    package init(id: String, connectionID: String, openedAt: String, user: String, organization: String, target: String,
+                 targetOwner: String?, login: String, sourceAddress: String?, reason: String, ruleName: String,
+                 result: ReviewResult, reviewedBy: String?) {
+        self.id = id
+        self.connectionID = connectionID
+        self.openedAt = openedAt
+        self.user = user
+        self.organization = organization
+        self.target = target
+        self.targetOwner = targetOwner
+        self.login = login
+        self.sourceAddress = sourceAddress
+        self.reason = reason
+        self.ruleName = ruleName
+        self.result = result
+        self.reviewedBy = reviewedBy
+    }
 }
 
 /// The durable side of break-glass reviews, behind a protocol so that another engine can serve

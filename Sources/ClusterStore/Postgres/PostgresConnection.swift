@@ -15,11 +15,12 @@ package final class PostgresConnection {
         // `dbname` first, as a URI that libpq expands (expand_dbname = 1); the keywords after it
         // override what the URI says. The password travels as its own keyword, never in the URI.
         // Keepalives and a TCP user timeout: a server that vanishes without a reset (a partition,
-        // a dead host) must fail the blocked call within half a minute, not hang the shipper.
+        // a dead host) must fail the blocked call within the endpoint's bound (half a minute
+        // for the shipper, less where someone waits at a prompt), not hang the caller.
         var keywords = ["dbname", "connect_timeout", "application_name", "client_encoding",
                         "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout"]
         var values = [endpoint.url, String(endpoint.connectTimeoutSeconds), "tracegate", "UTF8",
-                      "1", "10", "5", "3", "30000"]
+                      "1", "10", "5", "3", String(endpoint.tcpUserTimeoutMilliseconds)]
         if let password = endpoint.password {
             keywords.append("password")
             values.append(password)

@@ -9,6 +9,10 @@ package struct PostgresEndpoint: Sendable {
     /// Seconds libpq waits for a connection before giving up (a down server must not stall
     /// the shipper's loop, nor a command, for the kernel's TCP timeout).
     package var connectTimeoutSeconds = 5
+    /// How long sent data may stay unacknowledged before the kernel drops the connection
+    /// (`tcp_user_timeout`): a server that vanished without a reset fails the blocked call
+    /// within this, not the kernel's quarter of an hour.
+    package var tcpUserTimeoutMilliseconds = 30_000
 
     package init(url: String, password: String?) {
         self.url = url

@@ -133,5 +133,84 @@ CREATE TABLE approval_requests (
 CREATE INDEX approval_requests_pending ON approval_requests (requested_at) WHERE status = 'pending';
 
 """#),
+        Migration(fileName: "0005_second_factor.sql", sql: #"""
+-- Second-factor state shared by every node of the cluster (issue 19, item 5): an engineer
+-- enrolled through one node gives her code on any node, and a code accepted on one node is a
+-- replay on all of them. The same three tables as SQLite's migration 0009, with "user" quoted.
+-- State, not evidence: mfa.attempt, mfa.enrol and mfa.reset stay events in the chain of the
+-- node where they happened.
+--
+-- Nodes read these rows when a login needs them (no copy in memory), so a change made through
+-- one node applies on the next login anywhere, with nothing to notify.
+--
+-- Times are the chain's own text (UTC, microseconds, fixed width): compared as text, they
+-- compare as instants.
+
+-- The secret is sealed (AES-256-GCM: nonce | ciphertext | tag, the user name as associated
+-- data) under state_dir/keys/mfa_secret_key, the same file on every node. The key never
+-- enters PostgreSQL: this table alone opens nothing.
+CREATE TABLE second_factor_secrets (
+    "user"          text PRIMARY KEY,
+    sealed_secret   bytea NOT NULL,
+    enrolled_at     text NOT NULL,
+    enrolled_node   text NOT NULL,     -- where `mfa enroll` ran (its chain holds mfa.enrol)
+    last_used_at    text,
+    last_step       bigint             -- 30-second step of the last accepted code: it and older are replays
+);
+
+-- Opened by `tracegate mfa reset USER --window D` on any node; `mfa enroll` works only inside one.
+CREATE TABLE second_factor_enrolment_windows (
+    "user"          text PRIMARY KEY,
+    opened_at       text NOT NULL,
+    closes_at       text NOT NULL,
+    opened_by       text NOT NULL
+);
+
+-- The last good code per user and source address, for `mfa: {reuse: 8h}`.
+CREATE TABLE second_factor_verifications (
+    "user"          text NOT NULL,
+    source_address  text NOT NULL,
+    verified_at     text NOT NULL,
+    connection_id   text NOT NULL,
+    node            text NOT NULL,     -- where the code was given
+    PRIMARY KEY ("user", source_address)
+);
+
+"""#),
+        Migration(fileName: "0006_break_glass_reviews.sql", sql: #"""
+-- Break-glass review items shared by every node of the cluster (issue 19, item 5): the glass is
+-- broken on one node, the other organisation reviews the item through any node, and once closed
+-- it is closed for all. The evidence stays in the chains: `breakglass.open` in the chain of the
+-- node where the glass was broken, `breakglass.review` in the chain of the node where it was
+-- reviewed. The opening node writes its row after its event is durable; a reviewer's node closes
+-- it with a claim (the row locked, then updated) inside a transaction that also makes its
+-- `breakglass.review` event durable, so that two reviewers on two nodes cannot both close it.
+-- Each write notifies `tracegate_state` with 'review:<id>'.
+--
+-- Times are the chain's own text (UTC, microseconds), as in `events`.
+CREATE TABLE reviews (
+    id               text PRIMARY KEY,      -- b-…, as in the chain
+    node             text NOT NULL,         -- where the glass was broken (its chain holds breakglass.open)
+    connection_id    text NOT NULL,
+    opened_at        text NOT NULL,
+    "user"           text NOT NULL,
+    organization     text NOT NULL,
+    target           text NOT NULL,
+    target_owner     text,
+    login            text NOT NULL,
+    source_address   text,
+    reason           text NOT NULL,
+    rule_name        text NOT NULL,         -- the break_glass entry (same policy on every node)
+    result           text NOT NULL DEFAULT 'open' CHECK (result IN ('open', 'accepted', 'rejected')),
+    reviewed_at      text,
+    reviewed_by      text,
+    reviewed_by_org  text,
+    review_node      text,                  -- where it was reviewed (its chain holds breakglass.review)
+    review_note      text
+);
+
+CREATE INDEX reviews_open ON reviews (opened_at) WHERE result = 'open';
+
+"""#),
     ]
 }

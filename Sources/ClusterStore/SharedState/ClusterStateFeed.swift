@@ -52,12 +52,23 @@ package final class ClusterStateFeed: Sendable {
     private struct Tables {
         var locks: SharedLockTable
         var approvals: SharedApprovalTable
+        /// Nil on a schema migrated before the second-factor tables (locks and approvals still work).
+        var secondFactors: SharedSecondFactorTable?
+        /// Nil on a schema migrated before the shared reviews.
+        var reviews: SharedReviewTable?
         var connection: PostgresConnection { locks.connection }
     }
 
     /// Internal: `ClusteredApprovalExchange` decides on its own connection to the same place.
     let node: String
     let endpoint: PostgresEndpoint
+    /// Who is enrolled for a second factor, as last read; `ClusteredSecondFactorStore` asks it
+    /// while PostgreSQL is unreachable.
+    let knownEnrolments = KnownEnrolments()
+    /// Break-glass items open on any node at the last read; -1 before the first. `/metrics`
+    /// reads this rather than PostgreSQL: its thread also answers the load balancer's checks,
+    /// which must not wait on a database that is down.
+    let openReviewCount = Atomic(-1)
     private let schedule: Schedule
     private let logger: Logger
     private let outbox = Mutex<[SharedStateWrite]>([])
@@ -169,7 +180,11 @@ package final class ClusterStateFeed: Sendable {
         guard version >= SharedApprovalTable.schemaVersion else { throw ShippingError.notMigrated }
         try connection.execute("LISTEN \(SharedStateChange.channel)")
         return Tables(locks: SharedLockTable(node: node, connection: connection),
-                      approvals: SharedApprovalTable(node: node, connection: connection))
+                      approvals: SharedApprovalTable(node: node, connection: connection),
+                      secondFactors: version >= SharedSecondFactorTable.schemaVersion
+                          ? SharedSecondFactorTable(node: node, connection: connection) : nil,
+                      reviews: version >= SharedReviewTable.schemaVersion
+                          ? SharedReviewTable(node: node, connection: connection) : nil)
     }
 
     /// Writes every queued change, oldest first; each leaves the queue only once committed,
@@ -183,6 +198,10 @@ package final class ClusterStateFeed: Sendable {
                 case .approvalRequested(let request): try tables.approvals.insert(request)
                 case .approvalEnded(let id, let status): try tables.approvals.end(id: id, status: status)
                 case .approvalDecided(let decision): try tables.approvals.record(decision)
+                case .reviewOpened(let review):
+                    if let reviews = reviewTable(tables) { try reviews.insert(review) }
+                case .reviewClosed(let closing):
+                    if let reviews = reviewTable(tables) { try reviews.closeIfOpen(closing) }
                 }
             } catch let error as PostgresError where !error.isConnectionProblem {
                 // Refused for its content: it would be refused forever and block every later write.
@@ -193,8 +212,19 @@ package final class ClusterStateFeed: Sendable {
         }
     }
 
+    /// The reviews table; nil (the write is dropped, with a line in the log) on a schema that
+    /// predates it, where retrying would block every later write.
+    private func reviewTable(_ tables: Tables) -> SharedReviewTable? {
+        if tables.reviews == nil {
+            logger.error("cluster: the PostgreSQL schema has no shared reviews; a review item stays on this node (run `tracegate cluster migrate`)",
+                         metadata: ["tg.node": "\(node)"])
+        }
+        return tables.reviews
+    }
+
     /// Reads the locks in force and hands them, corrected by what is still queued, to the
-    /// gateway; then the decisions made for the requests waiting here.
+    /// gateway; then the decisions made for the requests waiting here; then who is enrolled, and how many
+    /// break-glass items are open.
     private func reread(_ tables: Tables) throws {
         guard let handlers = handlers.withLock({ $0 }) else { return }
         let remote = try tables.locks.notRemoved()
@@ -205,5 +235,7 @@ package final class ClusterStateFeed: Sendable {
         let decisions = try tables.approvals.decisions(for: handlers.waitingApprovals())
         if !decisions.isEmpty { handlers.approvalDecisions(decisions) }
         handlers.approvals(try tables.approvals.pending(at: now), try tables.approvals.inForce(at: now))
+        if let secondFactors = tables.secondFactors { knownEnrolments.replace(with: try secondFactors.enrolledUsers()) }
+        if let reviews = tables.reviews { openReviewCount.store(try reviews.openCount(), ordering: .relaxed) }
     }
 }

@@ -1,14 +1,17 @@
-/// What one `NOTIFY tracegate_state` says changed: `lock:l-…` or `approval:r-…`. The payload names the item
+/// What one `NOTIFY tracegate_state` says changed: `lock:l-…`, `approval:r-…`, `review:b-…` or
+/// `mfa:USER` (an enrolment, reset or removal). The payload names the item
 /// (for logs and for a reader that wants only it); every node re-reads the kind's table on any
 /// change, so a payload it cannot parse still makes it look, and loses nothing.
 package enum SharedStateChange: Sendable, Hashable {
     case lock(id: String)
     case approval(id: String)
+    case review(id: String)
+    case secondFactor(user: String)
 
     /// The channel every node LISTENs on.
     package static let channel = "tracegate_state"
 
-    /// Ids are ours (`l-…`, `r-…`), short and printable: anything else in a payload is not ours.
+    /// Ids are ours (`l-…`, `r-…`, `b-…`, user names), short and printable: anything else in a payload is not ours.
     private static let maximumIDLength = 64
 
     package init?(payload: String) {
@@ -20,6 +23,8 @@ package enum SharedStateChange: Sendable, Hashable {
         switch kind {
         case "lock": self = .lock(id: id)
         case "approval": self = .approval(id: id)
+        case "review": self = .review(id: id)
+        case "mfa": self = .secondFactor(user: id)
         default: return nil
         }
     }
@@ -29,6 +34,8 @@ package enum SharedStateChange: Sendable, Hashable {
         switch self {
         case .lock(let id): "lock:\(id)"
         case .approval(let id): "approval:\(id)"
+        case .review(let id): "review:\(id)"
+        case .secondFactor(let user): "mfa:\(user)"
         }
     }
 }

@@ -12,6 +12,10 @@ package enum SharedStateWrite: Sendable, Hashable {
     case approvalEnded(id: String, status: String)
     /// Decided on this node, for a request waiting on this node.
     case approvalDecided(SharedApprovalDecision)
+    /// A break-glass review item opened on this node.
+    case reviewOpened(ReviewRecord)
+    /// An item of this node reviewed here before the cluster knew it.
+    case reviewClosed(ReviewClosing)
 }
 
 /// The locks a node should hold in memory: what PostgreSQL says, corrected by this node's own
@@ -26,7 +30,7 @@ package enum SharedLockMerge {
             switch write {
             case .lockCreated(let lock): created.append(lock)
             case .lockRemoved(let lock, _, _): removed.insert(lock.id)
-            case .approvalRequested, .approvalEnded, .approvalDecided: continue
+            case .approvalRequested, .approvalEnded, .approvalDecided, .reviewOpened, .reviewClosed: continue
             }
         }
         var merged = remote.filter { !removed.contains($0.id) }

@@ -42,6 +42,11 @@ extension ClientConnection {
             return false
         }
         breakGlassReview = reviewID
+        // On a cluster the item is shared (through the feed, after its event is durable), so
+        // that the reviewers may close it through any node; read back as the trail holds it.
+        if let exchange = runtime.reviewExchange, let item = try? runtime.auditStore.review(id: reviewID) {
+            exchange.reviewOpened(item)
+        }
         phase = .authorized(.allowed(request: access, target: target, login: login, grant: rule.grant))
         let reviewers = rule.reviewers.map { ApprovalRule(approvers: $0).approversDescription } ?? (target.owner ?? "the target's owner")
         bridge.writeLine("tracegate: BREAK-GLASS session on \(login)@\(target.name) (reason: \(SafeText.quoted(reason, limit: 200))); "

@@ -35,6 +35,20 @@ extension ClientConnection {
     func secondFactorStep(for user: User, outcome: AccessOutcome) -> SecondFactorStep {
         let policy = settings.policy
         let userRequired = policy.requiresSecondFactor(user)
+        // What the policy alone decides; nil: it depends on whether the user is enrolled. The
+        // store is read only when a code may be needed: when it cannot be read (a cluster's
+        // PostgreSQL down), logins that need no code go on, and the others are refused.
+        let policyRequires: Bool? = switch outcome {
+        case .gatewayShell: nil
+        case .allowed(_, _, _, let grant): userRequired || grant.requireSecondFactor
+        case .ticketExpected(let access):
+            userRequired || policy.targetMayRequireSecondFactor(user, target: access.request.target)
+        case .refused: userRequired ? nil : false
+        }
+        guard policyRequires != false else {
+            context.secondFactor = .notRequired
+            return .proceed(outcome)
+        }
         let enrolment: SecondFactorEnrolment?
         do {
             enrolment = try runtime.secondFactors.enrolment(of: user.name)
@@ -42,14 +56,7 @@ extension ClientConnection {
             journal.secondFactorAttempt(context, result: .unavailable, reason: "\(error)")
             return .proceed(.refused(.secondFactorUnavailable))
         }
-        let required = switch outcome {
-        case .gatewayShell: enrolment != nil
-        case .allowed(_, _, _, let grant): userRequired || grant.requireSecondFactor
-        case .ticketExpected(let access):
-            userRequired || policy.targetMayRequireSecondFactor(user, target: access.request.target)
-        case .refused: userRequired && enrolment != nil
-        }
-        guard required else {
+        guard policyRequires ?? (enrolment != nil) else {
             context.secondFactor = .notRequired
             return .proceed(outcome)
         }

@@ -40,7 +40,7 @@ final class RetentionSchedule: Sendable {
     }
 
     /// Waits for a prune in progress to finish its step and the thread to end.
-    var runtimeStore: any ReviewStore { runtime.auditStore }
+    var runtimeStore: any ReviewStore { runtime.reviews }
     var reviewLogger: Logger { logger }
 
     func waitUntilStopped() {

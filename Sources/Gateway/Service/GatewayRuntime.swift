@@ -33,6 +33,11 @@ package final class GatewayRuntime: Sendable {
     let lockStore: any LockStore
     /// Approval requests and decisions across the nodes of a cluster; nil on a single node.
     let approvalExchange: (any ApprovalExchange)?
+    /// Break-glass review items as every reader sees them: this node's file on a single node,
+    /// the cluster's (in PostgreSQL) on a clustered one.
+    let reviews: any ReviewStore
+    /// Review items across the nodes of a cluster; nil on a single node.
+    let reviewExchange: (any ReviewExchange)?
     /// Requests waiting on the other nodes (empty on a single node).
     let approvalsElsewhere = ApprovalsElsewhere()
     /// Sign-in links printed by the shell's `web` and the web sessions they open.
@@ -62,9 +67,14 @@ package final class GatewayRuntime: Sendable {
         if let sharedState {
             lockStore = ClusteredLockStore(local: localLocks, feed: sharedState)
             approvalExchange = ClusteredApprovalExchange(feed: sharedState)
+            let clusteredReviews = ClusteredReviews(feed: sharedState, local: auditStore)
+            reviews = clusteredReviews
+            reviewExchange = clusteredReviews
         } else {
             lockStore = localLocks
             approvalExchange = nil
+            reviews = auditStore
+            reviewExchange = nil
         }
     }
 

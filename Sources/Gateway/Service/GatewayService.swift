@@ -51,11 +51,13 @@ package final class GatewayService {
         sharedState = try configuration.cluster.map { cluster in
             try ClusterStateFeed(node: cluster.node, endpoint: try cluster.endpoint(), logger: logger)
         }
+        // Clustered, every node reads and writes the same second-factor rows in PostgreSQL;
+        // the connections see only `SecondFactorStore` either way.
+        let secondFactors: any SecondFactorStore = sharedState.map { ClusteredSecondFactorStore(feed: $0, sealer: sealer) }
+            ?? SQLiteSecondFactorStore(store: auditStore, sealer: sealer)
         runtime = GatewayRuntime(settings: settings, upstreamKey: keys.upstreamKey,
                                  journal: ConnectionJournal(logger: logger, audit: audit, metrics: metrics),
-                                 auditStore: auditStore,
-                                 secondFactors: SQLiteSecondFactorStore(store: auditStore, sealer: sealer),
-                                 sharedState: sharedState)
+                                 auditStore: auditStore, secondFactors: secondFactors, sharedState: sharedState)
         try Self.restoreApprovals(from: auditStore, into: runtime.approvals, withdrawn: withdrawnApprovals, logger: logger)
         try runtime.loadLocks()
         let digest = LoadedConfigurationDigest(path: configuration.sourcePath)
@@ -220,7 +222,11 @@ package final class GatewayService {
             auditStore: auditStore, audit: audit, stateDirectory: stateDirectory,
             freeSpaceFloor: { runtime.settings.recordingFreeSpaceFloor })
         var scrape = ScrapeRenderer(metrics: metrics, audit: audit, admission: runtime.admission, stateDirectory: stateDirectory)
-        scrape.unreviewedBreakGlass = { [auditStore] in try? auditStore.openReviews().count }
+        // On a cluster, every node's open items as the feed last counted them (never a wait on
+        // PostgreSQL here: this thread also answers the load balancer's checks).
+        scrape.unreviewedBreakGlass = { [auditStore] in
+            runtime.reviewExchange?.openCountAsLastSeen ?? (try? auditStore.openReviews().count)
+        }
         if let shipper { scrape.clusterShipping = { shipper.status } }
         metrics.bootstrapSwiftMetrics()
         return try OperationsEndpoint(listen: listen, scrape: scrape, readiness: readiness)

@@ -5,7 +5,7 @@ import Policy
 /// `reviews` and `review b-… --accept|--reject TEXT`: the other organisation closes each
 /// break-glass item after looking at the session (`tracegate replay`, `audit show`).
 extension ConsentShell {
-    private var store: any ReviewStore { runtime.auditStore }
+    private var store: any ReviewStore { runtime.reviews }
 
     /// Who may review `item` under the policy in force now: the entry it ran under, or the
     /// target owner's organisation when that entry is gone.
@@ -35,6 +35,9 @@ extension ConsentShell {
     }
 
     func review(_ id: String, by reviewer: User, accepted: Bool, note: String) -> (String, Int) {
+        if runtime.reviewExchange != nil, let closed = reviewOnCluster(id, by: reviewer, accepted: accepted, note: note) {
+            return closed
+        }
         let item: ReviewRecord
         do {
             guard let found = try store.review(id: id) else { return ("tracegate: no review item \(id)\n", 1) }
@@ -53,6 +56,44 @@ extension ConsentShell {
         } catch {
             return ("tracegate: the audit trail cannot be written; nothing was reviewed\n", 1)
         }
+        // Only reached on a cluster for an item of this node that PostgreSQL does not have yet.
+        runtime.reviewExchange?.reviewClosedHere(closing(id, by: reviewer, accepted: accepted, note: note))
+        return reviewed(item, by: reviewer, accepted: accepted, note: note)
+    }
+
+    /// Closes `id` as one claim in the cluster's shared state; nil when the cluster does not
+    /// know the item (opened on this node and not shared yet: the local path closes it).
+    private func reviewOnCluster(_ id: String, by reviewer: User, accepted: Bool, note: String) -> (String, Int)? {
+        guard let exchange = runtime.reviewExchange else { return nil }
+        do {
+            let item = try exchange.close(id: id, check: { item in
+                mayReview(item, reviewer)
+                    ? nil : "tracegate: you may not review \(id): the other organisation reviews \(item.user)'s break-glass session\n"
+            }, closing: { _ in closing(id, by: reviewer, accepted: accepted, note: note) }, record: { _ in
+                try runtime.journal.breakGlassReviewed(context, reviewID: id, accepted: accepted, note: note)
+            })
+            return reviewed(item, by: reviewer, accepted: accepted, note: note)
+        } catch .unknown {
+            return nil
+        } catch .closed(let result, let by) {
+            return ("tracegate: review \(id) is already closed (\(result.rawValue) by \(by ?? "?"))\n", 1)
+        } catch .refused(let line) {
+            return (line, 1)
+        } catch .unreachable {
+            return ("tracegate: the cluster's shared state cannot be reached; nothing was reviewed\n", 1)
+        } catch {
+            return ("tracegate: the audit trail cannot be written; nothing was reviewed\n", 1)
+        }
+    }
+
+    private func closing(_ id: String, by reviewer: User, accepted: Bool, note: String) -> ReviewClosing {
+        ReviewClosing(id: id, result: accepted ? .accepted : .rejected, reviewer: reviewer.name,
+                      reviewerOrganization: reviewer.organization, note: note, time: .now())
+    }
+
+    /// The reviewer's line and the notification, once the review is durable.
+    private func reviewed(_ item: ReviewRecord, by reviewer: User, accepted: Bool, note: String) -> (String, Int) {
+        let id = item.id
         let listen = runtime.settings.configuration
         runtime.notifier.send([
             "event": "breakglass.reviewed", "id": id, "result": accepted ? "accepted" : "rejected", "reviewer": reviewer.name,

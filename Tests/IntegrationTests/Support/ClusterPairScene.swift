@@ -10,6 +10,8 @@ import TestSupport
 /// The policy adds one oversight rule: alice (retailer) may lock the provider's people; and
 /// bob's sessions on web-02 … web-05 need the retailer's approval (alice is the retailer's
 /// approver); each test that waits uses its own target, so that one approval never covers another.
+/// bob's web-06 needs a verification code (`require_mfa: true`), for the shared second factor;
+/// bob has no grant to web-07, only a break-glass entry that the retailer reviews.
 struct ClusterPairScene: Sendable {
     static let database = "shared"
 
@@ -21,6 +23,8 @@ struct ClusterPairScene: Sendable {
     static let policyLines = [
         "oversight:",
         "  - {to: {user: alice}, sessions: {of: {org: provider}}, may: [lock]}",
+        "break_glass:",
+        "  - {to: {user: bob}, targets: {names: [web-07]}, logins: [\(GatewayConfiguration.quote(TestLogin.name))], reviewers: {org: retailer}}",
     ]
 
     static func start() async throws -> ClusterPairScene {
@@ -39,9 +43,11 @@ struct ClusterPairScene: Sendable {
         try await migrate.run(["cluster", "migrate"]).checked("tracegate cluster migrate")
         var options = GatewayFixture.Options()
         options.configurationLines = cluster + policyLines
-        options.targetNames = ["web-01", "web-02", "web-03", "web-04", "web-05"]
+        options.targetNames = ["web-01", "web-02", "web-03", "web-04", "web-05", "web-06", "web-07"]
         options.extraGrants = [.init(to: .user("bob"), targets: ["web-02", "web-03", "web-04", "web-05"], logins: [TestLogin.name],
-                                     conditions: ["approval: {by: {org: retailer}, valid: 1h, wait: 2m}"])]
+                                     conditions: ["approval: {by: {org: retailer}, valid: 1h, wait: 2m}"]),
+                               .init(to: .user("bob"), targets: ["web-06"], logins: [TestLogin.name],
+                                     conditions: ["require_mfa: true"])]
         let first = try await GatewayFixture.start(options)
 
         let directory = try first.directory.subdirectory("node-gw-2")

@@ -1,13 +1,17 @@
 import ArgumentParser
 import Audit
+import ClusterStore
+import Gateway
 import Foundation
 
 /// The audit database and the second-factor key of the configuration's state_dir, opened the
 /// way `serve` opens them: the state tables live in audit.db and events go into its chain
 /// through a writer of this process (as `audit.query` events do while `serve` runs).
+/// With `cluster:` (and no `--database`), the state is the cluster's, in PostgreSQL, as the
+/// nodes read it; the event still goes into this node's own chain.
 struct MFAStoreAccess {
     let store: AuditStore
-    let secondFactors: SQLiteSecondFactorStore
+    let secondFactors: any SecondFactorStore
 
     static func open(_ options: AuditDatabaseOptions) throws -> MFAStoreAccess {
         let path = try options.databasePath()
@@ -19,6 +23,17 @@ struct MFAStoreAccess {
         } catch {
             printError("tracegate: \(error)")
             throw ExitCode(2)
+        }
+        if options.database == nil, let cluster = try options.configuration.load().cluster {
+            let endpoint: PostgresEndpoint
+            do {
+                endpoint = try cluster.endpoint()
+            } catch {
+                printError("tracegate: \(error)")
+                throw ExitCode(2)
+            }
+            return MFAStoreAccess(store: store, secondFactors: ClusteredSecondFactorStore(
+                node: cluster.node, endpoint: endpoint, sealer: sealer))
         }
         return MFAStoreAccess(store: store, secondFactors: SQLiteSecondFactorStore(store: store, sealer: sealer))
     }
