@@ -93,7 +93,7 @@ extension IntegrationSuite {
             for case let relative as String in enumerator {
                 let path = state + "/" + relative
                 var isDirectory: ObjCBool = false
-                manager.fileExists(atPath: path, isDirectory: &isDirectory)
+                _ = manager.fileExists(atPath: path, isDirectory: &isDirectory)
                 let actual = try mode(path)
                 if isDirectory.boolValue {
                     #expect(actual == 0o700, "\(relative) is \(String(actual, radix: 8))", sourceLocation: sourceLocation)
