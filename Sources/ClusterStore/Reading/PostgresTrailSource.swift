@@ -5,7 +5,7 @@ import Audit
 ///
 /// Blocking: it runs on the calling thread (a command's main thread), never on Swift's pool.
 package final class PostgresTrailSource: AuditTrailSource {
-    private let connection: PostgresConnection
+    let connection: PostgresConnection
 
     package init(connection: PostgresConnection) {
         self.connection = connection
@@ -59,7 +59,7 @@ package final class PostgresTrailSource: AuditTrailSource {
     }
 
     /// PostgreSQL failures in the words of the audit store, which the commands report.
-    private func reading<T>(_ body: () throws -> T) throws(AuditError) -> T {
+    func reading<T>(_ body: () throws -> T) throws(AuditError) -> T {
         do {
             return try body()
         } catch let error as AuditError {

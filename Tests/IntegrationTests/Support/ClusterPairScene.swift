@@ -23,15 +23,20 @@ struct ClusterPairScene: Sendable {
         "  - {to: {user: alice}, sessions: {of: {org: provider}}, may: [lock]}",
     ]
 
-    static func start() async throws -> ClusterPairScene {
+    /// `sharedRecordings`: both nodes write their recordings under one `cluster.recordings`
+    /// directory (`sharedRecordingsDirectory`), as on hosts that mount the same share.
+    static func start(sharedRecordings: Bool = false) async throws -> ClusterPairScene {
         let postgres = try await PostgreSQLServer.start()
         let url = try await postgres.createDatabase(database)
-        let cluster = [
+        var cluster = [
             "cluster:",
             "  node: gw-1",
             "  postgres: \(GatewayConfiguration.quote(url))",
             "  password_file: \(GatewayConfiguration.quote(postgres.passwordFile))",
         ]
+        if sharedRecordings {
+            cluster.append("  recordings: \(GatewayConfiguration.quote(try postgres.directory.subdirectory("shared-recordings")))")
+        }
         // The schema first, as an operator runs `tracegate cluster migrate` before starting nodes.
         let migrate = try GatewayProcess(
             configPath: try postgres.directory.write(cluster.joined(separator: "\n") + "\n", to: "cluster.yaml", mode: 0o644),
@@ -77,6 +82,9 @@ struct ClusterPairScene: Sendable {
         return client.withUser(target.map { "\(first.login)@\($0)" } ?? user)
     }
 
+    /// `cluster.recordings` of `start(sharedRecordings: true)`.
+    var sharedRecordingsDirectory: String { postgres.directory.file("shared-recordings") }
+
     var secondAuditDatabase: AuditTrailDatabase {
         AuditTrailDatabase(path: second.stateDirectory + "/audit.db")
     }
@@ -99,6 +107,14 @@ extension Trait where Self == SuiteScope<ClusterPairScene> {
     static var clusterPair: Self {
         SuiteScope(
             start: { try await ClusterPairScene.start() },
+            stop: { await $0.stop() },
+            publish: { scene, body in try await SharedClusterPair.$scene.withValue(scene) { try await body() } })
+    }
+
+    /// The same, with both nodes' recordings in one shared `cluster.recordings` directory.
+    static var clusterPairSharingRecordings: Self {
+        SuiteScope(
+            start: { try await ClusterPairScene.start(sharedRecordings: true) },
             stop: { await $0.stop() },
             publish: { scene, body in try await SharedClusterPair.$scene.withValue(scene) { try await body() } })
     }
