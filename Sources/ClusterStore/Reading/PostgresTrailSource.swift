@@ -64,6 +64,9 @@ package final class PostgresTrailSource: AuditTrailSource {
             return try body()
         } catch let error as AuditError {
             throw error
+        } catch PostgresError.statementFailed(sqlState: "42P01", _) {
+            // An undefined table: a database migrated by an older tracegate (no listings yet).
+            throw .queryFailed(reason: "the PostgreSQL schema lacks this listing; run `tracegate cluster migrate` with this version")
         } catch {
             throw .queryFailed(reason: "\(error)")
         }

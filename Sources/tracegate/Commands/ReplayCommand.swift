@@ -67,11 +67,10 @@ struct ReplayCommand: ParsableCommand {
         if let notice = RecordedSessionLookup.breakGlassNotice(forID: recording, stateDirectory: stateDirectory) {
             printError(notice)
         }
-        if let cluster = configuration.cluster,
-           let path = try ClusterRecordingLookup.path(forID: recording, cluster: cluster, configPath: options.config) {
-            return path
-        }
-        return RecordedSessionLookup.path(forID: recording, stateDirectory: stateDirectory)
+        // The node's own trail first: replaying this node's session needs no PostgreSQL.
+        if let path = RecordedSessionLookup.path(forID: recording, stateDirectory: stateDirectory) { return path }
+        guard let cluster = configuration.cluster else { return nil }
+        return try ClusterRecordingLookup.path(forID: recording, cluster: cluster, configPath: options.config)
     }
 
     /// The configuration is only read when RECORDING is not a file: replaying a copied
