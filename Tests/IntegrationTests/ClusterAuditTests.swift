@@ -146,6 +146,41 @@ extension IntegrationSuite {
             #expect(try await audit(scene, ["files", "--path", "*/\(mark).txt"]).isEmpty)
         }
 
+        @Test func aBreakGlassReviewOpenedAndClosedOnNodeTwoIsListedOnNodeOneWithItsLatestState() async throws {
+            let scene = try SharedClusterPair.current()
+            let reason = "web-05 down, INC-\(Int.random(in: 1000...9999))"
+            let entered = try await scene.onSecond("bob", target: "web-05").ssh(
+                "echo glass-$((1+1))", options: ["-o", "SetEnv=TRACEGATE_BREAK_GLASS=\"\(reason)\""])
+            try #require(entered.succeeded && entered.stdout == "glass-2\n", "\(entered)\n\(scene.logTails)")
+            let range = try #require(entered.stderr.range(of: #"review (b-[0-9a-f]+) is open"#, options: .regularExpression),
+                                     "\(entered.stderr)")
+            let id = String(entered.stderr[range].dropFirst("review ".count).prefix { $0 != " " })
+
+            var open: [AuditRow] = []
+            var deadline = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < deadline {
+                open = try await audit(scene, ["reviews", "--open"]).filter { $0["review_id"] == id }
+                if !open.isEmpty { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(open.count == 1 && open.first?["node"] == "gw-2" && open.first?["reason"] == reason
+                    && open.first?["user"] == "bob", "\(open)")
+
+            // Reviewed from another connection of gw-2: the item's row changes, and PostgreSQL follows.
+            let reviewed = try await scene.onSecond("alice").ssh("review \(id) --accept \"seen it\"")
+            try #require(reviewed.succeeded && reviewed.stdout.contains("accepted \(id)"), "\(reviewed)")
+            var all: [AuditRow] = []
+            deadline = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < deadline {
+                all = try await audit(scene, ["reviews"]).filter { $0["review_id"] == id }
+                if all.first?["result"] == "accepted" { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(all.count == 1 && all.first?["result"] == "accepted" && all.first?["reviewed_by"] == "alice"
+                    && all.first?["review_note"] == "seen it", "\(all)")
+            #expect(try await audit(scene, ["reviews", "--open"]).allSatisfy { $0["review_id"] != id })
+        }
+
         @Test func aNodeThatShipsItsRowsAgainAddsNoDuplicateAndKeepsTheLatestState() async throws {
             let scene = try SharedClusterPair.current()
             let mark = mark()
@@ -153,12 +188,16 @@ extension IntegrationSuite {
             let connection = try #require(sessions.second["connection_id"])
             let eventsBefore = try await audit(scene, ["events", "--connection", connection, "--limit", "0"]).count
 
-            // As if gw-2 had shipped its events before the listings existed: its session rows are
-            // gone and its mark is back at 0, so on restart it ships everything again.
+            // As if gw-2 had shipped its events before the listings existed: its other session rows
+            // are gone, this one holds an earlier state (still open), and its mark is back at 0, so
+            // on restart it ships everything again.
+            let sessionID = try #require(sessions.second["session_id"])
             _ = await scene.second.stop()
-            _ = try await scene.postgres.query(
-                "DELETE FROM sessions WHERE node = 'gw-2'; UPDATE listings_shipped SET shipped_id = 0 WHERE node = 'gw-2'",
-                database: ClusterPairScene.database)
+            _ = try await scene.postgres.query("""
+                DELETE FROM sessions WHERE node = 'gw-2' AND id <> '\(sessionID)';
+                UPDATE sessions SET closed_at = NULL, exit_status = NULL, result = NULL WHERE node = 'gw-2' AND id = '\(sessionID)';
+                UPDATE listings_shipped SET shipped_id = 0 WHERE node = 'gw-2'
+                """, database: ClusterPairScene.database)
             try await scene.second.start()
             let localSessions = try await scene.secondAuditDatabase.query("SELECT id FROM sessions").count
             var shipped = 0
@@ -174,9 +213,10 @@ extension IntegrationSuite {
             let listed = try await audit(scene, ["sessions", "--limit", "0"])
             let ids = listed.compactMap { $0["session_id"] }
             #expect(ids.count == Set(ids).count, "a session listed twice")
-            let again = listed.first { $0["session_id"] == sessions.second["session_id"] }
+            // The later state replaced the earlier one.
+            let again = listed.first { $0["session_id"] == sessionID }
             #expect(again?["node"] == "gw-2" && again?["closed_at"] == sessions.second["closed_at"]
-                    && again?["exit_status"] == "0", "\(String(describing: again))")
+                    && again?["exit_status"] == "0" && again?["result"] == "ok", "\(String(describing: again))")
             let connections = try await audit(scene, ["connections", "--limit", "0"]).compactMap { $0["connection_id"] }
             #expect(connections.count == Set(connections).count, "a connection listed twice")
             #expect(try await audit(scene, ["events", "--connection", connection, "--limit", "0"]).count == eventsBefore)

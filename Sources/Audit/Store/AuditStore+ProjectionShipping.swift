@@ -4,7 +4,9 @@ internal import GRDB
 /// events touched, and the search index's lines.
 extension AuditStore {
     /// The rows, as they are now, of the connections the events belong to, of those
-    /// connections' sessions, and of the file transfers the events are. "As they are now":
+    /// connections' sessions, of the file transfers the events are, and of the break-glass
+    /// review items they open or close (a review is closed from the reviewer's connection, so
+    /// the item is found by the id in the event, not by connection). "As they are now":
     /// a row may already reflect a later event; that event's own batch ships it again, so the
     /// last copy in PostgreSQL is always the latest state.
     package func projectionRows(of events: [StoredEvent]) throws(AuditError) -> [ProjectionRows] {
@@ -18,8 +20,20 @@ extension AuditStore {
                 result.append(try Self.rows(of: .sessions, where: "connection_id IN (\(marks))", connectionIDs, in: db))
             }
             result.append(try Self.rows(of: .fileTransfers, where: "event_id BETWEEN ? AND ?", [first.id, last.id], in: db))
+            let reviewIDs = Array(Set(events.compactMap(Self.reviewID))).sorted()
+            if !reviewIDs.isEmpty {
+                let marks = Array(repeating: "?", count: reviewIDs.count).joined(separator: ", ")
+                result.append(try Self.rows(of: .reviews, where: "id IN (\(marks))", reviewIDs, in: db))
+            }
             return result.filter { !$0.rows.isEmpty }
         }
+    }
+
+    /// The review item a break-glass event opens or closes.
+    private static func reviewID(_ event: StoredEvent) -> String? {
+        guard event.kind == AuditEventKind.breakGlassOpen.rawValue || event.kind == AuditEventKind.breakGlassReview.rawValue
+        else { return nil }
+        return AuditValueDecoding.object(fromJSON: event.details)?[AuditDetailKey.reviewID]?.stringValue
     }
 
     /// Up to `limit` lines of the search index with an id above `id`, oldest first.

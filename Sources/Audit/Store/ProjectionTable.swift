@@ -30,6 +30,12 @@ package struct ProjectionTable: Sendable, Hashable {
         "integrity", "status", "note", "started_at", "ended_at",
     ])
 
+    package static let reviews = ProjectionTable(name: "reviews", key: "id", columns: [
+        "id", "connection_id", "opened_at", "user", "organization", "target", "target_owner", "login",
+        "source_address", "reason", "rule_name", "result", "reviewed_at", "reviewed_by", "reviewed_by_org",
+        "review_note", "first_event_id", "last_event_id",
+    ])
+
     /// The search index's text. Its lines are written once and never change; they are not
     /// projected from events, so they ship on their own, by id.
     package static let sessionLines = ProjectionTable(name: "session_lines", key: "id", columns: [

@@ -292,6 +292,33 @@ CREATE INDEX session_lines_by_session ON session_lines (session_id, node, id);
 CREATE INDEX session_lines_words ON session_lines
     USING gin (to_tsvector('simple'::regconfig, regexp_replace(line, '[^[:alnum:]]+', ' ', 'g')));
 
+-- Break-glass review items (`audit reviews`): opened on the engineer's node, closed by a
+-- review event that may come from another connection of that node.
+CREATE TABLE reviews (
+    node             text    NOT NULL,
+    id               text    NOT NULL,
+    connection_id    text    NOT NULL,
+    opened_at        text    NOT NULL,
+    "user"           text,
+    organization     text,
+    target           text,
+    target_owner     text,
+    login            text,
+    source_address   text,
+    reason           text,
+    rule_name        text,
+    result           text    NOT NULL,
+    reviewed_at      text,
+    reviewed_by      text,
+    reviewed_by_org  text,
+    review_note      text,
+    first_event_id   bigint  NOT NULL,
+    last_event_id    bigint  NOT NULL,
+    PRIMARY KEY (node, id)
+);
+
+CREATE INDEX reviews_by_time ON reviews (opened_at);
+
 -- How far each node's query tables are shipped (the id of the last event whose batch carried
 -- them). A node whose events were shipped before this migration starts again from here, so
 -- its older rows arrive too.
@@ -382,6 +409,29 @@ SELECT
     approved_by,
     break_glass_review
 FROM sessions;
+
+CREATE VIEW review_summary AS
+SELECT
+    node,
+    id                AS review_id,
+    connection_id,
+    opened_at,
+    "user",
+    organization,
+    target,
+    target_owner,
+    login,
+    source_address,
+    reason,
+    rule_name,
+    result,
+    reviewed_at,
+    reviewed_by,
+    reviewed_by_org,
+    review_note,
+    first_event_id,
+    last_event_id
+FROM reviews;
 
 """#),
     ]

@@ -25,6 +25,13 @@ struct ClusterPairScene: Sendable {
 
     /// `sharedRecordings`: both nodes write their recordings under one `cluster.recordings`
     /// directory (`sharedRecordingsDirectory`), as on hosts that mount the same share.
+    /// With shared recordings (`ClusterAuditTests`): bob may break the glass on web-05, so that
+    /// a review item opens on one node and is reviewed there by alice.
+    static let breakGlassLines = [
+        "break_glass:",
+        "  - {to: {org: provider}, targets: {names: [web-05]}, logins: [\"\(TestLogin.name)\"], max_session: 1h, reviewers: {org: retailer}}",
+    ]
+
     static func start(sharedRecordings: Bool = false) async throws -> ClusterPairScene {
         let postgres = try await PostgreSQLServer.start()
         let url = try await postgres.createDatabase(database)
@@ -43,7 +50,7 @@ struct ClusterPairScene: Sendable {
             workingDirectory: postgres.directory.path, port: 0, stateDirectory: postgres.directory.file("unused"))
         try await migrate.run(["cluster", "migrate"]).checked("tracegate cluster migrate")
         var options = GatewayFixture.Options()
-        options.configurationLines = cluster + policyLines
+        options.configurationLines = cluster + policyLines + (sharedRecordings ? breakGlassLines : [])
         options.targetNames = ["web-01", "web-02", "web-03", "web-04", "web-05"]
         options.extraGrants = [.init(to: .user("bob"), targets: ["web-02", "web-03", "web-04", "web-05"], logins: [TestLogin.name],
                                      conditions: ["approval: {by: {org: retailer}, valid: 1h, wait: 2m}"])]

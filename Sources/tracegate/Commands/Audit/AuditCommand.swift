@@ -10,7 +10,7 @@ struct AuditCommand: ParsableCommand {
         discussion: """
             The database is STATE_DIR/audit.db from the configuration (--config), or the file given
             with --database. With cluster: in the configuration (and no --database), connections,
-            sessions, events, files, show, search and verify answer for every node from PostgreSQL,
+            sessions, events, files, reviews, show, search and verify answer for every node from PostgreSQL,
             each row with its node. Times are UTC. Exit status: 0 success, 1 verification failed,
             2 the trail could not be read or the query could not be recorded.
             """,
