@@ -181,6 +181,53 @@ extension IntegrationSuite {
             #expect(try await audit(scene, ["reviews", "--open"]).allSatisfy { $0["review_id"] != id })
         }
 
+        @Test func nodesShippingIntoAnOlderSchemaShipTheirRowsOnceItIsMigrated() async throws {
+            let scene = try SharedClusterPair.current()
+            // The database as an older tracegate left it: no listings (migration 0004 undone);
+            // gw-2 starts on it (an upgraded node, before `cluster migrate`), gw-1 finds out
+            // when its next batch fails.
+            _ = await scene.second.stop()
+            _ = try await scene.postgres.query("""
+                DROP VIEW connection_summary, session_summary, review_summary;
+                DROP TABLE connections, sessions, file_transfers, reviews, session_lines, listings_shipped;
+                DELETE FROM schema_migrations WHERE version = 4
+                """, database: ClusterPairScene.database)
+            try await scene.second.start()
+            let mark = mark()
+            let one = try await scene.onFirst("alice", target: "web-01").ssh("echo \(mark) before migrate")
+            try #require(one.succeeded, "\(one)")
+            let two = try await scene.onSecond("alice", target: "web-01").ssh("echo \(mark) on two")
+            try #require(two.succeeded, "\(two)")
+
+            // Events still ship; the listings say what to run.
+            var events: [AuditRow] = []
+            var deadline = ContinuousClock.now + .seconds(15)
+            while ContinuousClock.now < deadline {
+                events = try await audit(scene, ["events", "--kind", "channel.open", "--limit", "20"])
+                if events.contains(where: { $0.json("details", "command") == "echo \(mark) before migrate" }) { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(events.contains { $0.json("details", "command") == "echo \(mark) before migrate" && $0["node"] == "gw-1" },
+                    "\(events)\n\(scene.logTails)")
+            let refused = try await scene.first.gateway.run(["audit", "connections"])
+            #expect(refused.status == 2 && refused.stderr.contains("run `tracegate cluster migrate`"), "\(refused)")
+
+            // After `cluster migrate`, both running nodes ship their rows, old ones included.
+            let migrate = try await scene.first.gateway.run(["cluster", "migrate"])
+            try #require(migrate.succeeded, "\(migrate)")
+            let local = try await scene.secondAuditDatabase.query("SELECT id FROM sessions").count
+            var sessions: [AuditRow] = []
+            deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline {
+                sessions = try await audit(scene, ["sessions", "--limit", "0"])
+                if sessions.contains(where: { $0["command"] == "echo \(mark) before migrate" && $0["closed_at"] != nil }),
+                   sessions.filter({ $0["node"] == "gw-2" }).count == local { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(sessions.first { $0["command"] == "echo \(mark) before migrate" }?["node"] == "gw-1", "\(sessions)\n\(scene.logTails)")
+            #expect(local > 0 && sessions.filter { $0["node"] == "gw-2" }.count == local, "gw-2 has \(local) sessions: \(sessions)")
+        }
+
         @Test func aNodeThatShipsItsRowsAgainAddsNoDuplicateAndKeepsTheLatestState() async throws {
             let scene = try SharedClusterPair.current()
             let mark = mark()

@@ -71,6 +71,9 @@ package final class EventShipper: Sendable {
                 if finalPass || lastHeartbeat.map({ ContinuousClock.now - $0 >= schedule.heartbeatInterval }) ?? true {
                     try current.writer.heartbeat(facts(), status: status)
                     lastHeartbeat = .now
+                    // `cluster migrate` run while the node ships: the next pass reconnects and
+                    // starts shipping the listings' rows, from where they end.
+                    if !current.listings, try current.writer.hasListings() { session = nil }
                 }
                 if let started = outageStarted {
                     logger.info("cluster: PostgreSQL reachable again, trail caught up", metadata: [
