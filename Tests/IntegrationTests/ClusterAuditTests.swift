@@ -106,6 +106,8 @@ extension IntegrationSuite {
 
         @Test func filesAndReplayReachAnotherNodesUploadAndRecording() async throws {
             let scene = try SharedClusterPair.current()
+            let check = try await scene.second.run(["config", "check"])
+            #expect(check.stdout.contains("; recordings in \(scene.sharedRecordingsDirectory)/gw-2 (shared)"), "\(check)")
             let mark = mark()
             let sessions = try await sessionOnEachNode(scene, mark: mark)
 
