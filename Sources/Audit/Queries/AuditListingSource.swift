@@ -6,7 +6,7 @@ package protocol AuditListingSource {
     /// The listing as this source prints it (with `node` first when it holds several nodes).
     func printed(_ listing: AuditListing) -> AuditListing
 
-    /// Streams the rows of `listing` (connections, sessions or files) matching `filter` to
+    /// Streams the rows of `listing` (connections, sessions, files or reviews) matching `filter` to
     /// `body`, newest first.
     func forEachRecord(in listing: AuditListing, matching filter: AuditFilter,
                        _ body: (AuditRecord) throws -> Void) throws(AuditError)
