@@ -2,6 +2,7 @@ import Audit
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Policy
 import Recording
 
 /// `/s/s-…` (the player) and `/s/s-…/cast` (the recording, in byte ranges or whole).
@@ -54,10 +55,11 @@ extension WebRoutes {
         return (session, size)
     }
 
-    /// The file by its conventional name under the state directory, never by a path read from
-    /// the request.
+    /// The file by its conventional name under this node's recordings directory (the state
+    /// directory's, or its own under `cluster.recordings`), never by a path read from the request.
     func recordingPath(_ session: AuditRecord) -> String {
-        RecordingLocator.recordingsDirectory(stateDirectory: environment.stateDirectory) + "/"
+        (environment.configuration().cluster?.nodeRecordingsDirectory
+            ?? RecordingLocator.recordingsDirectory(stateDirectory: environment.stateDirectory)) + "/"
             + RecordingLocator.fileName(connectionID: Self.text(session["connection_id"]),
                                         sessionID: Self.text(session["session_id"]))
     }

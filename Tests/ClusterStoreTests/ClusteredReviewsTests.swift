@@ -25,7 +25,7 @@ struct ClusteredReviewsTests {
         let endpoint = PostgresEndpoint(url: url, password: postgres.password)
         _ = try PostgresMigrator().migrate(try PostgresConnection(endpoint))
         _ = try await postgres.query("""
-            INSERT INTO reviews (id, node, connection_id, opened_at, "user", organization, target, login, reason, rule_name)
+            INSERT INTO shared_reviews (id, node, connection_id, opened_at, "user", organization, target, login, reason, rule_name)
             VALUES ('b-00000001', 'gw-1', 'c-1', '2026-12-06T03:12:40.000000Z', 'bob', 'provider', 'db-01', 'root',
                     'db-01 down', 'break-glass #1')
             """, database: "reviews")

@@ -60,7 +60,7 @@ extension IntegrationSuite {
                 "SELECT id FROM events WHERE kind = 'breakglass.review' AND json_extract(details, '$.review_id') = '\(id)'")
             #expect(firstReviews.isEmpty, "\(firstReviews)")
             let row = try await scene.postgres.query(
-                "SELECT node, result, reviewed_by, review_node, review_note FROM reviews WHERE id = '\(id)'",
+                "SELECT node, result, reviewed_by, review_node, review_note FROM shared_reviews WHERE id = '\(id)'",
                 database: ClusterPairScene.database)
             #expect(row == ["gw-1|accepted|alice|gw-2|looked at the recording"], "\(row)")
         }

@@ -41,6 +41,15 @@ import Testing
         #expect(short.cluster?.postgresURL == "postgres://u@db/tg?sslmode=require")
     }
 
+    @Test func sharedRecordingsGiveEachNodeItsOwnDirectoryAndMustBeAbsolute() throws {
+        let configuration = try load("cluster: {node: gw-2, postgres: \"postgresql://db/tg\", recordings: /srv/recordings/}\n")
+        #expect(configuration.cluster?.recordingsDirectory == "/srv/recordings/")
+        #expect(configuration.cluster?.nodeRecordingsDirectory == "/srv/recordings/gw-2")
+        #expect(try load("cluster: {node: gw-2, postgres: \"postgresql://db/tg\"}\n").cluster?.nodeRecordingsDirectory == nil)
+        let relative = errors("cluster: {node: gw-2, postgres: \"postgresql://db/tg\", recordings: shared}\n")
+        #expect(relative.contains("cluster.recordings must be an absolute path"), "\(relative)")
+    }
+
     @Test func aPasswordInTheURLIsRefusedWithOneLineThatDoesNotRepeatIt() {
         let inAuthority = errors("cluster: {node: gw-1, postgres: \"postgresql://tracegate:s3cret@127.0.0.1/tracegate\"}\n")
         #expect(inAuthority.contains(":1:33: cluster.postgres must not contain a password"), "\(inAuthority)")

@@ -15,6 +15,7 @@ package enum ConnectionReport {
             let text = parts.compactMap { $0 }.joined(separator: "  ")
             if !text.isEmpty { lines.append("  " + label.padding(to: 10) + text) }
         }
+        line("node", field("node"))
         line("opened", field("opened_at"))
         line("closed", field("closed_at"), field("close_reason").map { "(\($0))" }, field("duration_ms").map(milliseconds))
         line("from", [field("source_address"), field("source_port")].compactMap { $0 }.joined(separator: ":"),

@@ -4,8 +4,8 @@ internal import GRDB
 /// each reads, its columns, the ones a terminal table shows, and how filters map to columns.
 package struct AuditListing: Sendable {
     package let name: String
-    let source: String
-    let timeColumn: String
+    package let source: String
+    package let timeColumn: String
     let order: String
     /// Every column, in the order JSON and CSV print them.
     package let columns: [String]
@@ -162,6 +162,16 @@ package struct AuditListing: Sendable {
         matchedThroughConnections: [],
         hasRowsOutsideConnections: false
     )
+
+    /// The same listing with several nodes' rows (a cluster's PostgreSQL): `node` first in
+    /// every output, since a row belongs to one node's trail (as `nodeEvents` for events).
+    package func withNode() -> AuditListing {
+        guard columns.first != "node" else { return self }
+        return AuditListing(
+            name: name, source: source, timeColumn: timeColumn, order: order, columns: ["node"] + columns,
+            tableColumns: ["node"] + tableColumns, timeColumns: timeColumns, filterableColumns: filterableColumns,
+            matchedThroughConnections: matchedThroughConnections, hasRowsOutsideConnections: hasRowsOutsideConnections)
+    }
 
     /// The statement for `filter`: each condition on its own indexed column, newest first.
     /// Conditions this listing does not have are refused rather than silently ignored.

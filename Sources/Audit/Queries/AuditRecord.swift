@@ -17,7 +17,7 @@ package struct AuditRecord: Sendable, Hashable {
         columns.firstIndex(of: column).map { values[$0] }
     }
 
-    static let jsonColumns: Set<String> = ["details", "target_labels", "env"]
+    package static let jsonColumns: Set<String> = ["details", "target_labels", "env"]
 
     init(row: Row, columns: [String]) {
         self.columns = columns

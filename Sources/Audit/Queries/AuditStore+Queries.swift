@@ -55,4 +55,11 @@ package struct ConnectionDetail: Sendable, Hashable {
     package var events: [StoredEvent]
     /// The file-transfer ledger's rows of this connection.
     package var files: [AuditRecord] = []
+
+    package init(connection: AuditRecord, sessions: [AuditRecord], events: [StoredEvent], files: [AuditRecord] = []) {
+        self.connection = connection
+        self.sessions = sessions
+        self.events = events
+        self.files = files
+    }
 }

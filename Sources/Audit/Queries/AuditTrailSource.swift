@@ -1,7 +1,8 @@
-/// Where `tracegate audit verify` and `audit events` read the trail: the node's own SQLite
-/// file, or the cluster's PostgreSQL holding every node's chain. The commands hold one of
-/// these and never ask which engine is behind it ("one state store, two engines").
-package protocol AuditTrailSource {
+/// Where `tracegate audit verify` and `audit events` read the trail (and, through
+/// `AuditListingSource`, the listings): the node's own SQLite file, or the cluster's
+/// PostgreSQL holding every node's chain. The commands hold one of these and never ask which
+/// engine is behind it ("one state store, two engines").
+package protocol AuditTrailSource: AuditListingSource {
     /// The columns `audit events` prints from this source (with `node` when several nodes).
     var eventListing: AuditListing { get }
 

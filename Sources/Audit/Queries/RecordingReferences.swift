@@ -39,3 +39,16 @@ extension AuditStore {
         }
     }
 }
+
+extension AuditStore {
+    /// The same as `recordingPaths(forID:)`, with each recording's session.
+    package func recordingSessions(forID id: String) throws(AuditError) -> [(sessionID: String, path: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, recording_path FROM sessions
+                WHERE (id = ?1 OR connection_id = ?1) AND recording_path IS NOT NULL
+                ORDER BY first_event_id
+                """, arguments: [id]).map { (sessionID: $0[0], path: $0[1]) }
+        }
+    }
+}

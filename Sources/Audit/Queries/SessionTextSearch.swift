@@ -10,6 +10,15 @@ package struct SessionTextHit: Sendable, Hashable {
     package var after: [String]
     package var matchingLines: Int
 
+    package init(session: AuditRecord, line: String, source: String, before: [String], after: [String], matchingLines: Int) {
+        self.session = session
+        self.line = line
+        self.source = source
+        self.before = before
+        self.after = after
+        self.matchingLines = matchingLines
+    }
+
     static let columns = ["source", "line", "context_before", "context_after", "matching_lines"]
 
     /// The session's columns followed by the hit's, for json and csv (context joined by newlines).
@@ -25,7 +34,7 @@ package struct SessionTextHit: Sendable, Hashable {
 
 extension AuditListing {
     /// The session columns a search reads, and the filters it takes, from the sessions view.
-    static let searchedSessions = AuditListing(
+    package static let searchedSessions = AuditListing(
         name: "search",
         source: "session_summary",
         timeColumn: "opened_at",
@@ -112,7 +121,7 @@ extension AuditStore {
     }
 
     /// The words FTS5's unicode61 tokenizer would see: runs of letters and digits.
-    static func searchWords(_ text: String) -> [String] {
+    package static func searchWords(_ text: String) -> [String] {
         text.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
     }
 }

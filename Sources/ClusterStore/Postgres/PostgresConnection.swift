@@ -81,12 +81,22 @@ package final class PostgresConnection {
         _ sql: String, _ parameters: [String?] = [], batchSize: Int = 5_000,
         _ body: (_ columns: [String], _ row: [String?]) throws -> Void
     ) throws {
+        try forEachTypedRow(sql, parameters, batchSize: batchSize) { header, row in try body(header.columns, row) }
+    }
+
+    /// The same, with each batch's columns and their types (`rows` empty) beside each row.
+    package func forEachTypedRow(
+        _ sql: String, _ parameters: [String?] = [], batchSize: Int = 5_000,
+        _ body: (_ header: PostgresRows, _ row: [String?]) throws -> Void
+    ) throws {
         try transaction {
             try execute("DECLARE tracegate_rows NO SCROLL CURSOR FOR " + sql, parameters)
             while true {
-                let batch = try execute("FETCH FORWARD \(batchSize) FROM tracegate_rows")
-                for row in batch.rows { try body(batch.columns, row) }
-                if batch.rows.count < batchSize { break }
+                var batch = try execute("FETCH FORWARD \(batchSize) FROM tracegate_rows")
+                let rows = batch.rows
+                batch.rows = []
+                for row in rows { try body(batch, row) }
+                if rows.count < batchSize { break }
             }
             try execute("CLOSE tracegate_rows")
         }
@@ -117,7 +127,8 @@ package final class PostgresConnection {
             })
         }
         let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
-        return PostgresRows(columns: columns, rows: rows, affected: affected)
+        let types = (0..<columnCount).map { UInt32(PQftype(result, Int32($0))) }
+        return PostgresRows(columns: columns, rows: rows, affected: affected, types: types)
     }
 
     /// libpq's messages end with a newline and may span lines ("DETAIL: …"): one line for logs.

@@ -4,11 +4,14 @@ package struct PostgresRows: Sendable, Hashable {
     package var rows: [[String?]]
     /// Rows an INSERT, UPDATE or DELETE touched (`PQcmdTuples`); 0 for a SELECT.
     package var affected: Int
+    /// Each column's type OID (`PQftype`): which text is a number when a row becomes a record.
+    package var types: [UInt32] = []
 
-    package init(columns: [String], rows: [[String?]], affected: Int) {
+    package init(columns: [String], rows: [[String?]], affected: Int, types: [UInt32] = []) {
         self.columns = columns
         self.rows = rows
         self.affected = affected
+        self.types = types
     }
 
     /// The first column of the first row, when there is one and it is not NULL.

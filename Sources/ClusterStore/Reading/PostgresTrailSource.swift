@@ -5,7 +5,7 @@ import Audit
 ///
 /// Blocking: it runs on the calling thread (a command's main thread), never on Swift's pool.
 package final class PostgresTrailSource: AuditTrailSource {
-    private let connection: PostgresConnection
+    let connection: PostgresConnection
 
     package init(connection: PostgresConnection) {
         self.connection = connection
@@ -59,11 +59,14 @@ package final class PostgresTrailSource: AuditTrailSource {
     }
 
     /// PostgreSQL failures in the words of the audit store, which the commands report.
-    private func reading<T>(_ body: () throws -> T) throws(AuditError) -> T {
+    func reading<T>(_ body: () throws -> T) throws(AuditError) -> T {
         do {
             return try body()
         } catch let error as AuditError {
             throw error
+        } catch PostgresError.statementFailed(sqlState: "42P01", _) {
+            // An undefined table: a database migrated by an older tracegate (no listings yet).
+            throw .queryFailed(reason: "the PostgreSQL schema lacks this listing; run `tracegate cluster migrate` with this version")
         } catch {
             throw .queryFailed(reason: "\(error)")
         }

@@ -2,7 +2,7 @@ import Audit
 import Foundation
 
 /// The `SecondFactorStore` of a clustered node: every node reads and writes the same rows in
-/// PostgreSQL (migration 0005), so an engineer enrolled through one node gives her code on
+/// PostgreSQL (migration 0004), so an engineer enrolled through one node gives her code on
 /// any node, a code accepted on one node is a replay on all of them, and a reset made through
 /// one node applies at the next login everywhere. `Gateway` sees only `SecondFactorStore`.
 ///

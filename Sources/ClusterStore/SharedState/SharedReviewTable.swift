@@ -1,13 +1,13 @@
 import Audit
 
-/// The statements on the cluster's `reviews` table (migration 0006) for one node. Each write
+/// The statements on the cluster's `shared_reviews` table (migration 0005) for one node. Each write
 /// notifies `tracegate_state` with 'review:<id>' in its own transaction.
 struct SharedReviewTable {
     let node: String
     let connection: PostgresConnection
 
     /// The schema version that has `reviews`.
-    static let schemaVersion = 6
+    static let schemaVersion = 5
 
     private static let columns = """
         id, connection_id, opened_at, "user", organization, target, target_owner, login, source_address, reason, rule_name,
@@ -18,7 +18,7 @@ struct SharedReviewTable {
     func insert(_ review: ReviewRecord) throws {
         try connection.transaction {
             try connection.execute("""
-                INSERT INTO reviews (id, connection_id, opened_at, "user", organization, target, target_owner, login,
+                INSERT INTO shared_reviews (id, connection_id, opened_at, "user", organization, target, target_owner, login,
                     source_address, reason, rule_name, node)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO NOTHING
                 """, [review.id, review.connectionID, review.openedAt, review.user, review.organization, review.target,
@@ -43,7 +43,7 @@ struct SharedReviewTable {
         record: (ReviewRecord) throws -> Void
     ) throws -> Result<ReviewRecord, RemoteReviewFailure> {
         try connection.transaction {
-            let rows = try connection.execute("SELECT \(Self.columns) FROM reviews WHERE id = $1 FOR UPDATE", [id]).rows
+            let rows = try connection.execute("SELECT \(Self.columns) FROM shared_reviews WHERE id = $1 FOR UPDATE", [id]).rows
             guard let item = rows.first.flatMap(Self.record) else { return .failure(.unknown) }
             guard item.result == .open else { return .failure(.closed(item.result, by: item.reviewedBy)) }
             if let refusal = check(item) { return .failure(.refused(refusal)) }
@@ -61,22 +61,22 @@ struct SharedReviewTable {
 
     /// Items still open, on any node, oldest first.
     func open() throws -> [ReviewRecord] {
-        try connection.execute("SELECT \(Self.columns) FROM reviews WHERE result = 'open' ORDER BY opened_at, id")
+        try connection.execute("SELECT \(Self.columns) FROM shared_reviews WHERE result = 'open' ORDER BY opened_at, id")
             .rows.compactMap(Self.record)
     }
 
     /// How many items are open on any node (for `/metrics`, read by the feed).
     func openCount() throws -> Int {
-        Int(try connection.execute("SELECT count(*) FROM reviews WHERE result = 'open'").scalar ?? "0") ?? 0
+        Int(try connection.execute("SELECT count(*) FROM shared_reviews WHERE result = 'open'").scalar ?? "0") ?? 0
     }
 
     func review(id: String) throws -> ReviewRecord? {
-        try connection.execute("SELECT \(Self.columns) FROM reviews WHERE id = $1", [id]).rows.first.flatMap(Self.record)
+        try connection.execute("SELECT \(Self.columns) FROM shared_reviews WHERE id = $1", [id]).rows.first.flatMap(Self.record)
     }
 
     private func update(_ closing: ReviewClosing, onlyIfOpen: Bool) throws {
         try connection.execute("""
-            UPDATE reviews SET result = $2, reviewed_at = $3, reviewed_by = $4, reviewed_by_org = $5, review_note = $6,
+            UPDATE shared_reviews SET result = $2, reviewed_at = $3, reviewed_by = $4, reviewed_by_org = $5, review_note = $6,
                 review_node = $7
             WHERE id = $1\(onlyIfOpen ? " AND result = 'open'" : "")
             """, [closing.id, closing.result.rawValue, closing.time.iso8601, closing.reviewer, closing.reviewerOrganization,

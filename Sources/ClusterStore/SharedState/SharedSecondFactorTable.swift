@@ -1,6 +1,6 @@
 import Audit
 
-/// The statements on the cluster's second-factor tables (migration 0005) for one node, on one
+/// The statements on the cluster's second-factor tables (migration 0004) for one node, on one
 /// connection. Every check that guards a write is part of the write itself (a conditional
 /// UPDATE, a DELETE … RETURNING), never a read followed by a write: two nodes answering at
 /// the same moment cannot both pass it. Secrets arrive here sealed and leave sealed.
@@ -13,7 +13,7 @@ struct SharedSecondFactorTable {
     let connection: PostgresConnection
 
     /// The schema version that has the second-factor tables.
-    static let schemaVersion = 5
+    static let schemaVersion = 4
 
     struct SecretRow {
         var sealed: [UInt8]

@@ -58,20 +58,22 @@ package final class EventShipper: Sendable {
     private var isStopping: Bool { stopping.load(ordering: .acquiring) }
 
     private func run() {
-        var session: (writer: NodeTrailWriter, shipped: Int64)?
+        var session: ShippingSession?
         var outageStarted: ContinuousClock.Instant?
         var backoff = schedule.pollInterval
         var lastHeartbeat: ContinuousClock.Instant?
         while true {
             let finalPass = isStopping
             do {
-                var current = try session ?? open()
-                current.shipped = try shipPending(current)
+                let current = try shipPending(try session ?? open())
                 session = current
                 let status = try measure(shipped: current.shipped, reachable: true)
                 if finalPass || lastHeartbeat.map({ ContinuousClock.now - $0 >= schedule.heartbeatInterval }) ?? true {
                     try current.writer.heartbeat(facts(), status: status)
                     lastHeartbeat = .now
+                    // `cluster migrate` run while the node ships: the next pass reconnects and
+                    // starts shipping the listings' rows, from where they end.
+                    if !current.listings, try current.writer.hasListings() { session = nil }
                 }
                 if let started = outageStarted {
                     logger.info("cluster: PostgreSQL reachable again, trail caught up", metadata: [
@@ -99,8 +101,11 @@ package final class EventShipper: Sendable {
     }
 
     /// A new connection, where this node's chain ends in PostgreSQL, and a check that the
-    /// chain there is this node's (the same hash at that id locally).
-    private func open() throws -> (writer: NodeTrailWriter, shipped: Int64) {
+    /// chain there is this node's (the same hash at that id locally). With the listings'
+    /// tables, shipping resumes where the query-table rows end if that is earlier (a node
+    /// that shipped events before migration 0006): its events are sent again, harmlessly,
+    /// so that their rows arrive.
+    private func open() throws -> ShippingSession {
         let writer = NodeTrailWriter(node: node, connection: try PostgresConnection(endpoint))
         let shipped = try writer.shippedID()
         if shipped > 0 {
@@ -112,20 +117,39 @@ package final class EventShipper: Sendable {
             if try store.lag(after: 0).newestID < shipped { throw ShippingError.diverged(node: node, eventID: shipped) }
         }
         state.withLock { $0.shippedID = shipped }
-        return (writer, shipped)
+        guard try writer.hasListings() else { return ShippingSession(writer: writer, shipped: shipped) }
+        return ShippingSession(writer: writer, shipped: min(shipped, try writer.listingsShippedID()), listings: true,
+                               linesShipped: try writer.linesShippedID())
     }
 
-    /// Ships every event after `shipped`, a batch per statement; returns the new end.
-    private func shipPending(_ session: (writer: NodeTrailWriter, shipped: Int64)) throws -> Int64 {
-        var shipped = session.shipped
+    /// Ships every event after `session.shipped`, a batch per transaction with the query-table
+    /// rows it touched, then the new lines of the search index; returns the new ends.
+    private func shipPending(_ session: ShippingSession) throws -> ShippingSession {
+        var session = session
         while true {
-            let batch = try store.events(after: shipped, limit: schedule.batchSize)
-            guard let last = batch.last else { return shipped }
-            try session.writer.append(batch)
-            shipped = last.id
-            state.withLock { $0.shippedID = shipped }
-            if batch.count < schedule.batchSize { return shipped }
+            let batch = try store.events(after: session.shipped, limit: schedule.batchSize)
+            guard let last = batch.last else { break }
+            if session.listings {
+                try session.writer.append(batch, projections: try store.projectionRows(of: batch))
+            } else {
+                try session.writer.append(batch)
+            }
+            session.shipped = last.id
+            let shipped = session.shipped
+            state.withLock { $0.shippedID = max($0.shippedID, shipped) }
+            if batch.count < schedule.batchSize { break }
         }
+        guard session.listings else { return session }
+        // Lines are committed with the events of the writer's batch, so by now every line of
+        // the events shipped above is there; lines written since ship on the next pass.
+        while true {
+            let lines = try store.sessionLines(after: session.linesShipped, limit: schedule.batchSize * 5)
+            guard let last = lines.rows.last, let id = last.first.flatMap({ $0.flatMap { Int64($0) } }) else { break }
+            try session.writer.upsert([lines])
+            session.linesShipped = id
+            if lines.rows.count < schedule.batchSize * 5 { break }
+        }
+        return session
     }
 
     /// Reads the local trail's end to compute the lag, and publishes it.
@@ -149,4 +173,15 @@ package final class EventShipper: Sendable {
         let (seconds, attoseconds) = interval.components
         _ = wakeup.wait(timeout: .now() + .nanoseconds(Int(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)))
     }
+}
+
+/// One connection to PostgreSQL and how far this node's trail has reached it.
+private struct ShippingSession {
+    var writer: NodeTrailWriter
+    /// The last event id shipped (on a fresh connection: where to resume).
+    var shipped: Int64
+    /// Whether PostgreSQL has the listings' tables (migration 0006), so rows ship too.
+    var listings = false
+    /// The last search-index line id shipped.
+    var linesShipped: Int64 = 0
 }

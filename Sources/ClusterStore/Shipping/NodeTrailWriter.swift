@@ -51,6 +51,48 @@ struct NodeTrailWriter {
         }
     }
 
+    /// Whether PostgreSQL has the listings' tables (migration 0006): a node upgraded before
+    /// `cluster migrate` ran keeps shipping its events alone.
+    func hasListings() throws -> Bool {
+        try PostgresMigrator.version(of: connection) >= Self.listingsSchemaVersion
+    }
+
+    /// The migration that adds the listings' tables (0006_create_cluster_listings.sql).
+    static let listingsSchemaVersion = 6
+
+    /// The id of the last event whose batch carried this node's query-table rows (0: none).
+    func listingsShippedID() throws -> Int64 {
+        Int64(try connection.execute("SELECT shipped_id FROM listings_shipped WHERE node = $1", [node]).scalar ?? "0") ?? 0
+    }
+
+    /// The highest id of this node's search-index lines in PostgreSQL (0: none yet).
+    func linesShippedID() throws -> Int64 {
+        Int64(try connection.execute("SELECT COALESCE(MAX(id), 0) FROM session_lines WHERE node = $1", [node]).scalar ?? "0") ?? 0
+    }
+
+    /// Appends `events` and writes the query-table rows they touched, in one transaction: a
+    /// listing in PostgreSQL never shows a row whose events are not there to verify it.
+    func append(_ events: [StoredEvent], projections: [ProjectionRows]) throws {
+        guard let last = events.last else { return }
+        try connection.transaction {
+            try append(events)
+            try upsert(projections)
+            try connection.execute("""
+                INSERT INTO listings_shipped (node, shipped_id) VALUES ($1, $2)
+                ON CONFLICT (node) DO UPDATE SET shipped_id = GREATEST(listings_shipped.shipped_id, excluded.shipped_id)
+                """, [node, String(last.id)])
+        }
+    }
+
+    /// Writes rows of the query tables or the search index (idempotent: `ProjectionUpsert`).
+    func upsert(_ projections: [ProjectionRows]) throws {
+        for rows in projections {
+            for statement in ProjectionUpsert.statements(node: node, rows: rows) {
+                try connection.execute(statement.sql, statement.parameters)
+            }
+        }
+    }
+
     /// The node's row in `nodes`: last seen (the server's clock), configuration, sessions, lag.
     func heartbeat(_ facts: NodeFacts, status: ShippingStatus) throws {
         try connection.execute("""

@@ -33,7 +33,11 @@ package struct GatewaySettings: Sendable {
 
     var pinnedHostKeysPath: String { configuration.stateDirectory + "/known_hosts" }
 
-    var recordingsDirectory: String { RecordingLocator.recordingsDirectory(stateDirectory: configuration.stateDirectory) }
+    /// The cluster's shared directory for this node when configured, else STATE_DIR/recordings.
+    var recordingsDirectory: String {
+        configuration.cluster?.nodeRecordingsDirectory
+            ?? RecordingLocator.recordingsDirectory(stateDirectory: configuration.stateDirectory)
+    }
 
     /// Below this much free space on the state filesystem, new sessions are refused: a
     /// session that cannot be recorded must not start.

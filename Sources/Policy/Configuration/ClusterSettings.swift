@@ -12,6 +12,16 @@ package struct ClusterSettings: Hashable, Sendable {
     package var postgresURL: String
     /// A file holding the password (its first line); nil: the environment, or none (trust, peer).
     package var passwordFile: String?
+    /// A directory every node mounts at this same path (`cluster.recordings`): each node writes
+    /// its recordings in its own subdirectory there, so that `replay` and the web page on any
+    /// node read another node's recording by the path on its session row. Nil: the node's
+    /// STATE_DIR/recordings, which only that node can read.
+    package var recordingsDirectory: String?
+
+    /// This node's directory under `recordingsDirectory`, when one is configured.
+    package var nodeRecordingsDirectory: String? {
+        recordingsDirectory.map { ($0.hasSuffix("/") ? String($0.dropLast()) : $0) + "/" + node }
+    }
 
     /// The environment variable read when no `password_file` is configured.
     package static let passwordEnvironmentVariable = "TRACEGATE_POSTGRES_PASSWORD"

@@ -1,9 +1,9 @@
 import Yams
 
-/// `cluster: {node: gw-1, postgres: "postgresql://tracegate@10.0.0.5/tracegate", password_file: …}`.
+/// `cluster: {node: gw-1, postgres: "postgresql://tracegate@10.0.0.5/tracegate", password_file: …, recordings: /shared/dir}`.
 extension ConfigurationReader {
     mutating func readCluster(_ node: Node) -> ClusterSettings? {
-        guard let fields = fields(of: node, "cluster", allowed: ["node", "postgres", "password_file"]) else { return nil }
+        guard let fields = fields(of: node, "cluster", allowed: ["node", "postgres", "password_file", "recordings"]) else { return nil }
         // Without `node`, the name comes from the machine (TRACEGATE_NODE, else the host name),
         // so that every node can run the very same file and `cluster status` flags only real
         // differences between their configurations.
@@ -36,6 +36,15 @@ extension ConfigurationReader {
         if let fileNode = fields["password_file"] {
             guard let path = string(fileNode, "cluster.password_file"), !path.isEmpty else { return nil }
             settings.passwordFile = path
+        }
+        if let recordingsNode = fields["recordings"] {
+            guard let path = string(recordingsNode, "cluster.recordings") else { return nil }
+            // Absolute: every node must name the same directory, whatever its working directory.
+            guard path.hasPrefix("/") else {
+                diagnostics.report("cluster.recordings must be an absolute path (a directory every node mounts)", at: recordingsNode)
+                return nil
+            }
+            settings.recordingsDirectory = path
         }
         return settings
     }

@@ -21,7 +21,9 @@ extension ConfigurationSummary {
         guard let cluster = configuration.cluster else { return "cluster: off (one node, SQLite only)" }
         let password = cluster.passwordFile.map { "password from \($0)" }
             ?? "password from \(ClusterSettings.passwordEnvironmentVariable) if set"
-        return "cluster: node \(cluster.node), trail shipped to \(cluster.postgresURL) (\(password))"
+        let recordings = cluster.nodeRecordingsDirectory.map { "; recordings in \($0) (shared)" }
+            ?? "; recordings in the state directory (this node only)"
+        return "cluster: node \(cluster.node), trail shipped to \(cluster.postgresURL) (\(password))\(recordings)"
     }
 
     /// The auditors' web page and who sees what there (`auditors:`), one line per entry.

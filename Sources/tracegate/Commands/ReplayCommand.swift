@@ -10,7 +10,9 @@ struct ReplayCommand: ParsableCommand {
             RECORDING is a .cast file, or a session id (s-…) looked up in the audit database of \
             --config (the path on its session row), else found by name in the recordings \
             directory (STATE_DIR/recordings of --config, or --recordings-dir). A recording that \
-            is still being written is followed until its session ends. Recorder notes (hidden \
+            is still being written is followed until its session ends. With cluster:, the session \
+            is looked up in PostgreSQL first, whichever node ran it; its recording must be readable \
+            here (cluster.recordings on a directory every node mounts). Recorder notes (hidden \
             input, gaps, truncation, the end of the session) are shown in brackets.
             """)
 
@@ -60,11 +62,15 @@ struct ReplayCommand: ParsableCommand {
     private func recordedPath() throws -> String? {
         guard recordingsDirectory == nil, !FileManager.default.fileExists(atPath: recording),
               !recording.contains("/") else { return nil }
-        let stateDirectory = try options.load().stateDirectory
+        let configuration = try options.load()
+        let stateDirectory = configuration.stateDirectory
         if let notice = RecordedSessionLookup.breakGlassNotice(forID: recording, stateDirectory: stateDirectory) {
             printError(notice)
         }
-        return RecordedSessionLookup.path(forID: recording, stateDirectory: stateDirectory)
+        // The node's own trail first: replaying this node's session needs no PostgreSQL.
+        if let path = RecordedSessionLookup.path(forID: recording, stateDirectory: stateDirectory) { return path }
+        guard let cluster = configuration.cluster else { return nil }
+        return try ClusterRecordingLookup.path(forID: recording, cluster: cluster, configPath: options.config)
     }
 
     /// The configuration is only read when RECORDING is not a file: replaying a copied
@@ -72,7 +78,9 @@ struct ReplayCommand: ParsableCommand {
     private func lookupDirectory() throws -> String {
         if let recordingsDirectory { return recordingsDirectory }
         if FileManager.default.fileExists(atPath: recording) { return "." }
-        return RecordingLocator.recordingsDirectory(stateDirectory: try options.load().stateDirectory)
+        let configuration = try options.load()
+        return configuration.cluster?.nodeRecordingsDirectory
+            ?? RecordingLocator.recordingsDirectory(stateDirectory: configuration.stateDirectory)
     }
 
     private func printFinalText(of path: String) throws(RecordingError) {

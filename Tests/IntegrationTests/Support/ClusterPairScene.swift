@@ -27,22 +27,34 @@ struct ClusterPairScene: Sendable {
         "  - {to: {user: bob}, targets: {names: [web-07]}, logins: [\(GatewayConfiguration.quote(TestLogin.name))], reviewers: {org: retailer}}",
     ]
 
-    static func start() async throws -> ClusterPairScene {
+    /// `sharedRecordings`: both nodes write their recordings under one `cluster.recordings`
+    /// directory (`sharedRecordingsDirectory`), as on hosts that mount the same share.
+    /// With shared recordings (`ClusterAuditTests`): bob may break the glass on web-05, so that
+    /// a review item opens on one node and is reviewed there by alice.
+    static let breakGlassLines = [
+        "  - {to: {org: provider}, targets: {names: [web-05]}, logins: [\"\(TestLogin.name)\"], max_session: 1h, reviewers: {org: retailer}}",
+    ]
+
+    static func start(sharedRecordings: Bool = false) async throws -> ClusterPairScene {
         let postgres = try await PostgreSQLServer.start()
         let url = try await postgres.createDatabase(database)
-        let cluster = [
+        var cluster = [
             "cluster:",
             "  node: gw-1",
             "  postgres: \(GatewayConfiguration.quote(url))",
             "  password_file: \(GatewayConfiguration.quote(postgres.passwordFile))",
         ]
+        if sharedRecordings {
+            cluster.append("  recordings: \(GatewayConfiguration.quote(try postgres.directory.subdirectory("shared-recordings")))")
+        }
         // The schema first, as an operator runs `tracegate cluster migrate` before starting nodes.
         let migrate = try GatewayProcess(
             configPath: try postgres.directory.write(cluster.joined(separator: "\n") + "\n", to: "cluster.yaml", mode: 0o644),
             workingDirectory: postgres.directory.path, port: 0, stateDirectory: postgres.directory.file("unused"))
         try await migrate.run(["cluster", "migrate"]).checked("tracegate cluster migrate")
         var options = GatewayFixture.Options()
-        options.configurationLines = cluster + policyLines
+        // `policyLines` ends with the break_glass list: the shared-recordings rule joins it.
+        options.configurationLines = cluster + policyLines + (sharedRecordings ? breakGlassLines : [])
         options.targetNames = ["web-01", "web-02", "web-03", "web-04", "web-05", "web-06", "web-07"]
         options.extraGrants = [.init(to: .user("bob"), targets: ["web-02", "web-03", "web-04", "web-05"], logins: [TestLogin.name],
                                      conditions: ["approval: {by: {org: retailer}, valid: 1h, wait: 2m}"]),
@@ -83,6 +95,9 @@ struct ClusterPairScene: Sendable {
         return client.withUser(target.map { "\(first.login)@\($0)" } ?? user)
     }
 
+    /// `cluster.recordings` of `start(sharedRecordings: true)`.
+    var sharedRecordingsDirectory: String { postgres.directory.file("shared-recordings") }
+
     var secondAuditDatabase: AuditTrailDatabase {
         AuditTrailDatabase(path: second.stateDirectory + "/audit.db")
     }
@@ -105,6 +120,14 @@ extension Trait where Self == SuiteScope<ClusterPairScene> {
     static var clusterPair: Self {
         SuiteScope(
             start: { try await ClusterPairScene.start() },
+            stop: { await $0.stop() },
+            publish: { scene, body in try await SharedClusterPair.$scene.withValue(scene) { try await body() } })
+    }
+
+    /// The same, with both nodes' recordings in one shared `cluster.recordings` directory.
+    static var clusterPairSharingRecordings: Self {
+        SuiteScope(
+            start: { try await ClusterPairScene.start(sharedRecordings: true) },
             stop: { await $0.stop() },
             publish: { scene, body in try await SharedClusterPair.$scene.withValue(scene) { try await body() } })
     }

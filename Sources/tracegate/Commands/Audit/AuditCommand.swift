@@ -9,7 +9,9 @@ struct AuditCommand: ParsableCommand {
         abstract: "Query and verify the audit trail.",
         discussion: """
             The database is STATE_DIR/audit.db from the configuration (--config), or the file given
-            with --database. Times are UTC. Exit status: 0 success, 1 verification failed,
+            with --database. With cluster: in the configuration (and no --database), connections,
+            sessions, events, files, reviews, show, search and verify answer for every node from PostgreSQL,
+            each row with its node. Times are UTC. Exit status: 0 success, 1 verification failed,
             2 the trail could not be read or the query could not be recorded.
             """,
         subcommands: [

@@ -28,8 +28,9 @@ struct AuditDatabaseOptions: ParsableArguments {
 }
 
 extension AuditDatabaseOptions {
-    /// Where `verify` and `events` read the trail: with `cluster:` configured, PostgreSQL with
-    /// every node's chain; with `--database`, or without `cluster:`, the node's own file.
+    /// Where `verify`, `events`, the listings, `show` and `search` read the trail: with
+    /// `cluster:` configured, PostgreSQL with every node's chain and rows; with `--database`,
+    /// or without `cluster:`, the node's own file.
     func trailSource(localStore: AuditStore) throws -> any AuditTrailSource {
         guard database == nil, let cluster = try configuration.load().cluster else {
             return SQLiteTrailSource(store: localStore)

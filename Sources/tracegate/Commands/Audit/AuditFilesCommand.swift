@@ -11,6 +11,7 @@ struct AuditFilesCommand: ParsableCommand {
             integrity is complete when the whole file crossed in order (sha256 is then its content),
             partial with the covered ranges otherwise (a resumed transfer), unparsed or overflow
             when the ledger could not follow the session (the transfer itself was untouched).
+            On a configuration with cluster:, every node's files come from PostgreSQL, each with its node.
             """)
 
     @OptionGroup var database: AuditDatabaseOptions
@@ -78,7 +79,8 @@ struct AuditFilesCommand: ParsableCommand {
         case 0: filter.limit = nil
         case let limit?: filter.limit = limit
         }
-        try AuditListingRun.run(.files, filter: filter, format: format, store: try database.openExistingStore(),
-                                explicitLimit: limit != nil)
+        let store = try database.openExistingStore()
+        try AuditListingRun.run(.files, filter: filter, format: format, store: store,
+                                source: try database.trailSource(localStore: store), explicitLimit: limit != nil)
     }
 }

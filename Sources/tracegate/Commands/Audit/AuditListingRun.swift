@@ -12,6 +12,17 @@ enum AuditListingRun {
         }
     }
 
+    /// The same, from `source`: the node's own trail, or every node's on a cluster (each row
+    /// with its node); the query is still recorded in the node's own trail, which ships it.
+    static func run(
+        _ listing: AuditListing, filter: AuditFilter, format: OutputFormat, store: AuditStore,
+        source: any AuditListingSource, explicitLimit: Bool
+    ) throws {
+        try run(source.printed(listing), filter: filter, format: format, store: store, explicitLimit: explicitLimit) {
+            (filter, body) throws(AuditError) in try source.forEachRecord(in: listing, matching: filter, body)
+        }
+    }
+
     /// The same, with the rows read by `rows` (the events of a cluster come from PostgreSQL);
     /// the query is still recorded first in the node's own trail, which ships it too.
     static func run(

@@ -16,8 +16,9 @@ struct AuditReviewsCommand: ParsableCommand {
     func run() throws {
         var query = try filter.makeFilter()
         if open { query.result = ReviewResult.open.rawValue }
+        let store = try database.openExistingStore()
         try AuditListingRun.run(
-            .reviews, filter: query, format: filter.format, store: try database.openExistingStore(),
-            explicitLimit: filter.limit != nil)
+            .reviews, filter: query, format: filter.format, store: store,
+            source: try database.trailSource(localStore: store), explicitLimit: filter.limit != nil)
     }
 }

@@ -11,7 +11,8 @@ struct AuditSearchCommand: ParsableCommand {
         discussion: """
             TEXT is matched case-insensitively as typed (e.g. 'rm -rf'), against terminal output with
             escape sequences removed, captured command output and exec command lines. Each matching
-            session is listed once with its first matching line and the lines around it.
+            session is listed once with its first matching line and the lines around it. On a
+            configuration with cluster:, every node's sessions are searched in PostgreSQL.
             """)
 
     @Argument(help: "The text to look for.")
@@ -38,8 +39,9 @@ struct AuditSearchCommand: ParsableCommand {
         recorded["format"] = .string(filter.format.rawValue)
         try recordQuery(store, command: "search", filter: recorded)
 
+        let source = try database.trailSource(localStore: store)
         let hits = try auditing { () throws(AuditError) in
-            try store.searchSessionText(text, matching: query, contextLines: context)
+            try source.searchSessionText(text, matching: query, contextLines: context)
         }
         let output = BufferedOutput()
         switch filter.format {
@@ -47,7 +49,7 @@ struct AuditSearchCommand: ParsableCommand {
             for hit in hits { SearchHitText.lines(for: hit).forEach(output.writeLine) }
             if hits.isEmpty { printError("(no session matches)") }
         case .json, .csv:
-            var renderer = RecordRenderer(format: filter.format.exportFormat, listing: .searchHits) { output.writeLine($0) }
+            var renderer = RecordRenderer(format: filter.format.exportFormat, listing: source.printed(.searchHits)) { output.writeLine($0) }
             for hit in hits { renderer.add(hit.record) }
             renderer.finish()
         }
@@ -70,7 +72,8 @@ enum SearchHitText {
         let opened = String(value("opened_at").prefix(19)).replacingOccurrences(of: "T", with: " ")
         let organization = value("organization").isEmpty ? "" : " (\(value("organization")))"
         let more = hit.matchingLines > 1 ? ", \(hit.matchingLines) matching lines" : ""
-        var lines = ["\(opened)  \(value("session_id"))  \(value("user"))\(organization)  "
+        let node = value("node").isEmpty ? "" : "\(value("node"))  "
+        var lines = ["\(opened)  \(node)\(value("session_id"))  \(value("user"))\(organization)  "
             + "\(value("login"))@\(value("target"))  connection \(value("connection_id"))\(more)"]
         lines += hit.before.map { "    \($0)" }
         lines.append(hit.source == "command" ? "  $ \(hit.line)" : "  > \(hit.line)")

@@ -4,7 +4,8 @@ import Audit
 struct AuditSessionsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sessions",
-        abstract: "List sessions: shells, commands, subsystems and forwards, with exit status and bytes.")
+        abstract: "List sessions: shells, commands, subsystems and forwards, with exit status and bytes.",
+        discussion: "On a configuration with cluster:, every node's sessions come from PostgreSQL, each with its node.")
 
     @OptionGroup var database: AuditDatabaseOptions
     @OptionGroup var filter: AuditFilterOptions
@@ -19,8 +20,9 @@ struct AuditSessionsCommand: ParsableCommand {
         var query = try filter.makeFilter()
         query.connectionID = connection
         query.approvedBy = approvedBy
+        let store = try database.openExistingStore()
         try AuditListingRun.run(
-            .sessions, filter: query, format: filter.format, store: try database.openExistingStore(),
-            explicitLimit: filter.limit != nil)
+            .sessions, filter: query, format: filter.format, store: store,
+            source: try database.trailSource(localStore: store), explicitLimit: filter.limit != nil)
     }
 }

@@ -21,7 +21,8 @@ struct AuditShowCommand: ParsableCommand {
     func run() throws {
         let store = try database.openExistingStore()
         try recordQuery(store, command: "show", filter: ["connection_id": .string(id)])
-        let detail = try auditing { () throws(AuditError) in try store.connectionDetail(id: id) }
+        let source = try database.trailSource(localStore: store)
+        let detail = try auditing { () throws(AuditError) in try source.connectionDetail(id: id) }
         let output = BufferedOutput()
         switch format {
         case .json: output.writeLine(ConnectionReport.json(detail))

@@ -8,7 +8,7 @@
 -- Each write notifies `tracegate_state` with 'review:<id>'.
 --
 -- Times are the chain's own text (UTC, microseconds), as in `events`.
-CREATE TABLE reviews (
+CREATE TABLE shared_reviews (
     id               text PRIMARY KEY,      -- b-…, as in the chain
     node             text NOT NULL,         -- where the glass was broken (its chain holds breakglass.open)
     connection_id    text NOT NULL,
@@ -29,4 +29,4 @@ CREATE TABLE reviews (
     review_note      text
 );
 
-CREATE INDEX reviews_open ON reviews (opened_at) WHERE result = 'open';
+CREATE INDEX shared_reviews_open ON shared_reviews (opened_at) WHERE result = 'open';
