@@ -63,6 +63,26 @@ extension IntegrationSuite {
                 "SELECT node, result, reviewed_by, review_node, review_note FROM shared_reviews WHERE id = '\(id)'",
                 database: ClusterPairScene.database)
             #expect(row == ["gw-1|accepted|alice|gw-2|looked at the recording"], "\(row)")
+
+            // Auditors on the cluster (`audit reviews` reads PostgreSQL) see the item once, with
+            // the opening node and the closing made through the other: gw-1's own row stays open.
+            var listing: [AuditRow] = []
+            let deadline = ContinuousClock.now + .seconds(15)
+            while ContinuousClock.now < deadline {
+                let result = try await scene.second.run(["audit", "reviews", "--format", "json", "--limit", "0"])
+                try #require(result.succeeded, "\(result)")
+                listing = try AuditJSON.lines(result.stdout).filter { $0["review_id"] == id }
+                if !listing.isEmpty { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(listing.count == 1 && listing.first?["node"] == "gw-1" && listing.first?["result"] == "accepted"
+                    && listing.first?["reviewed_by"] == "alice" && listing.first?["review_note"] == "looked at the recording",
+                    "\(listing)")
+            let shipped = try await scene.postgres.query("SELECT node, result FROM reviews WHERE id = '\(id)'",
+                                                         database: ClusterPairScene.database)
+            #expect(shipped == ["gw-1|open"], "gw-1's shipped row, as its own chain has the item: \(shipped)")
+            let open = try await scene.first.gateway.run(["audit", "reviews", "--open", "--format", "json", "--limit", "0"])
+            #expect(open.succeeded && !open.stdout.contains(id), "\(open)")
         }
     }
 }
