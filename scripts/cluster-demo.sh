@@ -12,6 +12,8 @@
 # the next run's database).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib/cluster.sh
+. scripts/lib/cluster.sh
 
 demo=$PWD/var/cluster-demo
 haproxy_port=2322
@@ -57,9 +59,7 @@ stop_everything() {
     local pid
     for pid in "${children[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${children[@]}"; do wait "$pid" 2>/dev/null || true; done
-    if [ -n "$pgdir" ] && [ -f "$pgdir/data/postmaster.pid" ]; then
-        as_postgres "$postgres_bin/pg_ctl" -D "$pgdir/data" stop -m fast -w >/dev/null || true
-    fi
+    cluster_stop_postgres "$postgres_bin" "$pgdir"
     [ -n "$pgdir" ] && rm -rf "$pgdir"
     if [ -f "$demo/target_sshd.pid" ]; then
         kill "$(cat "$demo/target_sshd.pid")" 2>/dev/null || true
@@ -68,37 +68,12 @@ stop_everything() {
     echo "stopped; the nodes' own trails stay in $demo/gw-*/state/audit.db"
 }
 
-# Returns once something accepts on 127.0.0.1:$1; fails if process $2 dies first.
-wait_for_port() {
-    local port=$1 pid=$2 name=$3 tries
-    for tries in $(seq 1 300); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
-        kill -0 "$pid" 2>/dev/null || { echo "$name exited; see its log" >&2; return 1; }
-        sleep 0.1
-    done
-    echo "$name did not accept on port $port within 30 s" >&2
-    return 1
-}
-
-# PostgreSQL refuses to run as root: the data directory belongs to `postgres` and every
-# server command goes through runuser. The password is generated once, kept 0600 in
-# $demo, and given to initdb through a copy the postgres user can read, deleted at once.
+# PostgreSQL (scripts/lib/cluster.sh) in a temporary directory. The password is generated
+# once and kept 0600 in $demo.
 start_postgres() {
     pgdir=$(mktemp -d /tmp/tracegate-cluster-pg.XXXXXX)
-    chown postgres:postgres "$pgdir"
-    [ -f "$demo/postgres-password" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$demo/postgres-password")
-    install -m 0600 -o postgres -g postgres "$demo/postgres-password" "$pgdir/pwfile"
-    as_postgres "$postgres_bin/initdb" -D "$pgdir/data" -U tracegate --pwfile "$pgdir/pwfile" \
-        --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C >"$demo/initdb.log"
-    rm -f "$pgdir/pwfile"
-    as_postgres "$postgres_bin/pg_ctl" -D "$pgdir/data" -l "$pgdir/server.log" -w -t 60 \
-        -o "-k $pgdir -h 127.0.0.1 -p $postgres_port" start >/dev/null
-    PGPASSWORD=$(cat "$demo/postgres-password") "$postgres_bin/createdb" -h 127.0.0.1 -p "$postgres_port" -U tracegate tracegate
-}
-
-# PostgreSQL's commands run as `postgres` from /, a directory that user may enter.
-as_postgres() {
-    (cd / && runuser -u postgres -- "$@")
+    make_postgres_password "$demo/postgres-password"
+    cluster_start_postgres "$postgres_bin" "$pgdir" "$postgres_port" "$demo/postgres-password" "$demo/initdb.log"
 }
 
 # The demo engineer's key and the demo target's host key (the policy names both).
@@ -148,17 +123,9 @@ write_node_config() {
     local node=$1 index=$2
     install -d -m 0700 "$demo/$node" "$demo/$node/state"
     {
-        cat <<NODE
-listen: 127.0.0.1:$((2230 + index))
-state_dir: "$demo/$node/state"
-metrics: {listen: "127.0.0.1:$((9230 + index))"}
-proxy_protocol: {from: [$haproxy_source]}
-limits: {drain_timeout: 5s}    # Ctrl-C ends open sessions after 5 s instead of 30
-cluster:
-  node: $node
-  postgres: "postgresql://tracegate@127.0.0.1:$postgres_port/tracegate"
-  password_file: "$demo/postgres-password"
-NODE
+        cluster_node_config "$node" $((2230 + index)) $((9230 + index)) "$demo/$node/state" \
+            "$haproxy_source" "$postgres_port" "$demo/postgres-password"
+        echo "limits: {drain_timeout: 5s}    # Ctrl-C ends open sessions after 5 s instead of 30"
         cat "$demo/policy.yaml"
     } > "$demo/$node/tracegate.yaml"
 }
@@ -183,17 +150,8 @@ start_node() {
 # The tested example, with loopback addresses: the frontend, HAProxy's source, our three
 # servers; logs to stderr (a demo machine may have no syslog) and no daemon mode (-db).
 start_haproxy() {
-    awk -v port="$haproxy_port" -v source="$haproxy_source" '
-        /^[[:space:]]*#/ { next }
-        /^[[:space:]]*log \/dev\/log/ { print "    log stderr format raw local0 info"; next }
-        /^[[:space:]]*bind / { print "    bind 127.0.0.1:" port; next }
-        /^[[:space:]]*source / { print "    source " source; next }
-        /^[[:space:]]*server / {
-            if (!done) for (i = 1; i <= 3; i++) printf "    server gw-%d 127.0.0.1:%d check port %d\n", i, 2230 + i, 9230 + i
-            done = 1; next
-        }
-        { print }
-    ' config/examples/haproxy.cfg > "$demo/haproxy.cfg"
+    cluster_haproxy_config config/examples/haproxy.cfg "$haproxy_port" "$haproxy_source" \
+        gw-1:2231:9231 gw-2:2232:9232 gw-3:2233:9233 > "$demo/haproxy.cfg"
     haproxy -c -q -f "$demo/haproxy.cfg"
     haproxy -db -f "$demo/haproxy.cfg" 2>"$demo/haproxy.log" &
     children+=($!)
