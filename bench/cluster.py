@@ -337,12 +337,12 @@ def cmd_report(a):
     w("")
     w("Connection set-up through HAProxy (complete `ssh ALIAS true` sessions; CPU in ms per session,")
     w("every node's CPU summed as `gateway`; per node: its CPU over the sessions HAProxy sent it)")
-    w("  nodes conc    ok fail  sessions/s  p50 ms  p99 ms | gateway haproxy postgres targets clients | per node (ms/session)      | machine busy (cores)")
+    w("  nodes conc    ok fail  sessions/s  p50 ms  p99 ms | gateway haproxy postgres targets clients | per node (ms/session)              | machine busy (cores)")
     for r in setups:
         c = r["cpu_ms_per_session"]
         gw = sum(v for k, v in c.items() if k.startswith("gw-") and v is not None)
         per = "  ".join("%s %s" % (k, v) for k, v in sorted(r["cpu_ms_per_node_session"].items()))
-        w("  %5d %4d %5d %4d %11.2f %7.1f %7.1f | %7.2f %7.2f %8.2f %7.2f %7.2f | %-26s | %.2f of %s" % (
+        w("  %5d %4d %5d %4d %11.2f %7.1f %7.1f | %7.2f %7.2f %8.2f %7.2f %7.2f | %-34s | %.2f of %s" % (
             r["nodes"], r["concurrency"], r["ok"], r["failed"], r["sessions_per_s"] or 0,
             r["latency_ms"]["p50"] or 0, r["latency_ms"]["p99"] or 0, gw, c.get("haproxy") or 0,
             c.get("postgres") or 0, c.get("targets") or 0, c.get("ssh clients") or 0, per,
@@ -351,9 +351,12 @@ def cmd_report(a):
     w("")
     if ship:
         w("Events shipped into an empty PostgreSQL (a node started on a `tracegate audit bench` trail)")
-        w("  %d of %d events, %s s from the node's start: %s events/s; after the first row (%s s): %s events/s" % (
-            ship["shipped"], ship["events"], ship["seconds_from_start"], ship["events_per_s_from_start"],
-            ship["first_row_after_s"], ship["events_per_s_after_first_row"]))
+        w("  the trail's %d events (max id in PostgreSQL %d: the node's own start events follow them) in %s s from the node's start:" % (
+            ship["events"], ship["shipped"], ship["seconds_from_start"]))
+        w("  %s events/s; after the first shipped row (%s s after the start): %s events/s" % (
+            ship["events_per_s_from_start"], ship["first_row_after_s"], ship["events_per_s_after_first_row"]))
+        if not ship["complete"]:
+            w("  INCOMPLETE: the node had not shipped the whole trail when the wait ended")
         w("  CPU ms per 1,000 events: " + "  ".join("%s %s" % kv for kv in ship["cpu_ms_per_1000_events"].items()))
         w("")
     prediction = None
@@ -380,7 +383,8 @@ def cmd_report(a):
         }
         w("Prediction (an extrapolation, not a measurement). Here the %s cores are shared by every node," % meta.get("nproc", "?"))
         w("HAProxy, PostgreSQL, the targets and the ssh clients, so the rates above are this machine's, not")
-        w("a node's. Assumption: " + prediction["assumption"] + ".")
+        import textwrap
+        w(textwrap.fill("a node's. Assumption: " + prediction["assumption"] + ".", 96))
         if gw_ms:
             w("  gateway CPU per session %.2f ms (%d node(s), %d concurrent) -> %.1f sessions/s per core" % (
                 gw_ms, worst["nodes"], worst["concurrency"], 1000 / gw_ms))

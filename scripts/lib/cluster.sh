@@ -21,9 +21,26 @@ wait_for_port() {
     return 1
 }
 
-# A port nothing listens on at the moment, on 127.0.0.1.
+# A port nothing is bound to at the moment on 127.0.0.1, below the kernel's ephemeral range
+# (ip_local_port_range): a port chosen now and listened on later must not be taken meanwhile
+# as the source port of some outgoing connection (ssh clients, HAProxy to the nodes).
 free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+    python3 - <<'PY'
+import random, socket
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+for port in random.sample(range(10000, max(low, 10001)), min(2000, max(low - 10000, 1))):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+else:
+    raise SystemExit("no free port below %d" % low)
+PY
 }
 
 # cluster_start_postgres BIN PGDIR PORT PASSWORD_FILE INITDB_LOG
