@@ -68,7 +68,11 @@ struct IndexPage {
             ("File transfers", counts.fileTransfers.map { "\($0) (files.csv)" }
                 ?? "\(extract.events.filter(BundleFacts.isFileTransfer).count) scp/sftp/rsync sessions (no file ledger in this trail)"),
             ("Events", "\(counts.events) selected, \(counts.links) chain links to the head"),
-            ("Audit head", "event \(extract.head.id), <code>\(e(extract.head.hash))</code>"),
+            ("Audit head", extract.nodeHeads.map { heads in
+                // A cluster: one chain per node, each proved to its own head.
+                heads.sorted { $0.key < $1.key }.map { "node \(e($0.key)): event \($0.value.id), <code>\(e($0.value.hash))</code>" }
+                    .joined(separator: "<br>")
+            } ?? "event \(extract.head.id), <code>\(e(extract.head.hash))</code>"),
             ("Exported", "\(e(createdAt)) by \(e(exporter))"),
         ]
         if let zone { rows.insert(("Time zone shown", e(zone.identifier)), at: 2) }
