@@ -103,13 +103,14 @@ struct IndexPage {
     /// Events grouped by session (each group an anchor the session table links to), then the
     /// connection-level events by connection, then those outside any connection.
     private var eventTable: String {
-        var groups: [(key: String, events: [StoredEvent])] = []
+        var groups: [(key: String, events: [(node: String?, event: StoredEvent)])] = []
         var index: [String: Int] = [:]
-        for event in extract.events {
+        for (position, event) in extract.events.enumerated() {
             let key = event.sessionID.map { "events-" + $0 } ?? event.connectionID.map { "events-" + $0 } ?? "events-other"
-            if let position = index[key] { groups[position].events.append(event) } else {
+            let entry = (node: extract.node(ofEvent: position), event: event)
+            if let position = index[key] { groups[position].events.append(entry) } else {
                 index[key] = groups.count
-                groups.append((key, [event]))
+                groups.append((key, [entry]))
             }
         }
         var out = ["<h2 id=\"events\">Events</h2>", "<table id=\"event-table\"><thead><tr>"
@@ -117,9 +118,12 @@ struct IndexPage {
                 .map { "<th>\($0)</th>" }.joined() + "</tr></thead>"]
         for group in groups {
             out.append("<tbody class=\"group\" id=\"\(e(group.key))\">")
-            for event in group.events {
+            for (node, event) in group.events {
                 let denied = BundleFacts.isDenial(event) ? " class=\"denied\"" : ""
-                out.append("<tr id=\"event-\(event.id)\"\(denied)><td class=\"num\">\(event.id)</td><td>\(e(event.time))</td>"
+                // On a cluster each node counts its own ids: the node makes the id one event's.
+                let anchor = node.map { "event-\(e($0))-\(event.id)" } ?? "event-\(event.id)"
+                let number = node.map { "\(e($0)) \(event.id)" } ?? "\(event.id)"
+                out.append("<tr id=\"\(anchor)\"\(denied)><td class=\"num\">\(number)</td><td>\(e(event.time))</td>"
                     + "<td>\(e(event.kind))</td><td>\(e(event.connectionID))</td><td>\(e(event.sessionID))</td>"
                     + "<td>\(e(event.user))</td><td>\(e(event.target))</td><td>\(e(event.result))</td><td>\(e(event.reason))</td>"
                     + "<td><code>\(e(event.details))</code></td></tr>")
