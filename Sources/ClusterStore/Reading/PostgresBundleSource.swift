@@ -108,10 +108,21 @@ package final class PostgresBundleSource: BundleSource {
         }
     }
 
-    /// Each node's last shipped event.
+    /// Each node's last shipped event. The nodes are found by stepping through the primary
+    /// key's index from one node to the next (a plain DISTINCT would read every event), then
+    /// each node's last row by the same index.
     private func heads() throws -> [String: ChainHead] {
         var heads: [String: ChainHead] = [:]
-        for row in try connection.execute("SELECT DISTINCT ON (node) node, id, hash FROM events ORDER BY node, id DESC").rows {
+        for row in try connection.execute("""
+            WITH RECURSIVE nodes AS (
+                (SELECT node FROM events ORDER BY node LIMIT 1)
+                UNION ALL
+                SELECT (SELECT node FROM events WHERE node > nodes.node ORDER BY node LIMIT 1) FROM nodes WHERE nodes.node IS NOT NULL
+            )
+            SELECT nodes.node, last.id, last.hash FROM nodes
+            CROSS JOIN LATERAL (SELECT id, hash FROM events WHERE events.node = nodes.node ORDER BY id DESC LIMIT 1) last
+            WHERE nodes.node IS NOT NULL
+            """).rows {
             guard let node = row[0], let id = row[1].flatMap({ Int64($0) }), let hash = row[2] else { continue }
             heads[node] = ChainHead(id: id, hash: hash)
         }
