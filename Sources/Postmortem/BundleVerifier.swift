@@ -165,6 +165,12 @@ package struct BundleVerifier {
             all.events += chain.events
             outcome.notes.append("\(label)\(chain.verifiedEvents) events hashed, \(chain.links) links walked to head \(head.id)")
         }
+        // `audit_head` is not walked to on a cluster's bundle, so it must be the exporting
+        // node's walked head: `--expect HASH` and one-node readers rely on it.
+        if let heads = manifest.heads, heads[manifest.exportedBy.node ?? ""] != manifest.auditHead {
+            outcome.problems.append("manifest.json: audit_head (event \(manifest.auditHead.id)) is not the head of the exporting node "
+                                    + "\(manifest.exportedBy.node ?? "(none)") in heads")
+        }
         for node in (manifest.heads ?? [:]).keys.sorted() where partOf[node] == nil {
             outcome.problems.append("events.jsonl has no line of node \(node), whose head the manifest names")
         }

@@ -129,6 +129,17 @@ struct NodeBundleTests {
         let problems = verifier.verify().problems
         #expect(problems.contains { $0.hasPrefix("the bundle's head of node b (event \(headB.id), ") }, "\(problems)")
         #expect(problems.contains { $0.hasPrefix("the bundle has no head for node z") }, "\(problems)")
+        // audit_head, which --expect HASH compares, must be the exporting node's walked head.
+        let manifestPath = bundle + "/manifest.json"
+        let text = try String(contentsOfFile: manifestPath, encoding: .utf8)
+        // Keys are sorted: the first occurrence of the hash is audit_head's, not heads.a's.
+        var forged = text
+        let range = try #require(forged.range(of: manifest.auditHead.hash))
+        forged.replaceSubrange(range, with: String(repeating: "c", count: 64))
+        try forged.write(toFile: manifestPath, atomically: true, encoding: .utf8)
+        let forgedHead = BundleVerifier(directory: bundle, expectedHead: String(repeating: "c", count: 64))
+        #expect(forgedHead.verify().problems.contains { $0.hasPrefix("manifest.json: audit_head (event \(manifest.auditHead.id)) is not the head of the exporting node a") })
+        try text.write(toFile: manifestPath, atomically: true, encoding: .utf8)
         let trail = try BundleRoundTripTests.makeTrail()
         let against = BundleVerifier(directory: bundle, against: trail.store).verify().problems
         #expect(against.contains { $0.hasPrefix("this bundle holds several nodes' chains") }, "\(against)")
