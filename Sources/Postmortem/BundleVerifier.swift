@@ -38,9 +38,9 @@ package struct BundleVerifier {
         }
         outcome.manifest = manifest
         checkFiles(manifest, &outcome)
-        let chain = checkChain(manifest, &outcome)
+        let (chain, eventNodes) = checkChain(manifest, &outcome)
         checkRows(manifest, chain, &outcome)
-        checkRecordings(manifest, chain, &outcome)
+        checkRecordings(manifest, chain, eventNodes: eventNodes, &outcome)
         if let expectedHead {
             if expectedHead.lowercased() != manifest.auditHead.hash.lowercased() {
                 outcome.problems.append("the bundle's head (event \(manifest.auditHead.id), \(manifest.auditHead.hash)) "
@@ -114,11 +114,13 @@ package struct BundleVerifier {
 
     // MARK: chain
 
-    private func checkChain(_ manifest: BundleManifest, _ outcome: inout Outcome) -> ChainProofVerifier.Outcome {
+    /// The intact events of every node's proof, and the node of each (nil on one node's bundle).
+    private func checkChain(_ manifest: BundleManifest, _ outcome: inout Outcome) -> (ChainProofVerifier.Outcome, [String?]) {
         var all = ChainProofVerifier.Outcome()
+        var eventNodes: [String?] = []
         guard let text = try? String(contentsOfFile: directory + "/events.jsonl", encoding: .utf8) else {
             outcome.problems.append("events.jsonl cannot be read")
-            return all
+            return (all, eventNodes)
         }
         // A cluster's bundle holds one proof per node (its lines carry the node); each is
         // walked on its own, to that node's head. A line that cannot be read counts against
@@ -163,6 +165,7 @@ package struct BundleVerifier {
             all.verifiedEvents += chain.verifiedEvents
             all.links += chain.links
             all.events += chain.events
+            eventNodes += chain.events.map { _ in part.node }
             outcome.notes.append("\(label)\(chain.verifiedEvents) events hashed, \(chain.links) links walked to head \(head.id)")
         }
         // `audit_head` is not walked to on a cluster's bundle, so it must be the exporting
@@ -191,7 +194,7 @@ package struct BundleVerifier {
                 outcome.problems.append("the export's own audit.query event \(exportEvent)\(whose) is not in events.jsonl with bundle id \(manifest.bundleID)")
             }
         }
-        return all
+        return (all, eventNodes)
     }
 
     // MARK: rows
@@ -225,12 +228,17 @@ package struct BundleVerifier {
 
     // MARK: recordings
 
-    private func checkRecordings(_ manifest: BundleManifest, _ chain: ChainProofVerifier.Outcome, _ outcome: inout Outcome) {
-        let bySession = Dictionary(manifest.recordings.map { ($0.session, $0) }, uniquingKeysWith: { first, _ in first })
+    private func checkRecordings(_ manifest: BundleManifest, _ chain: ChainProofVerifier.Outcome, eventNodes: [String?],
+                                 _ outcome: inout Outcome) {
+        // A session id is one node's: on a cluster the recording is matched by node and session.
+        struct Key: Hashable { var node: String?; var session: String }
+        let bySession = Dictionary(manifest.recordings.map { (Key(node: $0.node, session: $0.session), $0) },
+                                   uniquingKeysWith: { first, _ in first })
         var checked = 0
-        for event in chain.events {
+        for (index, event) in chain.events.enumerated() {
             guard let session = event.sessionID, let stated = BundleFacts.recording(event), let sha256 = stated.sha256 else { continue }
-            guard let entry = bySession[session], let path = entry.path else {
+            let node = index < eventNodes.count ? eventNodes[index] : nil
+            guard let entry = bySession[Key(node: node, session: session)], let path = entry.path else {
                 outcome.problems.append("recording of session \(session) (SHA-256 \(sha256) in event \(event.id)) is not in the bundle")
                 continue
             }

@@ -11,6 +11,8 @@ struct NodeBundleTests {
     /// Each trail as one node: its lines and rows marked with the node, its head in `nodeHeads`.
     struct TwoNodeSource: BundleSource {
         var nodes: [(name: String, trail: BundleRoundTripTests.Trail)]
+        /// Nodes whose recordings this reader cannot reach (no shared directory).
+        var unreachable: Set<String> = []
 
         func bundleExtract(
             _ selection: BundleSelection, exportMarker: String?, progress: ((Int64, Int64) -> Void)?,
@@ -51,12 +53,20 @@ struct NodeBundleTests {
         }
 
         func recordingFile(path: String, node: String?) -> String? {
-            guard let trail = nodes.first(where: { $0.name == node })?.trail else { return nil }
+            guard let trail = nodes.first(where: { $0.name == node })?.trail, !unreachable.contains(node ?? "")
+            else { return nil }
             return path.hasPrefix("/") ? path : trail.directory.file("state") + "/" + path
         }
     }
 
-    private func export() throws -> (bundle: String, manifest: BundleManifest, work: TemporaryDirectory) {
+    private func export(unreachable: Set<String> = []) throws -> (bundle: String, manifest: BundleManifest, work: TemporaryDirectory) {
+        let (bundle, result, work) = try write(unreachable: unreachable)
+        // The recording names an absolute path in each trail's directory: both nodes' copies are found.
+        #expect(result.warnings.isEmpty, "\(result.warnings)")
+        return (bundle, result.manifest, work)
+    }
+
+    private func write(unreachable: Set<String>) throws -> (bundle: String, result: BundleWriter.Result, work: TemporaryDirectory) {
         let a = try BundleRoundTripTests.makeTrail()
         let b = try BundleRoundTripTests.makeTrail()
         // The second node's chain one event longer, so that its head differs from the first's.
@@ -65,12 +75,23 @@ struct NodeBundleTests {
         try a.store.recordQuery(by: AuditInvoker(name: "auditor", uid: 1000), command: "bundle", filter: ["bundle_id": .string(bundleID)])
         let work = try TemporaryDirectory(prefix: "tracegate-node-bundle")
         let destination = work.file("bundle")
-        let writer = BundleWriter(source: TwoNodeSource(nodes: [("a", a), ("b", b)]), selection: BundleSelection(ticket: "INC-42"),
-                                  destination: destination, invoker: AuditInvoker(name: "auditor", uid: 1000), bundleID: bundleID)
-        let result = try writer.write()
-        // The recording names an absolute path in `a`'s directory: both nodes' copies are found.
-        #expect(result.warnings.isEmpty, "\(result.warnings)")
-        return (destination, result.manifest, work)
+        let source = TwoNodeSource(nodes: [("a", a), ("b", b)], unreachable: unreachable)
+        let writer = BundleWriter(source: source, selection: BundleSelection(ticket: "INC-42"), destination: destination,
+                                  invoker: AuditInvoker(name: "auditor", uid: 1000), bundleID: bundleID)
+        return (destination, try writer.write(), work)
+    }
+
+    @Test func aRecordingOutOfReachIsListedAsMissingWithItsNodeAndOneLine() throws {
+        let (bundle, result, work) = try write(unreachable: ["b"])
+        defer { withExtendedLifetime(work) {} }
+        let missing = try #require(result.manifest.recordings.first { $0.node == "b" })
+        #expect(missing.path == nil && missing.sha256 != nil)
+        #expect(result.warnings == ["recording of session \(missing.session) is missing: node b wrote it at \(missing.source), "
+                                    + "which this node cannot read (cluster.recordings is not shared)"], "\(result.warnings)")
+        #expect(result.manifest.recordings.first { $0.node == "a" }?.path != nil)
+        let problems = BundleVerifier(directory: bundle).verify().problems
+        #expect(problems.contains { $0.hasPrefix("recording of session \(missing.session) ") && $0.hasSuffix("is not in the bundle") },
+                "\(problems)")
     }
 
     @Test func eachNodesProofIsWalkedToItsOwnHead() throws {

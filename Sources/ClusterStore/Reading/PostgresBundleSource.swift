@@ -9,12 +9,10 @@ import Foundation
 /// Blocking: it runs on the calling thread (a command's main thread), never on Swift's pool.
 package final class PostgresBundleSource: BundleSource {
     let connection: PostgresConnection
-    /// The exporting node: its chain holds the export's own event, and its state directory
-    /// holds its recordings when they are not in the shared directory.
+    /// The exporting node: its chain holds the export's own event.
     let localNode: String
-    let localStateDirectory: String
-    /// `cluster.recordings`: where every node's recordings are readable (under DIR/<node>/).
-    let sharedRecordings: String?
+    /// Which nodes' recordings this node can copy.
+    let reach: ClusterRecordingReach
     /// How long to wait for this node's shipper to bring the export's `audit.query` event here.
     let shippingWait: TimeInterval
 
@@ -22,8 +20,8 @@ package final class PostgresBundleSource: BundleSource {
                  sharedRecordings: String?, shippingWait: TimeInterval = 30) {
         self.connection = connection
         self.localNode = localNode
-        self.localStateDirectory = localStateDirectory
-        self.sharedRecordings = sharedRecordings.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        self.reach = ClusterRecordingReach(localNode: localNode, localStateDirectory: localStateDirectory,
+                                           sharedRecordings: sharedRecordings)
         self.shippingWait = shippingWait
     }
 
@@ -83,11 +81,7 @@ package final class PostgresBundleSource: BundleSource {
     }
 
     package func recordingFile(path: String, node: String?) -> String? {
-        if let sharedRecordings, let node, path.hasPrefix(sharedRecordings + "/" + node + "/") { return path }
-        // Outside the share, only this node's own files are its own: another node's path,
-        // even if it exists here, names a different file.
-        guard node == localNode else { return nil }
-        return path.hasPrefix("/") ? path : localStateDirectory + "/" + path
+        reach.file(path: path, node: node)
     }
 
     /// Polls for this node's `audit.query` event carrying `marker`: the command recorded it in
