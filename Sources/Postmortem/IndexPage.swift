@@ -81,16 +81,23 @@ struct IndexPage {
     }
 
     private var sessionTable: String {
-        let recordingBySession = Dictionary(recordings.compactMap { r in r.path.map { (r.session, $0) } }, uniquingKeysWith: { a, _ in a })
+        // On a cluster a session id is one node's: its node is a column, and its recording is its node's.
+        let perNode = extract.nodeHeads != nil
+        let recordingBySession = Dictionary(recordings.compactMap { r in r.path.map { ((r.node ?? "") + "/" + r.session, $0) } },
+                                            uniquingKeysWith: { a, _ in a })
+        let headers = (perNode ? ["Node"] : []) + ["Session", "Opened (UTC)", "Closed", "User", "Org", "Target", "Login", "Ticket",
+                                                   "Type", "Command", "Exit", "Result", "Recording", "Events"]
         var out = ["<h2 id=\"sessions\">Sessions</h2>", "<table id=\"session-table\"><thead><tr>"
-            + ["Session", "Opened (UTC)", "Closed", "User", "Org", "Target", "Login", "Ticket", "Type", "Command",
-               "Exit", "Result", "Recording", "Events"].map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>"]
+            + headers.map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>"]
         for row in extract.sessions {
             let id = row["session_id"]?.stringValue ?? ""
+            let node = row["node"]?.stringValue
             func cell(_ column: String) -> String { e(row[column].map(ExportValue.text)) }
             let command = row["command"]?.stringValue ?? row["subsystem"]?.stringValue
-            let recording = recordingBySession[id].map { "<a href=\"\(e($0))\">\(e(($0 as NSString).lastPathComponent))</a>" } ?? ""
-            out.append("<tr id=\"session-\(e(id))\"><td><code>\(e(id))</code></td><td>\(cell("opened_at"))</td><td>\(cell("closed_at"))</td>"
+            let recording = recordingBySession[(node ?? "") + "/" + id]
+                .map { "<a href=\"\(e($0))\">\(e(($0 as NSString).lastPathComponent))</a>" } ?? ""
+            out.append("<tr id=\"session-\(e(id))\">" + (perNode ? "<td>\(e(node))</td>" : "")
+                + "<td><code>\(e(id))</code></td><td>\(cell("opened_at"))</td><td>\(cell("closed_at"))</td>"
                 + "<td>\(cell("user"))</td><td>\(cell("organization"))</td><td>\(cell("target"))</td><td>\(cell("login"))</td>"
                 + "<td>\(cell("ticket"))</td><td>\(cell("channel_type"))</td><td><code>\(e(command))</code></td>"
                 + "<td class=\"num\">\(cell("exit_status"))</td><td>\(cell("result"))</td><td>\(recording)</td>"

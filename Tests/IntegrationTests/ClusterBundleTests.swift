@@ -90,6 +90,14 @@ extension IntegrationSuite {
             let text = try copied.map { try String(contentsOfFile: bundle + "/recordings/" + $0, encoding: .utf8) }.joined()
             #expect(text.contains("\(mark) from one") && text.contains("\(mark) from two"), "\(copied)")
 
+            // The page: each session with its node and its own node's recording.
+            let page = try String(contentsOfFile: bundle + "/index.html", encoding: .utf8)
+            let secondSession = try #require(sessions.first { $0["node"] == "gw-2" }?["session_id"])
+            let secondRow = page.split(separator: "\n").first { $0.contains("<tr id=\"session-\(secondSession)\">") }
+            #expect(page.contains("<th>Node</th><th>Session</th>")
+                    && secondRow?.contains("<td>gw-2</td><td><code>\(secondSession)</code>") == true
+                    && secondRow?.contains("<a href=\"recordings/") == true, "\(String(describing: secondRow))")
+
             // The heads, as PostgreSQL has them: the recipient's own copy of each node's chain.
             let heads = try #require(manifest["heads"] as? [String: [String: Any]], "\(manifest)")
             let secondHead = try #require((heads["gw-2"]?["id"] as? NSNumber)?.int64Value)
