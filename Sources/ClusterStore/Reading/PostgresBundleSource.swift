@@ -31,53 +31,65 @@ package final class PostgresBundleSource: BundleSource {
     ) throws(AuditError) -> BundleExtract {
         let trail = PostgresTrailSource(connection: connection)
         return try trail.reading {
-            // The export's event first: the heads read after it then reach it.
+            // The export's event first, outside the snapshot: the snapshot taken after it holds it.
             let exportEventID = try exportMarker.map(waitForExportEvent)
-            let heads = try self.heads()
-            guard let localHead = heads[localNode] else {
-                throw AuditError.queryFailed(reason: "PostgreSQL holds no event of this node (\(localNode)) yet")
+            // One snapshot for every read, as on a node: rows, events and heads of one moment,
+            // whatever the shippers commit meanwhile.
+            return try connection.transaction {
+                try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                return try read(selection, exportEventID: exportEventID, progress: progress, emit: emit)
             }
-            var selected = try matchingEvents(selection, heads: heads)
-            if let exportEventID { selected[localNode, default: []].insert(exportEventID) }
-
-            var events: [(node: String, event: StoredEvent)] = []
-            var links: Int64 = 0
-            let total = selected.reduce(Int64(0)) { sum, entry in
-                sum + (heads[entry.key].map { head in head.id - (entry.value.min() ?? head.id) } ?? 0)
-            }
-            var done: Int64 = 0
-            for node in selected.keys.sorted() {
-                guard let ids = selected[node], let first = ids.min(), let head = heads[node] else { continue }
-                try connection.forEachRow(
-                    "SELECT \(PostgresEventColumns.selection) FROM events WHERE node = $1 AND id >= $2 AND id <= $3 ORDER BY id",
-                    [node, String(first), String(head.id)]
-                ) { _, row in
-                    let event = StoredEvent(texts: row)
-                    if ids.contains(event.id) {
-                        events.append((node, event))
-                        try emit(node, .event(event))
-                    } else {
-                        try emit(node, .link(ChainLink(event: event)))
-                        links += 1
-                    }
-                    done += 1
-                    if done % 50_000 == 0 { progress?(done, total) }
-                }
-            }
-            // The page and the timeline read the events in time order, whichever node wrote them.
-            events.sort { ($0.event.time, $0.node, $0.event.id) < ($1.event.time, $1.node, $1.event.id) }
-
-            var extract = BundleExtract(
-                head: localHead,
-                connections: try rows(of: .connections, selection, heads: heads, order: "opened_at, node, connection_id"),
-                sessions: try rows(of: .sessions, selection, heads: heads, order: "opened_at, node, session_id"),
-                fileTransfers: try fileTransfers(selection, heads: heads),
-                events: events.map(\.event), exportEventID: exportEventID, links: links)
-            extract.eventNodes = events.map(\.node)
-            extract.nodeHeads = heads
-            extract.exportNode = localNode
-            return extract
         }
+    }
+
+    private func read(
+        _ selection: BundleSelection, exportEventID: Int64?, progress: ((Int64, Int64) -> Void)?,
+        emit: (_ node: String?, _ line: ChainProofLine) throws -> Void
+    ) throws -> BundleExtract {
+        let heads = try self.heads()
+        guard let localHead = heads[localNode] else {
+            throw AuditError.queryFailed(reason: "PostgreSQL holds no event of this node (\(localNode)) yet")
+        }
+        var selected = try matchingEvents(selection, heads: heads)
+        if let exportEventID { selected[localNode, default: []].insert(exportEventID) }
+
+        var events: [(node: String, event: StoredEvent)] = []
+        var links: Int64 = 0
+        let total = selected.reduce(Int64(0)) { sum, entry in
+            sum + (heads[entry.key].map { head in head.id - (entry.value.min() ?? head.id) } ?? 0)
+        }
+        var done: Int64 = 0
+        for node in selected.keys.sorted() {
+            guard let ids = selected[node], let first = ids.min(), let head = heads[node] else { continue }
+            try connection.forEachTypedRowInTransaction(
+                "SELECT \(PostgresEventColumns.selection) FROM events WHERE node = $1 AND id >= $2 AND id <= $3 ORDER BY id",
+                [node, String(first), String(head.id)]
+            ) { _, row in
+                let event = StoredEvent(texts: row)
+                if ids.contains(event.id) {
+                    events.append((node, event))
+                    try emit(node, .event(event))
+                } else {
+                    try emit(node, .link(ChainLink(event: event)))
+                    links += 1
+                }
+                done += 1
+                if done % 50_000 == 0 { progress?(done, total) }
+            }
+        }
+        // The page and the timeline read the events in time order, whichever node wrote them.
+        events.sort { ($0.event.time, $0.node, $0.event.id) < ($1.event.time, $1.node, $1.event.id) }
+
+        var extract = BundleExtract(
+            head: localHead,
+            connections: try rows(of: .connections, selection, heads: heads, order: "opened_at, node, connection_id"),
+            sessions: try rows(of: .sessions, selection, heads: heads, order: "opened_at, node, session_id"),
+            fileTransfers: try fileTransfers(selection, heads: heads),
+            events: events.map(\.event), exportEventID: exportEventID, links: links)
+        extract.eventNodes = events.map(\.node)
+        extract.nodeHeads = heads
+        extract.exportNode = localNode
+        return extract
     }
 
     package func recordingFile(path: String, node: String?) -> String? {
