@@ -54,11 +54,33 @@ extension IntegrationSuite {
             #expect(Set(sessions.compactMap { $0["node"] }) == ["gw-1", "gw-2"], "\(sessions)")
 
             let work = try TemporaryDirectory(prefix: "tracegate-cluster-bundle")
+            // A file copied up through gw-2 under the ticket: its ledger row is gw-2's.
+            let upload = work.file("up.bin")
+            try RandomFile.write(upload, byteCount: 4096)
+            let digest = try await FileDigest.sha256(upload)
+            let client = try scene.onSecond("alice", target: "web-01")
+            let remote = try work.subdirectory("remote")
+            let copy = try await client.scp([upload], client.remote(remote + "/\(mark).bin"),
+                                            options: ["-o", "SetEnv=TRACEGATE_TICKET=\(ticket)"])
+            try #require(copy.succeeded, "\(copy)")
+            var shipped: [String] = []
+            let deadline = ContinuousClock.now + .seconds(15)
+            while ContinuousClock.now < deadline {
+                shipped = try await scene.postgres.query(
+                    "SELECT node FROM file_transfers WHERE sha256 = '\(digest)'", database: ClusterPairScene.database)
+                if !shipped.isEmpty { break }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(shipped == ["gw-2"], "\(shipped)\n\(scene.logTails)")
+
             let bundle = work.file("bundle")
             let export = try await scene.first.gateway.run(["audit", "bundle", "--ticket", ticket, "-o", bundle], timeout: .seconds(90))
             try #require(export.succeeded, "\(export)\n\(scene.logTails)")
-            #expect(export.stdout.contains("2 connections, 2 sessions") && export.stdout.contains("2 recordings")
+            #expect(export.stdout.contains("3 connections, 3 sessions")
                     && export.stdout.contains("head gw-1 ") && export.stdout.contains("head gw-2 "), "\(export)")
+            let files = try String(contentsOfFile: bundle + "/files.csv", encoding: .utf8).split(separator: "\n")
+            #expect(files.first?.hasPrefix("node,") == true && files.count == 2 && files.last?.hasPrefix("gw-2,") == true
+                    && files.last?.contains(digest) == true && files.last?.contains("/\(mark).bin") == true, "\(files)")
 
             // Both nodes' rows, each with its node; the other ticket's session is not there.
             let sessionsCSV = try String(contentsOfFile: bundle + "/sessions.csv", encoding: .utf8)
