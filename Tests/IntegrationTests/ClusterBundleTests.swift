@@ -12,8 +12,10 @@ extension IntegrationSuite {
         private func ticket() -> String { "INC-\(Int.random(in: 100_000...999_999))" }
 
         /// `echo MARK from one|two` through each node under `ticket`, then waits until PostgreSQL
-        /// lists both sessions closed (their close events, with the recordings' hashes, shipped).
-        private func sessionOnEachNode(_ scene: ClusterPairScene, ticket: String, mark: String) async throws -> [AuditRow] {
+        /// lists the ticket's sessions (`expecting`, with any made before) closed: their close
+        /// events, with the recordings' hashes, shipped.
+        private func sessionOnEachNode(_ scene: ClusterPairScene, ticket: String, mark: String,
+                                       expecting: Int = 2) async throws -> [AuditRow] {
             let withTicket = ["-o", "SetEnv=TRACEGATE_TICKET=\(ticket)"]
             let one = try await scene.onFirst("alice", target: "web-01").ssh("echo \(mark) from one", options: withTicket)
             try #require(one.succeeded && one.stdout == "\(mark) from one\n", "\(one)")
@@ -29,7 +31,7 @@ extension IntegrationSuite {
                 let result = try await scene.first.gateway.run(["audit", "sessions", "--ticket", ticket, "--format", "json"])
                 try #require(result.succeeded, "\(result)")
                 rows = try AuditJSON.lines(result.stdout)
-                if rows.count == 2, rows.allSatisfy({ $0["closed_at"] != nil && $0["recording_sha256"] != nil }) { return rows }
+                if rows.count == expecting, rows.allSatisfy({ $0["closed_at"] != nil && ($0["recording_path"] == nil || $0["recording_sha256"] != nil) }) { return rows }
                 try await Task.sleep(for: .milliseconds(200))
             }
             Issue.record("PostgreSQL never listed both closed sessions of \(ticket): \(rows)\n\(scene.logTails)")
@@ -50,9 +52,6 @@ extension IntegrationSuite {
             let scene = try SharedClusterPair.current()
             let ticket = ticket()
             let mark = "bundle" + UUID().uuidString.prefix(8).lowercased()
-            let sessions = try await sessionOnEachNode(scene, ticket: ticket, mark: mark)
-            #expect(Set(sessions.compactMap { $0["node"] }) == ["gw-1", "gw-2"], "\(sessions)")
-
             let work = try TemporaryDirectory(prefix: "tracegate-cluster-bundle")
             // A file copied up through gw-2 under the ticket: its ledger row is gw-2's.
             let upload = work.file("up.bin")
@@ -72,6 +71,8 @@ extension IntegrationSuite {
                 try await Task.sleep(for: .milliseconds(200))
             }
             #expect(shipped == ["gw-2"], "\(shipped)\n\(scene.logTails)")
+            let sessions = try await sessionOnEachNode(scene, ticket: ticket, mark: mark, expecting: 3)
+            #expect(Set(sessions.compactMap { $0["node"] }) == ["gw-1", "gw-2"], "\(sessions)")
 
             let bundle = work.file("bundle")
             let export = try await scene.first.gateway.run(["audit", "bundle", "--ticket", ticket, "-o", bundle], timeout: .seconds(90))
@@ -114,7 +115,7 @@ extension IntegrationSuite {
 
             // The page: each session with its node and its own node's recording.
             let page = try String(contentsOfFile: bundle + "/index.html", encoding: .utf8)
-            let secondSession = try #require(sessions.first { $0["node"] == "gw-2" }?["session_id"])
+            let secondSession = try #require(sessions.first { $0["command"] == "echo \(mark) from two" }?["session_id"])
             let secondRow = page.split(separator: "\n").first { $0.contains("<tr id=\"session-\(secondSession)\">") }
             #expect(page.contains("<th>Node</th><th>Session</th>")
                     && secondRow?.contains("<td>gw-2</td><td><code>\(secondSession)</code>") == true
