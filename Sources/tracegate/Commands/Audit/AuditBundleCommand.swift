@@ -154,6 +154,9 @@ struct AuditBundleVerifyCommand: ParsableCommand {
         if expected.filter({ !$0.contains("=") }).count > 1 {
             throw ValidationError("give --expect HASH once; for a cluster's bundle, --expect NODE=HASH per node")
         }
+        if expected.contains(where: { $0.hasPrefix("=") || $0.hasSuffix("=") }) {
+            throw ValidationError("--expect NODE=HASH needs both the node and the hash")
+        }
     }
 
     @Option(name: .customLong("against"), help: "An audit database (yours) to re-run the selection on.")
@@ -184,9 +187,9 @@ struct AuditBundleVerifyCommand: ParsableCommand {
             store = opened
         }
         var verifier = BundleVerifier(directory: directory, expectedHead: expected.first { !$0.contains("=") }, against: store)
-        for pair in expected where pair.contains("=") {
-            let parts = pair.split(separator: "=", maxSplits: 1)
-            verifier.expectedNodeHeads[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+        for pair in expected {
+            guard let equals = pair.firstIndex(of: "=") else { continue }
+            verifier.expectedNodeHeads[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
         }
         let outcome = verifier.verify()
         for problem in outcome.problems { print("FAILED " + problem) }
