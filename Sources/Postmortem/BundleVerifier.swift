@@ -191,7 +191,8 @@ package struct BundleVerifier {
             let intact = found.map { HashChain.hash(of: $0.canonicalFields) == $0.hash } ?? false
             if !intact || found?.kind != AuditEventKind.auditQuery.rawValue || found?.details.contains(manifest.bundleID) != true {
                 let whose = manifest.exportedBy.node.map { " of node \($0)" } ?? ""
-                outcome.problems.append("the export's own audit.query event \(exportEvent)\(whose) is not in events.jsonl with bundle id \(manifest.bundleID)")
+                outcome.problems.append("the export's own audit.query event \(exportEvent)\(whose) is not in events.jsonl "
+                                        + "with bundle id \(manifest.bundleID)")
             }
         }
         return (all, eventNodes)

@@ -31,7 +31,8 @@ extension IntegrationSuite {
                 let result = try await scene.first.gateway.run(["audit", "sessions", "--ticket", ticket, "--format", "json"])
                 try #require(result.succeeded, "\(result)")
                 rows = try AuditJSON.lines(result.stdout)
-                if rows.count == expecting, rows.allSatisfy({ $0["closed_at"] != nil && ($0["recording_path"] == nil || $0["recording_sha256"] != nil) }) { return rows }
+                let closed = rows.allSatisfy { $0["closed_at"] != nil && ($0["recording_path"] == nil || $0["recording_sha256"] != nil) }
+                if rows.count == expecting, closed { return rows }
                 try await Task.sleep(for: .milliseconds(200))
             }
             Issue.record("PostgreSQL never listed both closed sessions of \(ticket): \(rows)\n\(scene.logTails)")

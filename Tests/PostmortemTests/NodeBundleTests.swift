@@ -121,7 +121,8 @@ struct NodeBundleTests {
         #expect(lines[index] != original)
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
         let problems = BundleVerifier(directory: bundle).verify().problems
-        #expect(problems.contains { $0.hasPrefix("node b: events.jsonl line \(index + 1): ") && $0.hasSuffix("does not match its hash: it was edited") },
+        #expect(problems.contains { $0.hasPrefix("node b: events.jsonl line \(index + 1): ")
+                                    && $0.hasSuffix("does not match its hash: it was edited") },
                 "\(problems)")
         #expect(!problems.contains { $0.hasPrefix("node a: ") }, "\(problems)")
     }
@@ -131,7 +132,8 @@ struct NodeBundleTests {
         defer { withExtendedLifetime(work) {} }
         let path = bundle + "/events.jsonl"
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
-        let edited = lines.filter { !$0.hasPrefix("{\"node\":\"b\",") }.map { $0.replacingOccurrences(of: "{\"node\":\"a\",", with: "{\"node\":\"c\",") }
+        let edited = lines.filter { !$0.hasPrefix("{\"node\":\"b\",") }
+            .map { $0.replacingOccurrences(of: "{\"node\":\"a\",", with: "{\"node\":\"c\",") }
         try (edited.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         let problems = BundleVerifier(directory: bundle).verify().problems
         #expect(problems.contains("events.jsonl holds lines of node c, which has no head in the manifest"), "\(problems)")
@@ -159,7 +161,9 @@ struct NodeBundleTests {
         forged.replaceSubrange(range, with: String(repeating: "c", count: 64))
         try forged.write(toFile: manifestPath, atomically: true, encoding: .utf8)
         let forgedHead = BundleVerifier(directory: bundle, expectedHead: String(repeating: "c", count: 64))
-        #expect(forgedHead.verify().problems.contains { $0.hasPrefix("manifest.json: audit_head (event \(manifest.auditHead.id)) is not the head of the exporting node a") })
+        #expect(forgedHead.verify().problems.contains {
+            $0.hasPrefix("manifest.json: audit_head (event \(manifest.auditHead.id)) is not the head of the exporting node a")
+        })
         try text.write(toFile: manifestPath, atomically: true, encoding: .utf8)
         let trail = try BundleRoundTripTests.makeTrail()
         let against = BundleVerifier(directory: bundle, against: trail.store).verify().problems
