@@ -21,6 +21,8 @@ package struct BundleManifest: Codable, Sendable, Hashable {
         package var uid: Int
         /// The `audit.query` event that recorded the export (it is in events.jsonl).
         package var event: Int64?
+        /// On a cluster: the node whose chain holds that event (absent on one node's bundle).
+        package var node: String?
     }
 
     package struct Recording: Codable, Sendable, Hashable {
@@ -31,9 +33,11 @@ package struct BundleManifest: Codable, Sendable, Hashable {
         package var sha256: String?
         /// Where the gateway kept it.
         package var source: String
+        /// On a cluster: the node that recorded it (absent on one node's bundle).
+        package var node: String?
 
         enum CodingKeys: String, CodingKey {
-            case session, path, sha256, source
+            case session, path, sha256, source, node
         }
     }
 
@@ -60,14 +64,18 @@ package struct BundleManifest: Codable, Sendable, Hashable {
     package var createdAt: String
     package var exportedBy: Exporter
     package var selection: BundleSelection
-    /// The last event of the trail when the bundle was read: events.jsonl ends here.
+    /// The last event of the trail when the bundle was read: events.jsonl ends here. On a
+    /// cluster, the exporting node's head (its chain holds the export's own event).
     package var auditHead: Head
+    /// On a cluster: every node's head when the bundle was read; each node's lines of
+    /// events.jsonl end at its head. Absent on one node's bundle, which older readers expect.
+    package var heads: [String: Head]?
     package var counts: Counts
     package var recordings: [Recording]
     package var files: [File]
 
     enum CodingKeys: String, CodingKey {
-        case format, selection, counts, recordings, files
+        case format, selection, counts, recordings, files, heads
         case bundleID = "bundle_id"
         case createdAt = "created_at"
         case exportedBy = "exported_by"

@@ -7,6 +7,9 @@ package struct BundleVerifier {
     package var directory: String
     /// A head hash from the recipient's own copy of the trail (the hash of event `audit_head.id`).
     package var expectedHead: String?
+    /// On a cluster's bundle: head hashes by node, from the recipient's copy of each chain
+    /// (`--expect NODE=HASH`, the hash of that node's event at `heads.NODE.id`).
+    package var expectedNodeHeads: [String: String] = [:]
     /// The recipient's trail, to re-run the selection on.
     package var against: AuditStore?
 
@@ -35,9 +38,9 @@ package struct BundleVerifier {
         }
         outcome.manifest = manifest
         checkFiles(manifest, &outcome)
-        let chain = checkChain(manifest, &outcome)
+        let (chain, eventNodes) = checkChain(manifest, &outcome)
         checkRows(manifest, chain, &outcome)
-        checkRecordings(manifest, chain, &outcome)
+        checkRecordings(manifest, chain, eventNodes: eventNodes, &outcome)
         if let expectedHead {
             if expectedHead.lowercased() != manifest.auditHead.hash.lowercased() {
                 outcome.problems.append("the bundle's head (event \(manifest.auditHead.id), \(manifest.auditHead.hash)) "
@@ -46,8 +49,31 @@ package struct BundleVerifier {
                 outcome.notes.append("head matches the expected head \(expectedHead)")
             }
         }
-        if let against { checkCompleteness(manifest, chain, against, &outcome) }
+        checkNodeHeads(manifest, &outcome)
+        if let against {
+            if manifest.heads == nil {
+                checkCompleteness(manifest, chain, against, &outcome)
+            } else {
+                outcome.problems.append("this bundle holds several nodes' chains; an audit database holds one node's, "
+                                        + "so the selection cannot be re-run on it (use --expect NODE=HASH for each node)")
+            }
+        }
         return outcome
+    }
+
+    /// `--expect NODE=HASH`: each against that node's head in the manifest.
+    private func checkNodeHeads(_ manifest: BundleManifest, _ outcome: inout Outcome) {
+        for (node, expected) in expectedNodeHeads.sorted(by: { $0.key < $1.key }) {
+            guard let head = manifest.heads?[node] else {
+                outcome.problems.append("the bundle has no head for node \(node) (expected \(expected))")
+                continue
+            }
+            if expected.lowercased() != head.hash.lowercased() {
+                outcome.problems.append("the bundle's head of node \(node) (event \(head.id), \(head.hash)) is not the expected head \(expected)")
+            } else {
+                outcome.notes.append("head of node \(node) matches the expected head \(expected)")
+            }
+        }
     }
 
     // MARK: files
@@ -88,34 +114,88 @@ package struct BundleVerifier {
 
     // MARK: chain
 
-    private func checkChain(_ manifest: BundleManifest, _ outcome: inout Outcome) -> ChainProofVerifier.Outcome {
-        let empty = ChainProofVerifier.Outcome()
+    /// The intact events of every node's proof, and the node of each (nil on one node's bundle).
+    private func checkChain(_ manifest: BundleManifest, _ outcome: inout Outcome) -> (ChainProofVerifier.Outcome, [String?]) {
+        var all = ChainProofVerifier.Outcome()
+        var eventNodes: [String?] = []
         guard let text = try? String(contentsOfFile: directory + "/events.jsonl", encoding: .utf8) else {
             outcome.problems.append("events.jsonl cannot be read")
-            return empty
+            return (all, eventNodes)
         }
-        var lines: [(number: Int, line: Swift.Result<ChainProofLine, ChainProofCoding.DecodingError>)] = []
+        // A cluster's bundle holds one proof per node (its lines carry the node); each is
+        // walked on its own, to that node's head. A line that cannot be read counts against
+        // the chain of the line before it, so the walk there restarts after it.
+        var parts: [(node: String?, lines: [(number: Int, line: Swift.Result<ChainProofLine, ChainProofCoding.DecodingError>)])] = []
+        var partOf: [String?: Int] = [:]
+        var current: String??
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            let entry: (number: Int, line: Swift.Result<ChainProofLine, ChainProofCoding.DecodingError>)
+            var node = current ?? nil
             do throws(ChainProofCoding.DecodingError) {
-                lines.append((index + 1, .success(try ChainProofCoding.decode(line))))
+                let decoded = try ChainProofCoding.decodeWithNode(line)
+                node = decoded.node
+                entry = (index + 1, .success(decoded.line))
             } catch {
-                lines.append((index + 1, .failure(error)))
+                entry = (index + 1, .failure(error))
+            }
+            current = node
+            if let position = partOf[node] {
+                parts[position].lines.append(entry)
+            } else {
+                partOf[node] = parts.count
+                parts.append((node, [entry]))
             }
         }
-        let head = ChainHead(id: manifest.auditHead.id, hash: manifest.auditHead.hash.lowercased())
-        let chain = ChainProofVerifier(head: head).verify(lines)
-        outcome.problems += chain.problems
-        if chain.verifiedEvents != manifest.counts.events {
-            outcome.problems.append("events.jsonl holds \(chain.verifiedEvents) intact events, the manifest counts \(manifest.counts.events)")
+        if parts.isEmpty { parts = [(manifest.heads == nil ? nil : manifest.exportedBy.node, [])] }
+        for part in parts {
+            let label = part.node.map { "node \($0): " } ?? ""
+            let head: BundleManifest.Head
+            switch (part.node, manifest.heads) {
+            case (nil, nil): head = manifest.auditHead
+            case (let node?, let heads?) where heads[node] != nil: head = heads[node]!
+            case (let node?, _):
+                outcome.problems.append("events.jsonl holds lines of node \(node), which has no head in the manifest")
+                continue
+            case (nil, _?):
+                outcome.problems.append("events.jsonl holds lines without a node, but the manifest names a head per node")
+                continue
+            }
+            let chain = ChainProofVerifier(head: ChainHead(id: head.id, hash: head.hash.lowercased())).verify(part.lines)
+            outcome.problems += chain.problems.map { label + $0 }
+            all.verifiedEvents += chain.verifiedEvents
+            all.links += chain.links
+            all.events += chain.events
+            eventNodes += chain.events.map { _ in part.node }
+            outcome.notes.append("\(label)\(chain.verifiedEvents) events hashed, \(chain.links) links walked to head \(head.id)")
+        }
+        // `audit_head` is not walked to on a cluster's bundle, so it must be the exporting
+        // node's walked head: `--expect HASH` and one-node readers rely on it.
+        if let heads = manifest.heads, heads[manifest.exportedBy.node ?? ""] != manifest.auditHead {
+            outcome.problems.append("manifest.json: audit_head (event \(manifest.auditHead.id)) is not the head of the exporting node "
+                                    + "\(manifest.exportedBy.node ?? "(none)") in heads")
+        }
+        for node in (manifest.heads ?? [:]).keys.sorted() where partOf[node] == nil {
+            outcome.problems.append("events.jsonl has no line of node \(node), whose head the manifest names")
+        }
+        if all.verifiedEvents != manifest.counts.events {
+            outcome.problems.append("events.jsonl holds \(all.verifiedEvents) intact events, the manifest counts \(manifest.counts.events)")
         }
         if let exportEvent = manifest.exportedBy.event {
-            let found = chain.events.first { $0.id == exportEvent }
-            if found?.kind != AuditEventKind.auditQuery.rawValue || found?.details.contains(manifest.bundleID) != true {
-                outcome.problems.append("the export's own audit.query event \(exportEvent) is not in events.jsonl with bundle id \(manifest.bundleID)")
+            let exporting = parts.first { $0.node == manifest.exportedBy.node }
+            let found = exporting.flatMap { part in
+                part.lines.lazy.compactMap { try? $0.line.get() }.compactMap { line -> StoredEvent? in
+                    if case .event(let event) = line, event.id == exportEvent { return event }
+                    return nil
+                }.first
+            }
+            let intact = found.map { HashChain.hash(of: $0.canonicalFields) == $0.hash } ?? false
+            if !intact || found?.kind != AuditEventKind.auditQuery.rawValue || found?.details.contains(manifest.bundleID) != true {
+                let whose = manifest.exportedBy.node.map { " of node \($0)" } ?? ""
+                outcome.problems.append("the export's own audit.query event \(exportEvent)\(whose) is not in events.jsonl "
+                                        + "with bundle id \(manifest.bundleID)")
             }
         }
-        outcome.notes.append("\(chain.verifiedEvents) events hashed, \(chain.links) links walked to head \(manifest.auditHead.id)")
-        return chain
+        return (all, eventNodes)
     }
 
     // MARK: rows
@@ -149,12 +229,17 @@ package struct BundleVerifier {
 
     // MARK: recordings
 
-    private func checkRecordings(_ manifest: BundleManifest, _ chain: ChainProofVerifier.Outcome, _ outcome: inout Outcome) {
-        let bySession = Dictionary(manifest.recordings.map { ($0.session, $0) }, uniquingKeysWith: { first, _ in first })
+    private func checkRecordings(_ manifest: BundleManifest, _ chain: ChainProofVerifier.Outcome, eventNodes: [String?],
+                                 _ outcome: inout Outcome) {
+        // A session id is one node's: on a cluster the recording is matched by node and session.
+        struct Key: Hashable { var node: String?; var session: String }
+        let bySession = Dictionary(manifest.recordings.map { (Key(node: $0.node, session: $0.session), $0) },
+                                   uniquingKeysWith: { first, _ in first })
         var checked = 0
-        for event in chain.events {
+        for (index, event) in chain.events.enumerated() {
             guard let session = event.sessionID, let stated = BundleFacts.recording(event), let sha256 = stated.sha256 else { continue }
-            guard let entry = bySession[session], let path = entry.path else {
+            let node = index < eventNodes.count ? eventNodes[index] : nil
+            guard let entry = bySession[Key(node: node, session: session)], let path = entry.path else {
                 outcome.problems.append("recording of session \(session) (SHA-256 \(sha256) in event \(event.id)) is not in the bundle")
                 continue
             }

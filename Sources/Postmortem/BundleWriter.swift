@@ -7,11 +7,10 @@ package struct BundleWriter {
         case target, user
     }
 
-    package var store: AuditStore
+    /// The trail: the node's own, or every node's on a cluster; the writer does not ask which.
+    package var source: any BundleSource
     package var selection: BundleSelection
     package var destination: String
-    /// Where relative recording paths are resolved (the state directory).
-    package var stateDirectory: String
     package var lanes: LaneKey = .target
     package var zone: TimeZone?
     package var invoker: AuditInvoker
@@ -19,14 +18,20 @@ package struct BundleWriter {
     package var bundleID: String
     package var progress: ((String, Int64, Int64) -> Void)?
 
-    package init(store: AuditStore, selection: BundleSelection, destination: String, stateDirectory: String,
-                 invoker: AuditInvoker, bundleID: String) {
-        self.store = store
+    package init(source: any BundleSource, selection: BundleSelection, destination: String, invoker: AuditInvoker,
+                 bundleID: String) {
+        self.source = source
         self.selection = selection
         self.destination = destination
-        self.stateDirectory = stateDirectory
         self.invoker = invoker
         self.bundleID = bundleID
+    }
+
+    /// A node's own trail; relative recording paths are resolved in `stateDirectory`.
+    package init(store: AuditStore, selection: BundleSelection, destination: String, stateDirectory: String,
+                 invoker: AuditInvoker, bundleID: String) {
+        self.init(source: SQLiteBundleSource(store: store, stateDirectory: stateDirectory), selection: selection,
+                  destination: destination, invoker: invoker, bundleID: bundleID)
     }
 
     package struct Result: Sendable {
@@ -48,15 +53,19 @@ package struct BundleWriter {
         _ = chmod(destination, 0o700)
 
         let eventsFile = try LineFile(path: destination + "/events.jsonl")
-        let extract = try store.bundleExtract(selection, exportMarker: bundleID, progress: { done, total in
+        let extract = try source.bundleExtract(selection, exportMarker: bundleID, progress: { done, total in
             progress?("events", done, total)
-        }) { line in
-            try eventsFile.write(ChainProofCoding.line(line))
+        }) { node, line in
+            try eventsFile.write(ChainProofCoding.line(line, node: node))
         }
         try eventsFile.close()
 
-        try writeCSV("connections.csv", columns: AuditListing.connections.columns, records: extract.connections)
-        try writeCSV("sessions.csv", columns: AuditListing.sessions.columns, records: extract.sessions)
+        // A cluster's rows carry their node first, as `audit connections|sessions` print them there.
+        let perNode = extract.nodeHeads != nil
+        try writeCSV("connections.csv", columns: (perNode ? AuditListing.connections.withNode() : .connections).columns,
+                     records: extract.connections)
+        try writeCSV("sessions.csv", columns: (perNode ? AuditListing.sessions.withNode() : .sessions).columns,
+                     records: extract.sessions)
         if let transfers = extract.fileTransfers {
             try writeCSV("files.csv", columns: transfers.first?.columns ?? [], records: transfers)
         }
@@ -83,8 +92,9 @@ package struct BundleWriter {
         }
         let manifest = BundleManifest(
             bundleID: bundleID, createdAt: Self.rfc3339(now),
-            exportedBy: .init(user: invoker.name, uid: invoker.uid, event: extract.exportEventID),
-            selection: selection, auditHead: .init(id: extract.head.id, hash: extract.head.hash), counts: counts,
+            exportedBy: .init(user: invoker.name, uid: invoker.uid, event: extract.exportEventID, node: extract.exportNode),
+            selection: selection, auditHead: .init(id: extract.head.id, hash: extract.head.hash),
+            heads: extract.nodeHeads?.mapValues { BundleManifest.Head(id: $0.id, hash: $0.hash) }, counts: counts,
             recordings: recordings, files: files)
         try write(manifest.jsonData(), to: BundleManifest.fileName)
         try write(Data(manifest.checksums.utf8), to: BundleManifest.checksumsFileName)
@@ -97,27 +107,33 @@ package struct BundleWriter {
         var result: [BundleManifest.Recording] = []
         var taken = Set<String>()
         var closed = Set<String>()
-        var sources: [(session: String, path: String, sha256: String?)] = []
-        for event in extract.events {
+        var sources: [(session: String, path: String, sha256: String?, node: String?)] = []
+        for (index, event) in extract.events.enumerated() {
             guard let session = event.sessionID, let recording = BundleFacts.recording(event) else { continue }
             closed.insert(session)
-            sources.append((session, recording.path, recording.sha256))
+            sources.append((session, recording.path, recording.sha256, extract.node(ofEvent: index)))
         }
         // Sessions still open at export: their row names the file, no event states a hash yet.
         for row in extract.sessions {
             guard let session = row["session_id"]?.stringValue, !closed.contains(session),
                   let path = row["recording_path"]?.stringValue else { continue }
-            sources.append((session, path, nil))
+            sources.append((session, path, nil, row["node"]?.stringValue))
         }
         for (index, source) in sources.enumerated() {
             progress?("recordings", Int64(index), Int64(sources.count))
-            let absolute = source.path.hasPrefix("/") ? source.path : stateDirectory + "/" + source.path
             var name = (source.path as NSString).lastPathComponent
             if !taken.insert(name).inserted { name = source.session + "-" + name; taken.insert(name) }
             let relative = "recordings/" + name
+            // Another node's recording outside a shared directory cannot be read from here.
+            guard let absolute = self.source.recordingFile(path: source.path, node: source.node) else {
+                warnings.append("recording of session \(source.session) is missing: node \(source.node ?? "?") wrote it at "
+                                + "\(source.path), which this node cannot read (cluster.recordings is not shared)")
+                result.append(.init(session: source.session, path: nil, sha256: source.sha256, source: source.path, node: source.node))
+                continue
+            }
             guard FileManager.default.fileExists(atPath: absolute) else {
                 warnings.append("recording of session \(source.session) is missing: \(absolute)")
-                result.append(.init(session: source.session, path: nil, sha256: source.sha256, source: source.path))
+                result.append(.init(session: source.session, path: nil, sha256: source.sha256, source: source.path, node: source.node))
                 continue
             }
             do {
@@ -130,10 +146,10 @@ package struct BundleWriter {
                 }
             } catch {
                 warnings.append("recording of session \(source.session) could not be copied (\(error)): \(absolute)")
-                result.append(.init(session: source.session, path: nil, sha256: source.sha256, source: source.path))
+                result.append(.init(session: source.session, path: nil, sha256: source.sha256, source: source.path, node: source.node))
                 continue
             }
-            result.append(.init(session: source.session, path: relative, sha256: source.sha256, source: source.path))
+            result.append(.init(session: source.session, path: relative, sha256: source.sha256, source: source.path, node: source.node))
         }
         return result
     }

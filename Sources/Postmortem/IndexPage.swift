@@ -68,7 +68,11 @@ struct IndexPage {
             ("File transfers", counts.fileTransfers.map { "\($0) (files.csv)" }
                 ?? "\(extract.events.filter(BundleFacts.isFileTransfer).count) scp/sftp/rsync sessions (no file ledger in this trail)"),
             ("Events", "\(counts.events) selected, \(counts.links) chain links to the head"),
-            ("Audit head", "event \(extract.head.id), <code>\(e(extract.head.hash))</code>"),
+            ("Audit head", extract.nodeHeads.map { heads in
+                // A cluster: one chain per node, each proved to its own head.
+                heads.sorted { $0.key < $1.key }.map { "node \(e($0.key)): event \($0.value.id), <code>\(e($0.value.hash))</code>" }
+                    .joined(separator: "<br>")
+            } ?? "event \(extract.head.id), <code>\(e(extract.head.hash))</code>"),
             ("Exported", "\(e(createdAt)) by \(e(exporter))"),
         ]
         if let zone { rows.insert(("Time zone shown", e(zone.identifier)), at: 2) }
@@ -77,16 +81,23 @@ struct IndexPage {
     }
 
     private var sessionTable: String {
-        let recordingBySession = Dictionary(recordings.compactMap { r in r.path.map { (r.session, $0) } }, uniquingKeysWith: { a, _ in a })
+        // On a cluster a session id is one node's: its node is a column, and its recording is its node's.
+        let perNode = extract.nodeHeads != nil
+        let recordingBySession = Dictionary(recordings.compactMap { r in r.path.map { ((r.node ?? "") + "/" + r.session, $0) } },
+                                            uniquingKeysWith: { a, _ in a })
+        let headers = (perNode ? ["Node"] : []) + ["Session", "Opened (UTC)", "Closed", "User", "Org", "Target", "Login", "Ticket",
+                                                   "Type", "Command", "Exit", "Result", "Recording", "Events"]
         var out = ["<h2 id=\"sessions\">Sessions</h2>", "<table id=\"session-table\"><thead><tr>"
-            + ["Session", "Opened (UTC)", "Closed", "User", "Org", "Target", "Login", "Ticket", "Type", "Command",
-               "Exit", "Result", "Recording", "Events"].map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>"]
+            + headers.map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>"]
         for row in extract.sessions {
             let id = row["session_id"]?.stringValue ?? ""
+            let node = row["node"]?.stringValue
             func cell(_ column: String) -> String { e(row[column].map(ExportValue.text)) }
             let command = row["command"]?.stringValue ?? row["subsystem"]?.stringValue
-            let recording = recordingBySession[id].map { "<a href=\"\(e($0))\">\(e(($0 as NSString).lastPathComponent))</a>" } ?? ""
-            out.append("<tr id=\"session-\(e(id))\"><td><code>\(e(id))</code></td><td>\(cell("opened_at"))</td><td>\(cell("closed_at"))</td>"
+            let recording = recordingBySession[(node ?? "") + "/" + id]
+                .map { "<a href=\"\(e($0))\">\(e(($0 as NSString).lastPathComponent))</a>" } ?? ""
+            out.append("<tr id=\"session-\(e(id))\">" + (perNode ? "<td>\(e(node))</td>" : "")
+                + "<td><code>\(e(id))</code></td><td>\(cell("opened_at"))</td><td>\(cell("closed_at"))</td>"
                 + "<td>\(cell("user"))</td><td>\(cell("organization"))</td><td>\(cell("target"))</td><td>\(cell("login"))</td>"
                 + "<td>\(cell("ticket"))</td><td>\(cell("channel_type"))</td><td><code>\(e(command))</code></td>"
                 + "<td class=\"num\">\(cell("exit_status"))</td><td>\(cell("result"))</td><td>\(recording)</td>"
@@ -99,13 +110,14 @@ struct IndexPage {
     /// Events grouped by session (each group an anchor the session table links to), then the
     /// connection-level events by connection, then those outside any connection.
     private var eventTable: String {
-        var groups: [(key: String, events: [StoredEvent])] = []
+        var groups: [(key: String, events: [(node: String?, event: StoredEvent)])] = []
         var index: [String: Int] = [:]
-        for event in extract.events {
+        for (position, event) in extract.events.enumerated() {
             let key = event.sessionID.map { "events-" + $0 } ?? event.connectionID.map { "events-" + $0 } ?? "events-other"
-            if let position = index[key] { groups[position].events.append(event) } else {
+            let entry = (node: extract.node(ofEvent: position), event: event)
+            if let position = index[key] { groups[position].events.append(entry) } else {
                 index[key] = groups.count
-                groups.append((key, [event]))
+                groups.append((key, [entry]))
             }
         }
         var out = ["<h2 id=\"events\">Events</h2>", "<table id=\"event-table\"><thead><tr>"
@@ -113,9 +125,12 @@ struct IndexPage {
                 .map { "<th>\($0)</th>" }.joined() + "</tr></thead>"]
         for group in groups {
             out.append("<tbody class=\"group\" id=\"\(e(group.key))\">")
-            for event in group.events {
+            for (node, event) in group.events {
                 let denied = BundleFacts.isDenial(event) ? " class=\"denied\"" : ""
-                out.append("<tr id=\"event-\(event.id)\"\(denied)><td class=\"num\">\(event.id)</td><td>\(e(event.time))</td>"
+                // On a cluster each node counts its own ids: the node makes the id one event's.
+                let anchor = node.map { "event-\(e($0))-\(event.id)" } ?? "event-\(event.id)"
+                let number = node.map { "\(e($0)) \(event.id)" } ?? "\(event.id)"
+                out.append("<tr id=\"\(anchor)\"\(denied)><td class=\"num\">\(number)</td><td>\(e(event.time))</td>"
                     + "<td>\(e(event.kind))</td><td>\(e(event.connectionID))</td><td>\(e(event.sessionID))</td>"
                     + "<td>\(e(event.user))</td><td>\(e(event.target))</td><td>\(e(event.result))</td><td>\(e(event.reason))</td>"
                     + "<td><code>\(e(event.details))</code></td></tr>")

@@ -15,6 +15,29 @@ package struct BundleExtract: Sendable {
     /// The `audit.query` event that recorded this export, if found.
     package var exportEventID: Int64?
     package var links: Int64
+    /// The node of each of `events`, in the same order; empty on a node's own trail.
+    package var eventNodes: [String] = []
+    /// On a cluster: each node's head when the bundle was read (its events.jsonl part ends
+    /// there), `head` being the exporting node's. Nil on a node's own trail.
+    package var nodeHeads: [String: ChainHead]?
+    /// On a cluster: the node whose chain holds the export's `audit.query` event.
+    package var exportNode: String?
+
+    package init(head: ChainHead, connections: [AuditRecord], sessions: [AuditRecord], fileTransfers: [AuditRecord]?,
+                 events: [StoredEvent], exportEventID: Int64?, links: Int64) {
+        self.head = head
+        self.connections = connections
+        self.sessions = sessions
+        self.fileTransfers = fileTransfers
+        self.events = events
+        self.exportEventID = exportEventID
+        self.links = links
+    }
+
+    /// The node of `events[index]`, nil on a node's own trail.
+    package func node(ofEvent index: Int) -> String? {
+        index < eventNodes.count ? eventNodes[index] : nil
+    }
 }
 
 /// What the selection matches in a trail, for `verify --against`.

@@ -62,22 +62,25 @@ package struct BundleSelection: Codable, Sendable, Hashable {
     }
 
     private func condition(time: String) -> (sql: String, arguments: [String]) {
-        var clauses: [String] = []
         var arguments: [String] = []
-        let exact: [(String, String?)] = [("ticket", ticket), ("target", target), ("user", user), ("organization", organization)]
-        for (column, value) in exact {
-            guard let value else { continue }
-            clauses.append("\(column) = ?")
+        let sql = condition(time: time, column: { $0 }) { value in
             arguments.append(value)
+            return "?"
         }
-        if let since {
-            clauses.append("\(time) >= ?")
-            arguments.append(since)
+        return (arguments.isEmpty ? "1" : sql, arguments)
+    }
+
+    /// The same conditions for another engine: `column` quotes a column name, `bind` takes a
+    /// value and returns its placeholder (PostgreSQL numbers them). Empty: always true.
+    package func condition(time: String, column: (String) -> String, bind: (String) -> String) -> String {
+        var clauses: [String] = []
+        let exact: [(String, String?)] = [("ticket", ticket), ("target", target), ("user", user), ("organization", organization)]
+        for (name, value) in exact {
+            guard let value else { continue }
+            clauses.append("\(column(name)) = \(bind(value))")
         }
-        if let until {
-            clauses.append("\(time) < ?")
-            arguments.append(until)
-        }
-        return (clauses.isEmpty ? "1" : clauses.joined(separator: " AND "), arguments)
+        if let since { clauses.append("\(column(time)) >= \(bind(since))") }
+        if let until { clauses.append("\(column(time)) < \(bind(until))") }
+        return clauses.isEmpty ? "TRUE" : clauses.joined(separator: " AND ")
     }
 }

@@ -22,6 +22,12 @@ package struct ChainLink: Sendable, Hashable {
         self.init(id: id, state: state, tail: rest)
     }
 
+    /// The link of an event read as text (another engine's copy of the chain): its canonical
+    /// fields are the stored row's, so the link finishes to the same hash.
+    package init(event: StoredEvent) {
+        self.init(id: event.id, fields: event.canonicalFields)
+    }
+
     /// This event's hash if the event before it has hash `previous`.
     package func hash(after previous: String) -> String {
         var rest = tail

@@ -4,8 +4,15 @@ import Foundation
 /// stored (`details` and `target_labels` as their stored JSON text, so the hash can be
 /// recomputed byte for byte), plus `hash`. A link is `{"id", "link", "length", "tail"}`:
 /// the SHA-256 state in hex, the bytes it stands for, and the leftover bytes in base64.
+/// In a cluster's bundle every line starts with `"node"`: ids count each node's own chain.
 package enum ChainProofCoding {
-    package static func line(_ proof: ChainProofLine) -> String {
+    package static func line(_ proof: ChainProofLine, node: String? = nil) -> String {
+        let body = members(proof)
+        guard let node else { return body }
+        return "{\"node\":" + CanonicalJSON.encode(.string(node)) + "," + body.dropFirst()
+    }
+
+    private static func members(_ proof: ChainProofLine) -> String {
         switch proof {
         case .event(let event):
             let values = event.canonicalFields.map { field -> AuditValue in
@@ -39,8 +46,23 @@ package enum ChainProofCoding {
     }
 
     package static func decode(_ line: Substring) throws(DecodingError) -> ChainProofLine {
+        try decodeWithNode(line).line
+    }
+
+    /// The line and its node (nil: a single node's bundle, whose lines carry none).
+    package static func decodeWithNode(_ line: Substring) throws(DecodingError) -> (node: String?, line: ChainProofLine) {
         guard let data = line.data(using: .utf8),
               let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { throw .notAnObject }
+        var node: String?
+        switch object["node"] {
+        case nil: node = nil
+        case let text as String where !text.isEmpty: node = text
+        default: throw .missing("node")
+        }
+        return (node, try decodeObject(object))
+    }
+
+    private static func decodeObject(_ object: [String: Any]) throws(DecodingError) -> ChainProofLine {
         guard let id = integer(object["id"]) else { throw .missing("id") }
         if let stateHex = object["link"] as? String {
             guard let length = integer(object["length"]), let state = SHA256Midstate(hex: stateHex, length: Int(length))

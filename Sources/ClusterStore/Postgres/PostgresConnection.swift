@@ -90,16 +90,25 @@ package final class PostgresConnection {
         _ body: (_ header: PostgresRows, _ row: [String?]) throws -> Void
     ) throws {
         try transaction {
-            try execute("DECLARE tracegate_rows NO SCROLL CURSOR FOR " + sql, parameters)
-            while true {
-                var batch = try execute("FETCH FORWARD \(batchSize) FROM tracegate_rows")
-                let rows = batch.rows
-                batch.rows = []
-                for row in rows { try body(batch, row) }
-                if rows.count < batchSize { break }
-            }
-            try execute("CLOSE tracegate_rows")
+            try forEachTypedRowInTransaction(sql, parameters, batchSize: batchSize, body)
         }
+    }
+
+    /// The same inside the caller's `transaction` (a cursor needs one), so that several reads
+    /// share its snapshot (`audit bundle` reads every node's part in one REPEATABLE READ).
+    package func forEachTypedRowInTransaction(
+        _ sql: String, _ parameters: [String?] = [], batchSize: Int = 5_000,
+        _ body: (_ header: PostgresRows, _ row: [String?]) throws -> Void
+    ) throws {
+        try execute("DECLARE tracegate_rows NO SCROLL CURSOR FOR " + sql, parameters)
+        while true {
+            var batch = try execute("FETCH FORWARD \(batchSize) FROM tracegate_rows")
+            let rows = batch.rows
+            batch.rows = []
+            for row in rows { try body(batch, row) }
+            if rows.count < batchSize { break }
+        }
+        try execute("CLOSE tracegate_rows")
     }
 
     /// Turns a result into rows or an error, and frees it.

@@ -11,10 +11,11 @@ let fuzzBundleEvents: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt = { da
     var lines: [(number: Int, line: Result<ChainProofLine, ChainProofCoding.DecodingError>)] = []
     for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
         do throws(ChainProofCoding.DecodingError) {
-            let decoded = try ChainProofCoding.decode(line)
-            // What decodes re-encodes to a line that decodes to the same value.
-            let again = ChainProofCoding.line(decoded)
-            precondition((try? ChainProofCoding.decode(Substring(again))) == decoded, "re-encoding changed \(line.debugDescription)")
+            // A cluster's bundle marks each line with its node; a node's bundle does not.
+            let (node, decoded) = try ChainProofCoding.decodeWithNode(line)
+            // What decodes re-encodes to a line that decodes to the same value and node.
+            let again = try? ChainProofCoding.decodeWithNode(Substring(ChainProofCoding.line(decoded, node: node)))
+            precondition(again?.line == decoded && again?.node == node, "re-encoding changed \(line.debugDescription)")
             lines.append((index + 1, .success(decoded)))
         } catch {
             lines.append((index + 1, .failure(error)))

@@ -23,7 +23,8 @@ struct AuditBundleExportCommand: ParsableCommand {
             sessions.csv, connections.csv, files.csv (when the trail has a file ledger), events.jsonl
             (the events with their chain hashes and the links that join them to the head), recordings/,
             manifest.json and SHA256SUMS. The export is itself an audit.query event, included in the
-            bundle. See docs/postmortem-bundle.md.
+            bundle. On a configuration with cluster: (and no --database), the connections of every node
+            come from PostgreSQL, each node's events with its own chain proof. See docs/postmortem-bundle.md.
             """)
 
     @OptionGroup var database: AuditDatabaseOptions
@@ -81,16 +82,15 @@ struct AuditBundleExportCommand: ParsableCommand {
             throw ValidationError(error.description)
         }
         let store = try database.openExistingStore()
+        let source = try database.bundleSource(localStore: store)
         let bundleID = UUID().uuidString.lowercased()
         var filter = selection.auditDetails
         filter["bundle_id"] = .string(bundleID)
         filter["output"] = .string(output)
         try recordQuery(store, command: "bundle", filter: filter)
 
-        let databasePath = try database.databasePath()
-        var writer = BundleWriter(
-            store: store, selection: selection, destination: output,
-            stateDirectory: (databasePath as NSString).deletingLastPathComponent, invoker: .current(), bundleID: bundleID)
+        var writer = BundleWriter(source: source, selection: selection, destination: output, invoker: .current(),
+                                  bundleID: bundleID)
         writer.lanes = BundleWriter.LaneKey(rawValue: by) ?? .target
         writer.zone = zone.flatMap(TimeZone.init(identifier:))
         let meter = ProgressMeter("bundle")
@@ -118,7 +118,11 @@ struct AuditBundleExportCommand: ParsableCommand {
         let bytes = manifest.files.reduce(Int64(0)) { $0 + $1.size }
         print("OK bundle in \(output): \(manifest.counts.connections) connections, \(manifest.counts.sessions) sessions, "
               + "\(manifest.counts.events) events, \(manifest.recordings.filter { $0.path != nil }.count) recordings, \(bytes) bytes")
-        print("head \(manifest.auditHead.id) \(manifest.auditHead.hash)")
+        if let heads = manifest.heads {
+            for (node, head) in heads.sorted(by: { $0.key < $1.key }) { print("head \(node) \(head.id) \(head.hash)") }
+        } else {
+            print("head \(manifest.auditHead.id) \(manifest.auditHead.hash)")
+        }
         if tar {
             let archive = try BundleArchive.pack(directory: output)
             print("archive \(archive)")
@@ -133,7 +137,8 @@ struct AuditBundleVerifyCommand: ParsableCommand {
         discussion: """
             DIR may also be a .tar.gz made with --tar. Prints one line per failure and exits 1 if there
             is any. --expect HASH: the hash your own copy of the trail has at the bundle's head event
-            (`sqlite3 audit.db "SELECT hash FROM events WHERE id = N"`, N from manifest.json). --against
+            (`sqlite3 audit.db "SELECT hash FROM events WHERE id = N"`, N from manifest.json); for a
+            cluster's bundle, --expect NODE=HASH once per node, N from manifest.json's heads. --against
             audit.db re-runs the bundle's selection on that trail up to its head and names every event,
             connection or session that matches but is not in the bundle.
             """)
@@ -141,8 +146,18 @@ struct AuditBundleVerifyCommand: ParsableCommand {
     @Argument(help: "The bundle directory (or .tar.gz).")
     var path: String
 
-    @Option(name: .customLong("expect"), help: "The head hash your own copy of the trail has at the bundle's head event.")
-    var expectedHead: String?
+    @Option(name: .customLong("expect"),
+            help: "The head hash your own copy of the trail has at the bundle's head event; NODE=HASH for a node of a cluster's bundle.")
+    var expected: [String] = []
+
+    func validate() throws {
+        if expected.filter({ !$0.contains("=") }).count > 1 {
+            throw ValidationError("give --expect HASH once; for a cluster's bundle, --expect NODE=HASH per node")
+        }
+        if expected.contains(where: { $0.hasPrefix("=") || $0.hasSuffix("=") }) {
+            throw ValidationError("--expect NODE=HASH needs both the node and the hash")
+        }
+    }
 
     @Option(name: .customLong("against"), help: "An audit database (yours) to re-run the selection on.")
     var against: String?
@@ -171,11 +186,20 @@ struct AuditBundleVerifyCommand: ParsableCommand {
             try recordQuery(opened, command: "bundle verify", filter: ["bundle": .string(path)])
             store = opened
         }
-        let outcome = BundleVerifier(directory: directory, expectedHead: expectedHead, against: store).verify()
+        var verifier = BundleVerifier(directory: directory, expectedHead: expected.first { !$0.contains("=") }, against: store)
+        for pair in expected {
+            guard let equals = pair.firstIndex(of: "=") else { continue }
+            verifier.expectedNodeHeads[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+        }
+        let outcome = verifier.verify()
         for problem in outcome.problems { print("FAILED " + problem) }
         for note in outcome.notes { print(note) }
         if outcome.isIntact {
-            let head = outcome.manifest.map { "head \($0.auditHead.id) \($0.auditHead.hash)" } ?? ""
+            let head = outcome.manifest.map { manifest in
+                manifest.heads.map { heads in
+                    heads.sorted { $0.key < $1.key }.map { "head \($0.key) \($0.value.id) \($0.value.hash)" }.joined(separator: ", ")
+                } ?? "head \(manifest.auditHead.id) \(manifest.auditHead.hash)"
+            } ?? ""
             print("OK bundle \(path) verified, \(head)")
         } else {
             print("FAILED bundle \(path): \(outcome.problems.count) problem(s)")
