@@ -133,3 +133,50 @@ struct PenaltyBookTests {
         #expect(!book.isPenalised("not an address", settings: settings, now: at(0)))
     }
 }
+
+@Suite("PenaltyBook: penalties adopted from other nodes")
+struct PenaltyBookAdoptionTests {
+    private let settings = Defaults.penalties
+    private let start = ContinuousClock.now
+
+    private func at(_ seconds: Double) -> ContinuousClock.Instant { start + .milliseconds(Int64(seconds * 1000)) }
+
+    @Test func anAdoptedPenaltyClosesTheSourceUntilItsEnd() {
+        let book = PenaltyBook()
+        #expect(book.adopt(source: "192.0.2.7", until: at(10), strike: 1, settings: settings, now: at(0)))
+        #expect(book.isPenalised("192.0.2.7", settings: settings, now: at(5)))
+        #expect(!book.isPenalised("192.0.2.8", settings: settings, now: at(5)))
+        #expect(!book.isPenalised("192.0.2.7", settings: settings, now: at(10.1)))
+    }
+
+    @Test func adoptingAgainOrAnEarlierEndChangesNothing() {
+        let book = PenaltyBook()
+        #expect(book.adopt(source: "192.0.2.7", until: at(10), strike: 1, settings: settings, now: at(0)))
+        #expect(!book.adopt(source: "192.0.2.7", until: at(10), strike: 1, settings: settings, now: at(1)))
+        #expect(!book.adopt(source: "192.0.2.7", until: at(5), strike: 1, settings: settings, now: at(1)))
+        #expect(book.isPenalised("192.0.2.7", settings: settings, now: at(9)))
+        #expect(book.adopt(source: "192.0.2.7", until: at(20), strike: 2, settings: settings, now: at(2)))
+        #expect(book.isPenalised("192.0.2.7", settings: settings, now: at(19)))
+    }
+
+    @Test func aPenaltyThatHasEndedIsNotAdoptedAndExemptOrDisabledStillWin() throws {
+        let book = PenaltyBook()
+        #expect(!book.adopt(source: "192.0.2.7", until: at(0), strike: 1, settings: settings, now: at(1)))
+        #expect(!book.isPenalised("192.0.2.7", settings: settings, now: at(1)))
+        #expect(book.adopt(source: "192.0.2.9", until: at(10), strike: 1, settings: settings, now: at(0)))
+        var disabled = settings
+        disabled.enabled = false
+        #expect(!book.isPenalised("192.0.2.9", settings: disabled, now: at(1)))
+    }
+
+    @Test func aSourceAdoptedAsARepeatOffenderGetsALongerPenaltyHereNext() {
+        let book = PenaltyBook()
+        #expect(book.adopt(source: "192.0.2.7", until: at(15), strike: 1, settings: settings, now: at(0)))
+        // After its end, failures here penalise it as a second strike (doubled).
+        var imposed: ImposedPenalty?
+        for second in 16..<20 where imposed == nil {
+            imposed = book.record(.authenticationFailure, from: "192.0.2.7", settings: settings, now: at(Double(second)))
+        }
+        #expect(imposed?.strike == 2, "\(String(describing: imposed))")
+    }
+}

@@ -36,15 +36,19 @@ package final class ClusterStateFeed: Sendable {
         package var approvalDecisions: @Sendable ([SharedApprovalDecision]) -> Void
         /// Every request waiting on any node, and every approval in force, as last read.
         package var approvals: @Sendable (_ pending: [SharedApprovalRequest], _ inForce: [SharedApprovalInForce]) -> Void
+        /// The penalties in force imposed by the other nodes.
+        package var penalties: @Sendable ([SharedPenalty]) -> Void
 
         package init(locks: @escaping @Sendable ([LockRecord]) -> Void,
                      waitingApprovals: @escaping @Sendable () -> [String],
                      approvalDecisions: @escaping @Sendable ([SharedApprovalDecision]) -> Void,
-                     approvals: @escaping @Sendable ([SharedApprovalRequest], [SharedApprovalInForce]) -> Void) {
+                     approvals: @escaping @Sendable ([SharedApprovalRequest], [SharedApprovalInForce]) -> Void,
+                     penalties: @escaping @Sendable ([SharedPenalty]) -> Void = { _ in }) {
             self.locks = locks
             self.waitingApprovals = waitingApprovals
             self.approvalDecisions = approvalDecisions
             self.approvals = approvals
+            self.penalties = penalties
         }
     }
 
@@ -56,6 +60,8 @@ package final class ClusterStateFeed: Sendable {
         var secondFactors: SharedSecondFactorTable?
         /// Nil on a schema migrated before the shared reviews.
         var reviews: SharedReviewTable?
+        /// Nil on a schema migrated before the shared penalties.
+        var penalties: SharedPenaltyTable?
         var connection: PostgresConnection { locks.connection }
     }
 
@@ -103,9 +109,25 @@ package final class ClusterStateFeed: Sendable {
         _ = finished.wait(timeout: .now() + .nanoseconds(Int(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)))
     }
 
-    /// Queues a change made on this node for PostgreSQL and wakes the thread to push it.
+    /// At most this many penalties wait for PostgreSQL (a flood from many addresses during an
+    /// outage must not grow the queue without end); beyond, the oldest are dropped, and stay
+    /// in force on this node only.
+    package static let maximumPendingPenalties = 4096
+
+    /// Queues a change made on this node for PostgreSQL and wakes the thread to push it. A
+    /// penalty replaces the one still waiting for the same source (the newest wins: it ends
+    /// later), and the queue holds at most `maximumPendingPenalties` of them.
     package func push(_ write: SharedStateWrite) {
-        outbox.withLock { $0.append(write) }
+        outbox.withLock { outbox in
+            if let source = write.penaltySource {
+                outbox.removeAll { $0.penaltySource == source }
+                if outbox.count(where: { $0.penaltySource != nil }) >= Self.maximumPendingPenalties,
+                   let oldest = outbox.firstIndex(where: { $0.penaltySource != nil }) {
+                    outbox.remove(at: oldest)
+                }
+            }
+            outbox.append(write)
+        }
         wakeup.signal()
     }
 
@@ -184,7 +206,9 @@ package final class ClusterStateFeed: Sendable {
                       secondFactors: version >= SharedSecondFactorTable.schemaVersion
                           ? SharedSecondFactorTable(node: node, connection: connection) : nil,
                       reviews: version >= SharedReviewTable.schemaVersion
-                          ? SharedReviewTable(node: node, connection: connection) : nil)
+                          ? SharedReviewTable(node: node, connection: connection) : nil,
+                      penalties: version >= SharedPenaltyTable.schemaVersion
+                          ? SharedPenaltyTable(node: node, connection: connection) : nil)
     }
 
     /// Writes every queued change, oldest first; each leaves the queue only once committed,
@@ -202,6 +226,13 @@ package final class ClusterStateFeed: Sendable {
                     if let reviews = reviewTable(tables) { try reviews.insert(review) }
                 case .reviewClosed(let closing):
                     if let reviews = reviewTable(tables) { try reviews.closeIfOpen(closing) }
+                case .penaltyImposed(let penalty):
+                    if let penalties = tables.penalties {
+                        try penalties.upsert(penalty)
+                    } else {
+                        logger.error("cluster: the PostgreSQL schema has no shared penalties; a penalty stays on this node (run `tracegate cluster migrate`)",
+                                     metadata: ["tg.node": "\(node)", "tg.source": "\(penalty.source)"])
+                    }
                 }
             } catch let error as PostgresError where !error.isConnectionProblem {
                 // Refused for its content: it would be refused forever and block every later write.
@@ -223,8 +254,8 @@ package final class ClusterStateFeed: Sendable {
     }
 
     /// Reads the locks in force and hands them, corrected by what is still queued, to the
-    /// gateway; then the decisions made for the requests waiting here; then who is enrolled, and how many
-    /// break-glass items are open.
+    /// gateway; then the decisions made for the requests waiting here; then who is enrolled, how many
+    /// break-glass items are open, and which sources are penalised.
     private func reread(_ tables: Tables) throws {
         guard let handlers = handlers.withLock({ $0 }) else { return }
         let remote = try tables.locks.notRemoved()
@@ -237,5 +268,7 @@ package final class ClusterStateFeed: Sendable {
         handlers.approvals(try tables.approvals.pending(at: now), try tables.approvals.inForce(at: now))
         if let secondFactors = tables.secondFactors { knownEnrolments.replace(with: try secondFactors.enrolledUsers()) }
         if let reviews = tables.reviews { openReviewCount.store(try reviews.openCount(), ordering: .relaxed) }
+        // This node's own rows are in its book already (a restarted node does not get them back).
+        if let penalties = tables.penalties { handlers.penalties(try penalties.inForce(at: now).filter { $0.node != node }) }
     }
 }

@@ -1,5 +1,5 @@
-/// What one `NOTIFY tracegate_state` says changed: `lock:l-…`, `approval:r-…`, `review:b-…` or
-/// `mfa:USER` (an enrolment, reset or removal). The payload names the item
+/// What one `NOTIFY tracegate_state` says changed: `lock:l-…`, `approval:r-…`, `review:b-…`,
+/// `mfa:USER` (an enrolment, reset or removal) or `penalty:SOURCE` (a source penalised). The payload names the item
 /// (for logs and for a reader that wants only it); every node re-reads the kind's table on any
 /// change, so a payload it cannot parse still makes it look, and loses nothing.
 package enum SharedStateChange: Sendable, Hashable {
@@ -7,6 +7,7 @@ package enum SharedStateChange: Sendable, Hashable {
     case approval(id: String)
     case review(id: String)
     case secondFactor(user: String)
+    case penalty(source: String)
 
     /// The channel every node LISTENs on.
     package static let channel = "tracegate_state"
@@ -25,6 +26,7 @@ package enum SharedStateChange: Sendable, Hashable {
         case "approval": self = .approval(id: id)
         case "review": self = .review(id: id)
         case "mfa": self = .secondFactor(user: id)
+        case "penalty": self = .penalty(source: id)
         default: return nil
         }
     }
@@ -36,6 +38,7 @@ package enum SharedStateChange: Sendable, Hashable {
         case .approval(let id): "approval:\(id)"
         case .review(let id): "review:\(id)"
         case .secondFactor(let user): "mfa:\(user)"
+        case .penalty(let source): "penalty:\(source)"
         }
     }
 }

@@ -16,6 +16,14 @@ package enum SharedStateWrite: Sendable, Hashable {
     case reviewOpened(ReviewRecord)
     /// An item of this node reviewed here before the cluster knew it.
     case reviewClosed(ReviewClosing)
+    /// A source penalised on this node. Only the newest per source waits (see `ClusterStateFeed.push`).
+    case penaltyImposed(SharedPenalty)
+
+    /// The source of a penalty write; nil for every other write.
+    var penaltySource: String? {
+        if case .penaltyImposed(let penalty) = self { return penalty.source }
+        return nil
+    }
 }
 
 /// The locks a node should hold in memory: what PostgreSQL says, corrected by this node's own
@@ -30,7 +38,7 @@ package enum SharedLockMerge {
             switch write {
             case .lockCreated(let lock): created.append(lock)
             case .lockRemoved(let lock, _, _): removed.insert(lock.id)
-            case .approvalRequested, .approvalEnded, .approvalDecided, .reviewOpened, .reviewClosed: continue
+            case .approvalRequested, .approvalEnded, .approvalDecided, .reviewOpened, .reviewClosed, .penaltyImposed: continue
             }
         }
         var merged = remote.filter { !removed.contains($0.id) }

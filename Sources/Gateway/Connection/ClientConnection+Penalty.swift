@@ -14,6 +14,7 @@ extension ClientConnection {
         // The settings in force now, so that a reload's exempt list applies at once.
         let penalties = runtime.settings.configuration.penalties
         guard let imposed = runtime.penalties.record(offence, from: context.clientAddress, settings: penalties) else { return }
-        journal.penaltyImposed(imposed, triggeredBy: context)
+        let until = journal.penaltyImposed(imposed, triggeredBy: context)
+        runtime.sharePenalty(imposed, until: until)
     }
 }

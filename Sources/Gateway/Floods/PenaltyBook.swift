@@ -114,6 +114,30 @@ package final class PenaltyBook: Sendable {
         }
     }
 
+    /// Enforces a penalty another node imposed (read from the cluster's shared state): `key` is
+    /// refused until `until`, or longer if this book already says so. Nothing is audited or
+    /// shared again: the penalty's evidence is in the imposing node's chain. The strike count
+    /// becomes at least `strike`, so that a source coming back to this node is treated as a
+    /// repeat offender, as it would be on the node that penalised it. Returns whether the
+    /// book changed (a new penalty here, or a later end).
+    @discardableResult
+    package func adopt(source key: String, until: ContinuousClock.Instant, strike: Int, settings: PenaltySettings,
+                       now: ContinuousClock.Instant = .now) -> Bool {
+        guard until > now else { return false }
+        return accounts.withLock { accounts -> Bool in
+            guard var account = accounts[key] ?? Self.newAccount(in: &accounts, settings: settings, now: now) else {
+                return false
+            }
+            let enforcedNow = account.enforced && now < account.expiry
+            if enforcedNow && account.expiry >= until { return false }
+            account.enforced = true
+            account.expiry = until
+            account.strikes = max(account.strikes, strike)
+            accounts[key] = account
+            return true
+        }
+    }
+
     /// How many sources the book holds (for tests and the flood report).
     package var sourceCount: Int { accounts.withLock { $0.count } }
 

@@ -126,8 +126,9 @@ final class ConnectionIntake {
             guard !fromTrustedProxy else { return }
             let penalties = settings.configuration.penalties
             if let imposed = runtime.penalties.record(.noAuthentication, from: socket.address, settings: penalties) {
-                runtime.journal.penaltyImposed(imposed, triggeredBy: socket.address,
-                                               metadata: ["tg.client": "\(socket.address):\(socket.port)"])
+                let until = runtime.journal.penaltyImposed(imposed, triggeredBy: socket.address,
+                                                           metadata: ["tg.client": "\(socket.address):\(socket.port)"])
+                runtime.sharePenalty(imposed, until: until)
             }
         }
     }

@@ -17,6 +17,8 @@ package final class GatewayRuntime: Sendable {
     package let shutdown: ShutdownSignal
     package let admission: AdmissionControl
     package let penalties: PenaltyBook
+    /// Penalties across the nodes of a cluster; the local (no-op) one on a single node.
+    let penaltyExchange: any PenaltyExchange
     package let userSessions: UserSessions
     /// Approval requests waiting and approvals in force, shared by every connection.
     package let approvals: ApprovalBoard
@@ -70,11 +72,41 @@ package final class GatewayRuntime: Sendable {
             let clusteredReviews = ClusteredReviews(feed: sharedState, local: auditStore)
             reviews = clusteredReviews
             reviewExchange = clusteredReviews
+            penaltyExchange = ClusteredPenaltyExchange(feed: sharedState)
         } else {
             lockStore = localLocks
             approvalExchange = nil
             reviews = auditStore
             reviewExchange = nil
+            penaltyExchange = LocalPenaltyExchange()
+        }
+    }
+
+    /// A penalty that began on this node (already audited, as ending at `until`): queued for
+    /// the other nodes, never waited on.
+    func sharePenalty(_ penalty: ImposedPenalty, until: AuditTimestamp) {
+        penaltyExchange.imposed(source: penalty.source, until: until, level: penalty.strike,
+                                reason: penalty.offence.rawValue)
+    }
+
+    /// The penalties in force imposed by the other nodes (from the shared-state feed's thread):
+    /// each is enforced here too, until its end, without a new audit event (the evidence is in
+    /// the imposing node's chain) and without being shared again. Re-read every few seconds:
+    /// a penalty already known changes nothing.
+    package func applyClusterPenalties(_ all: [SharedPenalty]) {
+        let settings = settings.configuration.penalties
+        let wallNow = AuditTimestamp.now()
+        let now = ContinuousClock.now
+        for penalty in all {
+            let remaining = penalty.until.microsecondsSinceEpoch - wallNow.microsecondsSinceEpoch
+            guard remaining > 0 else { continue }
+            if penalties.adopt(source: penalty.source, until: now + .microseconds(remaining), strike: penalty.level,
+                               settings: settings, now: now) {
+                journal.logger.info("source penalised by another node: new connections refused at accept here too", metadata: [
+                    "tg.source": "\(penalty.source)", "tg.penalty_node": "\(penalty.node)",
+                    "tg.offence": "\(penalty.reason)", "tg.strike": "\(penalty.level)", "tg.until": "\(penalty.until.iso8601)",
+                ])
+            }
         }
     }
 

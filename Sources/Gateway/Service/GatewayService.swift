@@ -158,7 +158,8 @@ package final class GatewayService {
             locks: { [runtime] locks in runtime.applyClusterLocks(locks) },
             waitingApprovals: { [runtime] in runtime.approvals.undecidedIDs() },
             approvalDecisions: { [runtime] decisions in runtime.applyClusterApprovalDecisions(decisions) },
-            approvals: { [runtime] pending, inForce in runtime.applyClusterApprovals(pending: pending, inForce: inForce) }))
+            approvals: { [runtime] pending, inForce in runtime.applyClusterApprovals(pending: pending, inForce: inForce) },
+            penalties: { [runtime] penalties in runtime.applyClusterPenalties(penalties) }))
         let retention = RetentionSchedule(runtime: runtime, audit: audit, logger: logger)
         retention.start()
         while !runtime.shutdown.isRequested {

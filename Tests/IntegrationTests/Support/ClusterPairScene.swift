@@ -35,7 +35,8 @@ struct ClusterPairScene: Sendable {
         "  - {to: {org: provider}, targets: {names: [web-05]}, logins: [\"\(TestLogin.name)\"], max_session: 1h, reviewers: {org: retailer}}",
     ]
 
-    static func start(sharedRecordings: Bool = false) async throws -> ClusterPairScene {
+    /// `penalties`: the nodes' `penalties:` settings (both nodes get the same), e.g. short ones.
+    static func start(sharedRecordings: Bool = false, penalties: [(String, String)] = []) async throws -> ClusterPairScene {
         let postgres = try await PostgreSQLServer.start()
         let url = try await postgres.createDatabase(database)
         var cluster = [
@@ -53,6 +54,7 @@ struct ClusterPairScene: Sendable {
             workingDirectory: postgres.directory.path, port: 0, stateDirectory: postgres.directory.file("unused"))
         try await migrate.run(["cluster", "migrate"]).checked("tracegate cluster migrate")
         var options = GatewayFixture.Options()
+        options.penalties = penalties
         // `policyLines` ends with the break_glass list: the shared-recordings rule joins it.
         options.configurationLines = cluster + policyLines + (sharedRecordings ? breakGlassLines : [])
         options.targetNames = ["web-01", "web-02", "web-03", "web-04", "web-05", "web-06", "web-07"]
@@ -120,6 +122,14 @@ extension Trait where Self == SuiteScope<ClusterPairScene> {
     static var clusterPair: Self {
         SuiteScope(
             start: { try await ClusterPairScene.start() },
+            stop: { await $0.stop() },
+            publish: { scene, body in try await SharedClusterPair.$scene.withValue(scene) { try await body() } })
+    }
+
+    /// The same, with the given `penalties:` settings on both nodes.
+    static func clusterPair(penalties: [(String, String)]) -> Self {
+        SuiteScope(
+            start: { try await ClusterPairScene.start(penalties: penalties) },
             stop: { await $0.stop() },
             publish: { scene, body in try await SharedClusterPair.$scene.withValue(scene) { try await body() } })
     }
