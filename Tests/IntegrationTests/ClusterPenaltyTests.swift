@@ -8,9 +8,11 @@ extension IntegrationSuite {
     /// `penalty.start` on node 1, while other sources still get in; when the penalty ends both
     /// nodes accept it again. Node 2 writes no audit event of its own for it (the evidence is in
     /// node 1's chain). Two real gateways, one real PostgreSQL, real OpenSSH clients bound to
-    /// loopback addresses (`ssh -b`); short penalties keep it quick.
-    @Suite(.clusterPair(penalties: [("auth_failure", "5s"), ("min", "6s"), ("max", "8s")]), .serialized,
-           .timeLimit(.minutes(3)))
+    /// loopback addresses (`ssh -b`); short penalties keep it quick (two failures penalise for
+    /// about 19 s: long enough to outlast PostgreSQL's restart and the feed's reconnection).
+    /// While PostgreSQL is down the penalising node's push waits, and is sent when it returns.
+    @Suite(.clusterPair(penalties: [("auth_failure", "10s"), ("min", "12s"), ("max", "30s")]), .serialized,
+           .timeLimit(.minutes(4)))
     struct ClusterPenaltyTests {
         private static let source = "127.0.0.21"
 
@@ -22,42 +24,49 @@ extension IntegrationSuite {
                     || result.stderr.contains("Connection closed"))
         }
 
-        @Test func aSourcePenalisedOnNodeOneIsClosedAtAcceptOnNodeTwoWithinASecondOrTwoAndLetInAfterItsEnd() async throws {
-            let scene = try SharedClusterPair.current()
-            let key = try await KeyPair.generate(in: scene.first.directory.path, name: "cluster-penalty-stranger")
-            let stranger = try scene.first.gatewayClient(identity: key, name: "gw-cluster-penalty-stranger")
+        /// Fails authentication on gw-1 from `source` until gw-1 penalises it (two failures of
+        /// 10 s reach min 12 s); returns when (Unix seconds, gw-1's `penalty.start`) and until when.
+        private func penalise(_ source: String, on scene: ClusterPairScene) async throws -> (imposedAt: Double, until: Double) {
+            let key = try await KeyPair.generate(in: scene.first.directory.path, name: "cluster-penalty-\(source)")
+            let stranger = try scene.first.gatewayClient(identity: key, name: "gw-cluster-penalty-\(source)")
                 .withUser("\(scene.first.login)@web-01")
-
-            // Failures on gw-1 until it penalises the source (two of 5 s reach min 6 s).
             var rows: [AuditRow] = []
             for _ in 0..<4 where rows.isEmpty {
-                let failed = try await stranger.ssh("true", options: refusalOptions + ["-b", Self.source])
+                let failed = try await stranger.ssh("true", options: refusalOptions + ["-b", source])
                 expectRefusal(failed, containing: "Permission denied (publickey", scene.first)
                 rows = try await scene.first.auditDatabase.waitForRows("""
                     SELECT (julianday(time) - 2440587.5) * 86400.0 AS seconds,
-                           (julianday(json_extract(details, '$.until')) - 2440587.5) * 86400.0 AS until, details FROM events
-                    WHERE kind = 'penalty.start' AND json_extract(details, '$.source') = '\(Self.source)'
+                           (julianday(json_extract(details, '$.until')) - 2440587.5) * 86400.0 AS until FROM events
+                    WHERE kind = 'penalty.start' AND json_extract(details, '$.source') = '\(source)'
                     """, timeout: .seconds(2))
             }
-            let penalty = try #require(rows.first, "gw-1 never penalised \(Self.source)\n\(scene.logTails)")
-            let imposedAt = try #require(penalty["seconds"].flatMap(Double.init))
-            let until = try #require(penalty["until"].flatMap(Double.init), "\(penalty)")
+            let penalty = try #require(rows.first, "gw-1 never penalised \(source)\n\(scene.logTails)")
+            return (try #require(penalty["seconds"].flatMap(Double.init)), try #require(penalty["until"].flatMap(Double.init)))
+        }
 
-            // gw-2 learns it: alice's good key from that source is closed at accept there.
-            var refusedAt: Double?
+        /// alice (a good key) from `source` to gw-2, until closed at accept or `timeout`; returns
+        /// the Unix time the first refused attempt started, and the last admitted one.
+        private func waitUntilClosedOnSecond(_ source: String, _ scene: ClusterPairScene,
+                                             timeout: Duration) async throws -> (refusedAt: Double?, lastAdmitted: Double?) {
             var lastAdmitted: Double?
-            let deadline = ContinuousClock.now + .seconds(5)
-            while refusedAt == nil && ContinuousClock.now < deadline {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
                 let attemptAt = Date().timeIntervalSince1970
                 let attempt = try await scene.onSecond("alice", target: "web-01")
-                    .ssh("echo through-gw-2", options: refusalOptions + ["-b", Self.source])
-                if closedAtAccept(attempt) {
-                    refusedAt = attemptAt
-                } else {
-                    #expect(attempt.stdout == "through-gw-2\n", "\(attempt)\n\(scene.logTails)")
-                    lastAdmitted = attemptAt
-                }
+                    .ssh("echo through-gw-2", options: refusalOptions + ["-b", source])
+                if closedAtAccept(attempt) { return (attemptAt, lastAdmitted) }
+                #expect(attempt.stdout == "through-gw-2\n", "\(attempt)\n\(scene.logTails)")
+                lastAdmitted = attemptAt
             }
+            return (nil, lastAdmitted)
+        }
+
+        @Test func aSourcePenalisedOnNodeOneIsClosedAtAcceptOnNodeTwoWithinASecondOrTwoAndLetInAfterItsEnd() async throws {
+            let scene = try SharedClusterPair.current()
+            let (imposedAt, until) = try await penalise(Self.source, on: scene)
+
+            // gw-2 learns it: alice's good key from that source is closed at accept there.
+            let (refusedAt, lastAdmitted) = try await waitUntilClosedOnSecond(Self.source, scene, timeout: .seconds(5))
             let refused = try #require(refusedAt, "gw-2 never closed \(Self.source) at accept\n\(scene.logTails)")
             let delay = refused - imposedAt
             print("cluster penalty gw-1 -> gw-2: closed at accept on gw-2 by an attempt started \(Int(delay * 1000)) ms "
@@ -83,6 +92,29 @@ extension IntegrationSuite {
             #expect(second.stdout == "back-on-gw-2\n", "\(second)\n\(scene.logTails)")
             let first = try await scene.first.alice(on: "web-01").ssh("echo back-on-gw-1", options: ["-b", Self.source])
             #expect(first.stdout == "back-on-gw-1\n", "\(first)\n\(scene.logTails)")
+        }
+
+        @Test func aPenaltyImposedWhilePostgreSQLIsDownReachesTheOtherNodeWhenItReturns() async throws {
+            let scene = try SharedClusterPair.current()
+            let source = "127.0.0.23"
+            try await scene.postgres.stop()
+            var restarted = false
+            defer { if !restarted { Task { [postgres = scene.postgres] in try? await postgres.restart() } } }
+
+            // gw-1 penalises on its own (its book, its chain); gw-2 cannot know yet.
+            let (_, until) = try await penalise(source, on: scene)
+            let unaware = try await scene.onSecond("alice", target: "web-01").ssh("echo unaware", options: ["-b", source])
+            #expect(unaware.stdout == "unaware\n", "\(unaware)\n\(scene.logTails)")
+
+            try await scene.postgres.restart()
+            restarted = true
+            let returned = Date().timeIntervalSince1970
+            // gw-1 pushes the waiting penalty when it reconnects (backoff at most 5 s); gw-2 hears of it.
+            let (refusedAt, _) = try await waitUntilClosedOnSecond(source, scene, timeout: .seconds(12))
+            let refused = try #require(refusedAt, "gw-2 never closed \(source) at accept after PostgreSQL returned\n\(scene.logTails)")
+            print("cluster penalty after an outage: closed at accept on gw-2 \(Int((refused - returned) * 1000)) ms after "
+                  + "PostgreSQL returned (\(Int(until - refused)) s of the penalty left)")
+            #expect(refused < until)
         }
     }
 }
