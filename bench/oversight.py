@@ -160,7 +160,10 @@ def bulk_mib_per_s(args, watched):
         if watched:
             watchers, drainer = start_watchers(args, session_id(args, marker))
         started, first = None, len(engineer.output)
-        while (marker + "-done").encode() not in engineer.output:
+        done = (marker + "-done").encode()
+        # Only the newest bytes are searched for the end mark: searching the whole output on
+        # every read made the loop quadratic, and the script, not the session, the bottleneck.
+        while done not in engineer.output[max(first, len(engineer.output) - 65536 - len(done)):]:
             data = engineer.read(10)
             if data and started is None:
                 started = time.perf_counter()
