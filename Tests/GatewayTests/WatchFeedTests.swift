@@ -28,6 +28,27 @@ struct WatchFeedTests {
         #expect(feed.watcherNames.isEmpty)
     }
 
+    /// The engineer's thread wakes a watcher for output after a pause (an echo shows at
+    /// once) and when a batch has grown large; output right behind the watcher's last take
+    /// waits for the watcher's own poll instead of costing a wake-up per chunk.
+    @Test func aWatcherIsWokenAfterAPauseAndForALargeBatchNotForEveryChunk() {
+        let feed = WatchFeed(recordingPath: nil, columns: nil, rows: nil)
+        let control = ConnectionControl(connectionID: "c-test-batch")
+        let carol = Watcher(name: "carol", organization: "retailer", control: control)
+        feed.add(carol)
+        publish(feed, Array("echo".utf8))
+        #expect(control.hasMail, "the first output after a pause wakes the watcher")
+        _ = control.takeOrders()
+        _ = carol.take()
+        publish(feed, Array("more".utf8))
+        #expect(!control.hasMail, "output right behind a take waits for the watcher's poll")
+        #expect(carol.hasData)
+        publish(feed, [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024))
+        #expect(control.hasMail, "a batch of 64 KiB wakes the watcher")
+        _ = control.takeOrders()
+        #expect(carol.take().bytes.count == 4 + 64 * 1024)
+    }
+
     @Test func aStalledWatcherSkipsAheadAndTheOthersMissNothing() {
         let feed = WatchFeed(recordingPath: nil, columns: nil, rows: nil)
         let stalled = watcher("stalled")

@@ -34,6 +34,12 @@ final class ChannelBridge {
     let client: Channel
     let sessionID: String
     private(set) var state: State = .awaitingCommand
+
+    /// The channel shows another session's output to a watcher.
+    var isWatching: Bool {
+        if case .watching = state { return true }
+        return false
+    }
     var terminal: PseudoTerminal?
     var environment: [String: String] = [:]
     /// TRACEGATE_TICKET as the channel sent it (never forwarded to the target).

@@ -140,6 +140,9 @@ final class ClientConnection {
         if isAwaitingApproval { return 100 }
         if let limit = checks.pollLimit(at: .now) { return limit }
         for tunnel in tunnels where tunnel.hasPendingWrites { return 20 }
+        // A watcher is woken at once only for output after a pause; output that follows
+        // closely is batched and picked up by this poll (`Watcher.batchInterval`).
+        if bridges.contains(where: \.isWatching) { return Watcher.batchMilliseconds }
         var nextDeadline = drainDeadlineDate
         func consider(_ date: Date) {
             if nextDeadline.map({ date < $0 }) ?? true { nextDeadline = date }

@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// A running session's output, copied for the people watching it. The engineer's thread
@@ -87,21 +88,35 @@ final class Watcher: Sendable {
 
     var displayName: String { organization.map { "\(name) (\($0))" } ?? name }
 
+    /// Output that follows the watcher's last take within this long waits for the watcher's
+    /// own poll (which runs at least this often while watching) instead of waking it: during
+    /// a burst the engineer's thread then pays no wake-up per chunk, and the watcher's thread
+    /// sends one batch per interval instead of a packet per chunk. The first output after a
+    /// pause (a keystroke's echo) still wakes it at once.
+    static let batchMilliseconds: Int32 = 10
+    private static let batchInterval = UInt64(batchMilliseconds) * 1_000_000
+    /// A batch this large wakes the watcher without waiting for the interval.
+    private static let batchBytes = 64 * 1024
+    private let lastTake = Atomic<UInt64>(0)
+
     /// From the engineer's thread: copies `bytes`, or counts them as skipped when the queue
-    /// is full. Wakes the watcher's thread only when its queue was empty.
+    /// is full. Wakes the watcher's thread when its queue was empty after a pause, or when a
+    /// batch has grown large.
     func offer(_ bytes: UnsafeRawBufferPointer) {
-        let wasEmpty = queue.withLock { queue -> Bool in
+        let (wasEmpty, filled) = queue.withLock { queue -> (Bool, Bool) in
             let wasEmpty = queue.bytes == 0 && queue.skipped == 0
+            let before = queue.bytes
             if queue.bytes + bytes.count > Self.capacity {
                 queue.skipped += bytes.count
             } else {
                 queue.chunks.append(Array(bytes))
                 queue.bytes += bytes.count
             }
-            return wasEmpty
+            return (wasEmpty, before < Self.batchBytes && queue.bytes >= Self.batchBytes)
         }
         waiting.store(true, ordering: .releasing)
-        if wasEmpty { control.nudge() }
+        let paused = DispatchTime.now().uptimeNanoseconds &- lastTake.load(ordering: .relaxed) >= Self.batchInterval
+        if (wasEmpty && paused) || filled { control.nudge() }
     }
 
     func sessionEnded() {
@@ -112,15 +127,19 @@ final class Watcher: Sendable {
 
     /// From the watcher's thread: what waits, how much was skipped since the last take, and
     /// whether the session has ended.
+    /// The chunks are swapped out under the lock and joined after it: the engineer's thread
+    /// offers into the same lock, and must never wait for a copy of up to `capacity` bytes.
     func take() -> (bytes: [UInt8], skipped: Int, ended: Bool) {
         waiting.store(false, ordering: .releasing)
-        return queue.withLock { queue in
-            let bytes = queue.chunks.count == 1 ? queue.chunks[0] : Array(queue.chunks.joined())
-            let taken = (bytes, queue.skipped, queue.ended)
-            queue.chunks.removeAll(keepingCapacity: true)
-            queue.bytes = 0
-            queue.skipped = 0
-            return taken
+        lastTake.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
+        let (chunks, skipped, ended) = queue.withLock { queue in
+            defer {
+                queue.chunks = []
+                queue.bytes = 0
+                queue.skipped = 0
+            }
+            return (queue.chunks, queue.skipped, queue.ended)
         }
+        return (chunks.count == 1 ? chunks[0] : Array(chunks.joined()), skipped, ended)
     }
 }
