@@ -55,13 +55,8 @@ extension IntegrationSuite {
         @Test func killNineOfANodeEndsItsSessionTheOthersTakeNewOnesAndItsChainArrivesWholeAfterRestart() async throws {
             let scene = try SharedClusterFailover.current()
             let alice = try scene.client("failover-alice")
-            let stream = try alice.spawnSSH("echo started; for i in $(seq 1 600); do echo line $i; sleep 0.1; done",
-                                            options: ["-b", "127.0.0.21"])
+            let stream = try await startStream(alice, from: "127.0.0.21", until: "line 2\n", in: scene)
             defer { stream.stopBlocking() }
-            let started = await waitFor(timeout: .seconds(30), every: .milliseconds(100)) {
-                String(decoding: stream.standardOutputSoFar, as: UTF8.self).contains("line 2\n")
-            }
-            try #require(started, "the streaming session never started: \(stream.standardErrorText)\n\(scene.logs)")
             let opened = try await scene.postgresRows(
                 "SELECT node FROM events WHERE kind = 'connection.open' AND source_address = '127.0.0.21'", atLeast: 1)
             let victim = try scene.node(named: try #require(opened.first?.first, "the session's connection.open never reached PostgreSQL"))
@@ -125,11 +120,7 @@ extension IntegrationSuite {
             // Restarted, it ships what it had not, and HAProxy takes it back.
             let upBefore = scene.haproxy.log.components(separatedBy: "tracegate/\(victim.name) is UP").count
             try await victim.gateway.start()
-            let (local, shipped) = try await scene.chains(of: victim, timeout: .seconds(30))
-            let difference = zip(shipped, local).first { $0 != $1 }.map { "\($0) vs \($1)" } ?? "in length"
-            #expect(shipped == local, "PostgreSQL \(shipped.count), local \(local.count); first difference: \(difference)")
-            let ids = shipped.compactMap { $0.split(separator: "|").first.flatMap { Int($0) } }
-            #expect(ids == Array(1...max(1, ids.count)), "\(victim.name)'s ids in PostgreSQL must run 1…N without gaps")
+            let ids = try await expectWholeChainShipped(of: victim, in: scene)
             #expect(ids.count > loss.localAtKill, "the events unshipped at the kill must be there now: \(loss)")
             let back = await waitFor(timeout: .seconds(30), every: .milliseconds(200)) {
                 scene.haproxy.log.components(separatedBy: "tracegate/\(victim.name) is UP").count > upBefore
@@ -148,13 +139,8 @@ extension IntegrationSuite {
             let alice = try scene.client("outage-alice")
             let downBefore = scene.haproxy.log.components(separatedBy: " is DOWN").count
             // A session that spans the outage, and a stream of short ones from changing addresses.
-            let long = try alice.spawnSSH("echo started; for i in $(seq 1 600); do echo line $i; sleep 0.1; done",
-                                          options: ["-b", "127.0.0.40"])
+            let long = try await startStream(alice, from: "127.0.0.40", until: "started\n", in: scene)
             defer { long.stopBlocking() }
-            let started = await waitFor(timeout: .seconds(30), every: .milliseconds(100)) {
-                String(decoding: long.standardOutputSoFar, as: UTF8.self).contains("started\n")
-            }
-            try #require(started, "the long session never started: \(long.standardErrorText)\n\(scene.logs)")
 
             try await scene.postgres.stop()
             var restarted = false
@@ -184,12 +170,7 @@ extension IntegrationSuite {
 
             try await scene.postgres.restart()
             restarted = true
-            for node in scene.nodes {
-                let (local, shipped) = try await scene.chains(of: node, timeout: .seconds(30))
-                #expect(shipped == local, "\(node.name): PostgreSQL \(shipped.count) events, local \(local.count)")
-                let ids = shipped.compactMap { $0.split(separator: "|").first.flatMap { Int($0) } }
-                #expect(ids == Array(1...max(1, ids.count)), "\(node.name)'s ids in PostgreSQL must run 1…N without gaps")
-            }
+            for node in scene.nodes { _ = try await expectWholeChainShipped(of: node, in: scene) }
             // Each session made during the outage is in PostgreSQL once, with the address it came from.
             let list = made.keys.sorted().map { "'\($0)'" }.joined(separator: ", ")
             let rows = try await scene.postgresRows("""
@@ -202,6 +183,34 @@ extension IntegrationSuite {
         }
 
         // MARK: helpers
+
+        /// A session through HAProxy from `address` printing a line every 0.1 s for a minute,
+        /// once its output shows `mark`.
+        private func startStream(_ client: OpenSSHClient, from address: String, until mark: String,
+                                 in scene: ClusterFailoverScene) async throws -> SpawnedProcess {
+            let stream = try client.spawnSSH("echo started; for i in $(seq 1 600); do echo line $i; sleep 0.1; done",
+                                             options: ["-b", address])
+            let started = await waitFor(timeout: .seconds(30), every: .milliseconds(100)) {
+                String(decoding: stream.standardOutputSoFar, as: UTF8.self).contains(mark)
+            }
+            if !started { stream.stopBlocking() }
+            try #require(started, "the session from \(address) never started: \(stream.standardErrorText)\n\(scene.logs)")
+            return stream
+        }
+
+        /// The node's chain in PostgreSQL equals its own trail and runs 1…N without gaps;
+        /// returns the ids.
+        private func expectWholeChainShipped(of node: ClusterFailoverScene.Node, in scene: ClusterFailoverScene,
+                                             sourceLocation: SourceLocation = #_sourceLocation) async throws -> [Int] {
+            let (local, shipped) = try await scene.chains(of: node, timeout: .seconds(30))
+            let difference = zip(shipped, local).first { $0 != $1 }.map { "\($0) vs \($1)" } ?? "in length"
+            #expect(shipped == local, "\(node.name): PostgreSQL \(shipped.count), local \(local.count); first difference: \(difference)",
+                    sourceLocation: sourceLocation)
+            let ids = shipped.compactMap { $0.split(separator: "|").first.flatMap { Int($0) } }
+            #expect(ids == Array(1...max(1, ids.count)), "\(node.name)'s ids in PostgreSQL must run 1…N without gaps",
+                    sourceLocation: sourceLocation)
+            return ids
+        }
 
         /// What a node's sudden loss leaves unshipped: PostgreSQL's highest id for the node just
         /// before and after SIGKILL, against the highest id in its own trail, and how old the

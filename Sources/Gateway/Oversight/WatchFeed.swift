@@ -115,8 +115,13 @@ final class Watcher: Sendable {
             return (wasEmpty, before < Self.batchBytes && queue.bytes >= Self.batchBytes)
         }
         waiting.store(true, ordering: .releasing)
-        let paused = DispatchTime.now().uptimeNanoseconds &- lastTake.load(ordering: .relaxed) >= Self.batchInterval
-        if (wasEmpty && paused) || filled { control.nudge() }
+        if filled || (wasEmpty && isPaused) { control.nudge() }
+    }
+
+    /// The watcher took nothing for `batchInterval`: read only for a queue that was empty,
+    /// so a burst pays no clock read per chunk.
+    private var isPaused: Bool {
+        DispatchTime.now().uptimeNanoseconds &- lastTake.load(ordering: .relaxed) >= Self.batchInterval
     }
 
     func sessionEnded() {

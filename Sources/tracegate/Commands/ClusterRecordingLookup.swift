@@ -14,7 +14,7 @@ import Policy
 enum ClusterRecordingLookup {
     /// The path to play; nil when the cluster has no recording under that id (the node's own
     /// trail and file names are tried next).
-    static func path(forID id: String, cluster: ClusterSettings, configPath: String) throws -> String? {
+    static func path(forID id: String, cluster: ClusterSettings, stateDirectory: String, configPath: String) throws -> String? {
         let source = PostgresTrailSource(connection: try ClusterConnection.openMigrated(cluster, configPath: configPath))
         let locations = try auditing { () throws(AuditError) in try source.recordings(forID: id) }
         guard let location = locations.first else { return nil }
@@ -22,11 +22,15 @@ enum ClusterRecordingLookup {
             printError("tracegate: \(id) has \(locations.count) recordings (\(locations.map(\.sessionID).joined(separator: ", "))); name one session")
             throw ExitCode(1)
         }
-        guard FileManager.default.isReadableFile(atPath: location.path) else {
+        // The same rule as `audit bundle`: another node's file is reachable only under the share.
+        let reach = ClusterRecordingReach(localNode: cluster.node, localStateDirectory: stateDirectory,
+                                          sharedRecordings: cluster.recordingsDirectory)
+        guard let file = reach.file(path: location.path, node: location.node),
+              FileManager.default.isReadableFile(atPath: file) else {
             printError("tracegate: the recording of session \(location.sessionID) was written by node \(location.node ?? "?") "
                 + "at \(location.path), which this node cannot read (set cluster.recordings to a directory every node mounts)")
             throw ExitCode(1)
         }
-        return location.path
+        return file
     }
 }

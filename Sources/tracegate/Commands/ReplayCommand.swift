@@ -70,7 +70,8 @@ struct ReplayCommand: ParsableCommand {
         // The node's own trail first: replaying this node's session needs no PostgreSQL.
         if let path = RecordedSessionLookup.path(forID: recording, stateDirectory: stateDirectory) { return path }
         guard let cluster = configuration.cluster else { return nil }
-        return try ClusterRecordingLookup.path(forID: recording, cluster: cluster, configPath: options.config)
+        return try ClusterRecordingLookup.path(forID: recording, cluster: cluster, stateDirectory: stateDirectory,
+                                               configPath: options.config)
     }
 
     /// The configuration is only read when RECORDING is not a file: replaying a copied
