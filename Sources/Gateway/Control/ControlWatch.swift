@@ -35,16 +35,16 @@ struct ControlWatch {
         }
         let banner = "0\ntracegate: watching \(id), \(found.session.user.name) (\(found.session.user.organization)); Ctrl-C leaves\r\n"
         guard UnixSocket.writeAll(client, Array(banner.utf8) + WatchSession.replay(found.feed)) else { return }
+        var skipNotices = WatchSkipNotices()
         while true {
             var ready = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
             // Anything from the client (or its end) means it left.
             if poll(&ready, 1, 50) > 0 { return }
-            let (bytes, skipped, ended) = watcher.take()
-            var out = bytes
-            if skipped > 0 { out = Array("\r\n[tracegate: this watcher fell behind; \(skipped) bytes skipped]\r\n".utf8) + out }
-            if ended { out += Array("\r\ntracegate: the session ended\r\n".utf8) }
+            let taken = watcher.take()
+            var out = skipNotices.render(taken) { Array($0.replacingOccurrences(of: "\n", with: "\r\n").utf8) }
+            if taken.ended { out += Array("\r\ntracegate: the session ended\r\n".utf8) }
             guard out.isEmpty || UnixSocket.writeAll(client, out) else { return }
-            if ended { return }
+            if taken.ended { return }
         }
     }
 }

@@ -6,8 +6,8 @@ import Recording
 /// One person following a running session from their own channel, on their connection's
 /// thread: first the session's screen as it is (the recording so far, replayed), then its
 /// output live. Keys do nothing but `q` (leave) and, with the right, `t` (end the session,
-/// after a reason). Output waiting for a slow watcher is bounded (`Watcher.capacity`);
-/// beyond it the watcher skips ahead and reads how much it missed.
+/// after a reason). Output is taken at a reader's pace and bounded (`Watcher`); beyond it
+/// the watcher skips ahead to the newest output and reads how much it missed.
 final class WatchSession {
     private enum Mode {
         case following
@@ -26,6 +26,7 @@ final class WatchSession {
     private var pending: [UInt8] = []
     private var pendingStart = 0
     private var left = false
+    private var skipNotices = WatchSkipNotices()
 
     /// How much of the recording so far a joining watcher is shown at most.
     static let replayLimit = 1024 * 1024
@@ -89,12 +90,9 @@ final class WatchSession {
     /// Live output (not while a reason is being typed: the prompt stays readable).
     private func refill() {
         guard case .following = mode else { return }
-        let (bytes, skipped, ended) = watcher.take()
-        if skipped > 0 {
-            append(text("\n[tracegate: this watcher fell behind; \(skipped) bytes of output were skipped]\n"))
-        }
-        append(bytes)
-        if ended {
+        let taken = watcher.take()
+        append(skipNotices.render(taken, text: text))
+        if taken.ended {
             append(text("\ntracegate: the session ended\n"))
             finish(notify: false)
         }
