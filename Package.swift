@@ -57,6 +57,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "Certificates", swiftSettings: strictSettings),
+        // The threads that take copies off the relay (recorder, file ledger): no dependency.
+        .target(name: "TapThreads", swiftSettings: strictSettings),
         .target(
             name: "Policy",
             dependencies: [.product(name: "Yams", package: "Yams")],
@@ -82,7 +84,7 @@ let package = Package(
         ),
         .target(
             name: "Recording",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["TapThreads", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -105,7 +107,7 @@ let package = Package(
         ),
         .target(
             name: "FileLedger",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["TapThreads", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -137,7 +139,7 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy"], swiftSettings: strictSettings),
         .testTarget(name: "OneTimeCodeTests", dependencies: ["OneTimeCode", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "RecordingTests", dependencies: ["Recording"], swiftSettings: strictSettings),
-        .testTarget(name: "FileLedgerTests", dependencies: ["FileLedger"], swiftSettings: strictSettings),
+        .testTarget(name: "FileLedgerTests", dependencies: ["FileLedger", "TapThreads"], swiftSettings: strictSettings),
         .testTarget(name: "ClusterStoreTests", dependencies: ["ClusterStore", "Audit", "TestSupport", .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strictSettings),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "TestSupport"], swiftSettings: strictSettings),

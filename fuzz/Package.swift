@@ -31,9 +31,10 @@ let package = Package(
             dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
+        .target(name: "TapThreads", swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
         .target(
             name: "FileLedger",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["TapThreads", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: [.enableUpcomingFeature("ExistentialAny")]
         ),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode"),
