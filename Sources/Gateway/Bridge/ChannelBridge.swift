@@ -84,9 +84,8 @@ final class ChannelBridge {
 
     var isRelaying: Bool { upstream != nil }
 
-    private var recorder: SessionRecorder?
-    /// The copy of the output for watchers (`watch`), when the session can be watched.
-    private var feed: WatchFeed?
+    /// The recorder, the watchers' feed, the file ledger and the grant's file rules.
+    private lazy var taps = SessionTaps(toTarget: toTarget, fromTarget: fromTarget, errorsFromTarget: errorsFromTarget)
     /// Its entry in the runtime's registry of running sessions.
     var live: LiveSession?
     /// A moderated session (`require_watcher`): who must watch, and since when it waits.
@@ -95,34 +94,26 @@ final class ChannelBridge {
     /// libssh keeps what arrives within the channel windows.
     var held = false
 
-    /// How long a session's end waits for its recording to reach the disk. Seconds in
-    /// practice even for 100 MiB; past this the disk is hung and the connection must not be.
-    static let recordingCloseTimeout = 30
-
     /// Tees what the target prints (and, on a terminal, what the engineer types) into the
     /// recording. The recorder only copies into memory; a writer thread does the disk.
     func record(with recorder: SessionRecorder) {
-        self.recorder = recorder
-        installTaps()
+        taps.record(with: recorder, input: terminal != nil)
     }
 
     /// Copies what the target prints to `feed` too, for the session's watchers.
     func publish(to feed: WatchFeed) {
-        self.feed = feed
-        installTaps()
+        taps.publish(to: feed)
     }
 
-    private func installTaps() {
-        let output: ((UnsafeRawBufferPointer) -> Void)?
-        switch (recorder, feed) {
-        case let (recorder?, feed?): output = { recorder.output($0); feed.publish($0) }
-        case let (recorder?, nil): output = { recorder.output($0) }
-        case let (nil, feed?): output = { feed.publish($0) }
-        case (nil, nil): output = nil
-        }
-        fromTarget.tap = output
-        errorsFromTarget.tap = output
-        if terminal != nil, let recorder { toTarget.tap = { recorder.input($0) } }
+    /// Copies the protocol streams to the file ledger, which parses on its own thread.
+    func followFiles(with ledger: FileLedgerTap) {
+        taps.followFiles(with: ledger)
+    }
+
+    /// Applies a grant's file rules to this sftp session's requests; refusals go to the
+    /// guard's `onRefused`.
+    func enforce(_ rules: FileRuleGuard) {
+        taps.enforce(rules)
     }
 
     /// Bytes relayed so far (engineer to target, target to engineer), for `live`.
@@ -130,34 +121,8 @@ final class ChannelBridge {
         (toTarget.bytesRelayed, fromTarget.bytesRelayed + errorsFromTarget.bytesRelayed)
     }
 
-    private var fileLedger: FileLedgerTap?
-    /// How long a session's end waits for its ledger's last entries (so that they precede
-    /// `session.close` in the trail). Hashing what its bounded queue holds takes well under this.
-    static let fileLedgerCloseTimeout = 10.0
-
-    /// Copies the protocol streams (stdout and stdin, never stderr) to the file ledger, after
-    /// the recorder's tap when there is one. Copies only: the ledger parses on its own thread.
-    func followFiles(with ledger: FileLedgerTap) {
-        fileLedger = ledger
-        let recordedInput = toTarget.tap
-        let recordedOutput = fromTarget.tap
-        toTarget.tap = recordedInput.map { recorded in { recorded($0); ledger.fromClient($0) } } ?? { ledger.fromClient($0) }
-        fromTarget.tap = recordedOutput.map { recorded in { recorded($0); ledger.fromTarget($0) } } ?? { ledger.fromTarget($0) }
-    }
-
-    private var fileRules: FileRuleGuard?
-
-    /// Applies a grant's file rules to this sftp session's requests. The ledger's tap (if any)
-    /// then sees only what reaches the target; refusals go to `onRefused`.
-    func enforce(_ rules: FileRuleGuard) {
-        fileRules = rules
-        toTarget.transform = { rules.filter($0) }
-        let previous = fromTarget.tap
-        fromTarget.tap = previous.map { tap in { rules.observeTarget($0); tap($0) } } ?? { rules.observeTarget($0) }
-    }
-
     /// Why this session's recording can no longer be written, once it cannot.
-    var recordingFailure: String? { recorder?.writeFailure }
+    var recordingFailure: String? { taps.recordingFailure }
     /// Adds this session's bytes to the gateway-wide totals as they move.
     func count(toTarget: RelayByteCounter, fromTarget: RelayByteCounter) {
         self.toTarget.counter = toTarget
@@ -166,26 +131,14 @@ final class ChannelBridge {
     }
 
     func recordResize(_ size: TerminalSize) {
-        recorder?.resize(columns: size.columns, rows: size.rows)
+        taps.recordResize(size)
     }
 
     /// Closes the recording (waiting for its bytes to reach the disk) and returns the
     /// session's outcome with the recording's size and SHA-256.
     func completeOutcome() -> SessionOutcome? {
-        guard var outcome = finishedOutcome ?? outcome else { return nil }
-        if let fileLedger {
-            fileLedger.finish(waitingAtMost: Self.fileLedgerCloseTimeout)
-            self.fileLedger = nil
-        }
-        if let recorder {
-            switch recorder.finish(exitStatus: outcome.exitStatus, waitingAtMost: .seconds(Self.recordingCloseTimeout)) {
-            case .closed(let summary): outcome.recording = summary
-            case .alreadyFinished: break
-            case .timedOut: outcome.unclosedRecording = (path: recorder.path, waitedSeconds: Self.recordingCloseTimeout)
-            }
-            self.recorder = nil
-        }
-        return outcome
+        guard let outcome = finishedOutcome ?? outcome else { return nil }
+        return taps.finish(outcome)
     }
 
     /// False for a forwarded port (`ssh -L`), which carries no terminal and no stderr.
@@ -363,7 +316,7 @@ final class ChannelBridge {
         }
         let clientReader: Channel? = client.sentClose ? nil : client
         try fromTarget.pump(from: upstream, to: clientReader)
-        if let fileRules {
+        if let fileRules = taps.fileRules {
             for message in fileRules.takeMessages() where !client.sentClose { writeLine(message) }
             if let replies = fileRules.takeReplies() {
                 fromTarget.enqueue(replies)
