@@ -6,6 +6,8 @@ struct TerminalCapture: SessionTranscript {
     private var inputDecoder = UTF8StreamDecoder()
     private var echo = EchoTracker()
     private var text: TextLineFeed?
+    /// The most output bytes one event carries (replay timing is per event, too).
+    static let maximumEventBytes = 32 * 1024
 
     init(writer: AsciicastWriter, onTextLines: TextLinesHandler?) {
         self.writer = writer
@@ -19,10 +21,20 @@ struct TerminalCapture: SessionTranscript {
         case .output(let time, let bytes):
             let actions = bytes.withUnsafeBytes { echo.displayed($0) }
             apply(actions, at: time)
-            let decoded = outputDecoder.decode(bytes)
-            guard !decoded.isEmpty else { return }
-            writer.append(.output, decoded, at: time)
-            text?.feed(decoded)
+            // One read of the relay can hold a whole channel window (hundreds of KiB when the
+            // engineer's side is slow): written as events of at most `maximumEventBytes`, the
+            // size cap stops the file within one such event of the cap, whatever the reads.
+            bytes.withUnsafeBufferPointer { all in
+                var start = 0
+                while start < all.count, !writer.isStopped {
+                    let end = min(all.count, start + Self.maximumEventBytes)
+                    let decoded = outputDecoder.decode(UnsafeBufferPointer(rebasing: all[start..<end]))
+                    start = end
+                    guard !decoded.isEmpty else { continue }
+                    writer.append(.output, decoded, at: time)
+                    text?.feed(decoded)
+                }
+            }
         case .input(let time, let bytes):
             apply(echo.typed(bytes, at: time), at: time)
         case .resize(let time, let columns, let rows):

@@ -29,6 +29,24 @@ struct RecordingLimitTests {
         #expect(try ExternalTools.asciinemaCatIfAvailable(summary.path))
     }
 
+    /// One read of the relay can hold a whole channel window: written as bounded events, the
+    /// cap still stops the file within one such event of it.
+    @Test func aHugeReadStillStopsTheFileWithinOneEventOfTheCap() throws {
+        let directory = TemporaryDirectory()
+        let limits = RecordingLimits(maxSessionBytes: 1 << 20)
+        let recorder = try RecordingFixtures.startTerminal(in: directory, limits: limits)
+        let read = [UInt8](String(repeating: Self.line, count: 12_000).utf8)  // 792 KB in one read
+        recorder.outputBytes(read)
+        recorder.outputBytes(read)
+        let summary = try #require(recorder.finish(exitStatus: 0))
+        #expect(summary.truncated)
+        // A 32 KiB event of this text takes about 35 KB once JSON-escaped.
+        #expect(summary.size > limits.maxSessionBytes - 40_000, "\(summary.size)")
+        #expect(summary.size <= limits.maxSessionBytes + 200)
+        let recording = try RecordingFixtures.read(summary.path)
+        #expect(recording.events.filter { $0.kind == .output }.allSatisfy { $0.data.utf8.count <= 32 * 1024 })
+    }
+
     @Test func execOutputIsCappedAndTheTotalIsRecorded() throws {
         let directory = TemporaryDirectory()
         let limits = RecordingLimits(maxExecCaptureBytes: 1 << 20)
