@@ -218,8 +218,9 @@ final class ClientConnection {
     /// A TCP drop fires no channel callback: ask both sessions after every poll.
     /// Returns whether it changed anything (a leg was lost).
     private func checkLegs() -> Bool {
-        // Sampled on every trip: libssh keeps the DISCONNECT only in its error text, which the
-        // next failed write replaces (the latch keeps the first sighting).
+        // libssh keeps the DISCONNECT only in its error text, which the next failed call
+        // replaces: the SSH module latches it after every poll pass and before every call on
+        // a client's channel, so the pumps of this trip cannot have hidden it.
         let saidGoodbye = server.peerSentDisconnect
         if !server.isConnected {
             // A reason decided earlier on this trip of the loop (the third wrong code) stands:

@@ -49,8 +49,16 @@ package final class Channel {
 
     // MARK: data
 
+    /// Before any call that can fail on a closed connection: a failing call replaces libssh's
+    /// error text, the only place a client's SSH_MSG_DISCONNECT is kept, so the session
+    /// latches it first (`ServerSession.peerSentDisconnect`). One latched flag once seen.
+    private func notePeerDisconnect() {
+        if role == .client, let server { _ = server.peerSentDisconnect }
+    }
+
     /// Bytes libssh holds for this stream, or nil at end of stream.
     package func bufferedByteCount(stderr: Bool) -> Int? {
+        notePeerDisconnect()
         let count = ssh_channel_poll(handle, stderr ? 1 : 0)
         if count == SSH_EOF || count == SSH_ERROR { return nil }
         return Int(count)
@@ -58,6 +66,7 @@ package final class Channel {
 
     /// Moves up to `buffer.count` buffered bytes into `buffer`; never blocks.
     package func read(into buffer: UnsafeMutableRawBufferPointer, stderr: Bool) -> Int {
+        notePeerDisconnect()
         let result = ssh_channel_read_nonblocking(handle, buffer.baseAddress, UInt32(buffer.count), stderr ? 1 : 0)
         return result > 0 ? Int(result) : 0
     }
@@ -73,6 +82,7 @@ package final class Channel {
     package func write(_ bytes: UnsafeRawBufferPointer, stderr: Bool) throws(SSHError) -> Int {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
         let length = UInt32(min(bytes.count, Int(UInt32.max)))
+        notePeerDisconnect()
         let result = stderr
             ? ssh_channel_write_stderr(handle, base, length)
             : ssh_channel_write(handle, base, length)
@@ -85,6 +95,7 @@ package final class Channel {
     package func sendEOF() {
         guard !sentEOF, !isFreed else { return }
         sentEOF = true
+        notePeerDisconnect()
         _ = ssh_channel_send_eof(handle)
     }
 
@@ -92,11 +103,13 @@ package final class Channel {
         guard !sentClose, !isFreed else { return }
         sentEOF = true
         sentClose = true
+        notePeerDisconnect()
         _ = ssh_channel_close(handle)
     }
 
     package func sendExitStatus(_ status: Int) {
         guard !isFreed, !sentClose else { return }
+        notePeerDisconnect()
         _ = ssh_channel_request_send_exit_status(handle, Int32(truncatingIfNeeded: status))
     }
 

@@ -75,7 +75,9 @@ package final class EventPoller {
     /// Returns false when libssh reports an error (often a dropped socket).
     @discardableResult
     package func poll(timeoutMilliseconds: Int32) -> Bool {
-        ssh_event_dopoll(event, timeoutMilliseconds) != SSH_ERROR
+        let result = ssh_event_dopoll(event, timeoutMilliseconds)
+        noteDisconnects()
+        return result != SSH_ERROR
     }
 
     /// Like `poll`, then, when something was ready, polls again without waiting (at most
@@ -92,13 +94,21 @@ package final class EventPoller {
     @discardableResult
     package func poll(timeoutMilliseconds: Int32, extraPasses: Int) -> Bool {
         var result = ssh_event_dopoll(event, timeoutMilliseconds)
+        noteDisconnects()
         guard watchedDescriptors.isEmpty else { return result != SSH_ERROR }
         var passes = 0
         while result == SSH_OK && passes < extraPasses {
             result = ssh_event_dopoll(event, 0)
+            noteDisconnects()
             passes += 1
         }
         return result != SSH_ERROR
+    }
+
+    /// A client's SSH_MSG_DISCONNECT, read by this poll, is latched before anything else can
+    /// replace libssh's error text (`ServerSession.peerSentDisconnect`).
+    private func noteDisconnects() {
+        for session in servers { _ = session.peerSentDisconnect }
     }
 
     /// Gives the sessions their own poll contexts back; required before teardown.

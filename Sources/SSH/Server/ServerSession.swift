@@ -61,10 +61,11 @@ package final class ServerSession {
     /// exits normally (or on `~.`), rather than by its socket closing (killed, network lost).
     /// libssh 0.10 keeps this fact only in the session's error text, which its disconnect
     /// handler sets to this prefix (0.12 too, word for word).
-    /// Latched: a later failed write to the closed socket replaces the error text, so the
-    /// connection samples this on every trip of its loop and the first sighting stays.
+    /// Latched: a later failed call on the closed socket replaces the error text, so this is
+    /// asked after every poll pass (`EventPoller`) and before every call on a client's
+    /// channel (`Channel`), and the first sighting stays.
     package var peerSentDisconnect: Bool {
-        if !disconnectSeen { disconnectSeen = LibSSH.lastError(handle).hasPrefix("Received SSH_MSG_DISCONNECT") }
+        if !disconnectSeen { disconnectSeen = LibSSH.lastErrorHasPrefix(handle, "Received SSH_MSG_DISCONNECT") }
         return disconnectSeen
     }
     private var disconnectSeen = false
