@@ -137,19 +137,10 @@ package struct TerminalTextExtractor: Sendable {
     }
 
     private mutating func put(_ scalar: Unicode.Scalar) {
-        // Printable ASCII, nearly all of most output: one column and never a mark, so the
-        // Unicode property lookups below (most of this type's cost on bulk output) are skipped.
-        if scalar.value < 0x80 {
-            afterNote = false
-            guard column < Self.maximumColumns else { return }
-            while cells.count < column { cells.append(" ") }
-            blankWideCharacter(at: column)
-            let character = Character(scalar)
-            if column < cells.count { cells[column] = character } else { cells.append(character) }
-            column += 1
-            return
-        }
-        if Self.isCombining(scalar) {
+        // ASCII, nearly all of most output, is one column and never a mark: the Unicode
+        // property lookups (most of this type's cost on bulk output) are for the rest.
+        let ascii = scalar.value < 0x80
+        if !ascii, Self.isCombining(scalar) {
             // A combining mark joins the character before the cursor.
             // Arbitrary bytes can put a mark after something it does not combine with (a
             // control picture, another cluster): then it is dropped, never a crash.
@@ -160,7 +151,7 @@ package struct TerminalTextExtractor: Sendable {
             return
         }
         afterNote = false
-        let width = Self.isWide(scalar) ? 2 : 1
+        let width = !ascii && Self.isWide(scalar) ? 2 : 1
         guard column + width <= Self.maximumColumns else { return }
         while cells.count < column { cells.append(" ") }
         for offset in 0..<width { blankWideCharacter(at: column + offset) }

@@ -399,24 +399,15 @@ final class ChannelBridge {
     }
 
     private func readReason(for command: SessionCommand, with editor: LineEditor, otherwise refusal: Refusal) {
-        var editor = editor
-        for byte in readTyped() {
-            let (echo, event) = editor.feed(byte)
-            write(echo, stderr: false)
-            switch event {
-            case .line(let reason) where !reason.trimmingCharacters(in: .whitespaces).isEmpty:
-                state = .awaitingCommand
-                enteredReason = (command, reason)
-                return
-            case .line, .interrupt, .endOfInput:
-                refuse(refusal)
-                return
-            case nil:
-                break
-            }
+        switch readLine(with: editor, accepting: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+        case .entered(let reason, _):
+            state = .awaitingCommand
+            enteredReason = (command, reason)
+        case .cancelled:
+            refuse(refusal)
+        case .typing(let editor):
+            state = .askingReason(command, editor, refusal)
         }
-        state = .askingReason(command, editor, refusal)
-        if client.receivedEOF || client.receivedClose { refuse(refusal) }
     }
 
     /// A ticket typed at the prompt, with the command it unlocks; taken once.
@@ -428,27 +419,23 @@ final class ChannelBridge {
     }
 
     private func readTicket(for command: SessionCommand, with editor: LineEditor) {
-        var editor = editor
-        let typed = readTyped()
-        for (index, byte) in typed.enumerated() {
-            let (echo, event) = editor.feed(byte)
-            write(echo, stderr: false)
-            switch event {
-            case .line(let ticket) where !ticket.isEmpty:
-                state = .awaitingCommand
-                enteredTicket = (command, ticket)
-                // Typed ahead (or pasted with the ticket): the command's input, not lost.
-                typedAfterTicket = Array(typed[(index + 1)...])
-                return
-            case .line, .interrupt, .endOfInput:
-                refuse(.denied(.ticketRequired))
-                return
-            case nil:
-                break
-            }
+        switch readLine(with: editor, accepting: { !$0.isEmpty }) {
+        case .entered(let ticket, let typedAfter):
+            state = .awaitingCommand
+            enteredTicket = (command, ticket)
+            // Typed ahead (or pasted with the ticket): the command's input, not lost.
+            typedAfterTicket = typedAfter
+        case .cancelled:
+            refuse(.denied(.ticketRequired))
+        case .typing(let editor):
+            state = .askingTicket(command, editor)
         }
-        state = .askingTicket(command, editor)
-        if client.receivedEOF || client.receivedClose { refuse(.denied(.ticketRequired)) }
+    }
+
+    /// Feeds what the engineer typed to a gateway prompt's line editor, echoing it.
+    private func readLine(with editor: LineEditor, accepting accepts: (String) -> Bool) -> PromptLine {
+        PromptLine.read(readTyped(), with: editor, accepting: accepts, echo: { write($0, stderr: false) },
+                        inputEnded: { client.receivedEOF || client.receivedClose })
     }
 
     /// What the engineer typed since the last look (the gateway's own prompts only).

@@ -60,7 +60,6 @@ final class SessionTaps {
     }
 
     private func install() {
-        let recorder = recorder
         let output: [(UnsafeRawBufferPointer) -> Void] = [recorder.map { $0.output }, feed.map { $0.publish }].compactMap { $0 }
         // The rules follow the target's packet boundaries first: a refusal's reply can only
         // be slipped in at one.

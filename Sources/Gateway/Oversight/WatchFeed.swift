@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// A running session's output, copied for the people watching it. The engineer's thread

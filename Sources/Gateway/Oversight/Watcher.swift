@@ -5,7 +5,7 @@ import Synchronization
 /// (`offer`) and the watcher's connection thread (`take`).
 ///
 /// A watcher is a person reading a screen, so its queue takes output at a reader's pace, not
-/// the session's: a burst of `burstBytes` whole, then `bytesPerSecond`. Beyond that (a `cat`
+/// the session's: a burst of `capacity` whole, then `bytesPerSecond`. Beyond that (a `cat`
 /// of a large file, or a watcher whose client stopped reading) it skips ahead, keeping only
 /// the newest `tailBytes`, so that its screen still ends where the engineer's does. The copy
 /// and the encryption a watcher costs the gateway are then bounded by the reading pace, not
@@ -34,7 +34,7 @@ final class Watcher: Sendable {
         var skipped = 0
         var tail: [UInt8] = []
         var ended = false
-        /// What the reading pace lets through before the next take refills it.
+        /// What the reading pace lets through now; refilled by elapsed time when it falls short.
         var allowance = Watcher.capacity
         var refilledAt: UInt64
     }
@@ -79,10 +79,7 @@ final class Watcher: Sendable {
         let (wasEmpty, filled) = queue.withLock { queue -> (Bool, Bool) in
             let wasEmpty = queue.bytes == 0 && queue.skipped == 0
             let before = queue.bytes
-            // Once skipping, skip until the next take: what is queued stays in order. The clock
-            // is read only when the allowance falls short, not for every chunk.
-            if queue.skipped == 0, bytes.count > queue.allowance { Self.refill(&queue, now: clock()) }
-            if queue.skipped == 0, bytes.count <= queue.allowance, queue.bytes + bytes.count <= Self.capacity {
+            if Self.admits(bytes.count, into: &queue, clock) {
                 queue.chunks.append(Array(bytes))
                 queue.bytes += bytes.count
                 queue.allowance -= bytes.count
@@ -96,12 +93,20 @@ final class Watcher: Sendable {
         if filled || (wasEmpty && isPaused) { control.nudge() }
     }
 
-    /// The reading pace earned since the last refill, up to a burst.
-    private static func refill(_ queue: inout Queue, now: UInt64) {
-        let elapsed = now &- queue.refilledAt
-        let earned = elapsed >= 1_000_000_000 ? capacity : Int(elapsed) * bytesPerSecond / 1_000_000_000
-        queue.allowance = min(capacity, queue.allowance + earned)
-        queue.refilledAt = now
+    /// Whether `count` bytes are queued rather than skipped. Once skipping, skip until the
+    /// next take: what is queued stays in order. The allowance is refilled by the reading pace
+    /// earned since the last refill (up to a burst) only when it falls short, so the clock is
+    /// not read for every chunk.
+    private static func admits(_ count: Int, into queue: inout Queue, _ clock: () -> UInt64) -> Bool {
+        guard queue.skipped == 0, queue.bytes + count <= capacity else { return false }
+        if count > queue.allowance {
+            let now = clock()
+            let elapsed = now &- queue.refilledAt
+            let earned = elapsed >= 1_000_000_000 ? capacity : Int(elapsed) * bytesPerSecond / 1_000_000_000
+            queue.allowance = min(capacity, queue.allowance + earned)
+            queue.refilledAt = now
+        }
+        return count <= queue.allowance
     }
 
     private static func keepNewest(_ bytes: UnsafeRawBufferPointer, in tail: inout [UInt8]) {

@@ -14,7 +14,6 @@ package enum LibSSH {
         _ = initialised
     }
 
-    /// The message libssh recorded for the last failure on a session or bind.
     /// Whether the session's last error text starts with `prefix`, without copying it (asked
     /// before every channel call on a client's leg: see `ServerSession.peerSentDisconnect`).
     static func lastErrorHasPrefix(_ handle: OpaquePointer?, _ prefix: StaticString) -> Bool {
@@ -24,6 +23,7 @@ package enum LibSSH {
         }
     }
 
+    /// The message libssh recorded for the last failure on a session or bind.
     static func lastError(_ handle: OpaquePointer?) -> String {
         guard let handle, let message = ssh_get_error(UnsafeMutableRawPointer(handle)) else {
             return "unknown libssh error"
