@@ -30,6 +30,8 @@ let package = Package(
             pkgConfig: "libssh",
             providers: [.apt(["libssh-dev"])]
         ),
+        // glibc's pthread_getattr_np, hidden from Swift's Glibc module (no library: libc).
+        .systemLibrary(name: "CThreadStack"),
         .systemLibrary(
             name: "CQRencode",
             pkgConfig: "libqrencode",
@@ -114,6 +116,7 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "SSH", "Policy", "Audit", "Recording", "Certificates", "OneTimeCode", "FileLedger", "Web", "ClusterStore",
+                "CThreadStack",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),

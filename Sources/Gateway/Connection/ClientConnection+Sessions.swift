@@ -312,7 +312,9 @@ extension ClientConnection {
                 connectionID: context.id, ticket: context.ticket, login: login, terminal: terminal,
                 portForwarding: !grant.forwarding.isEmpty, settings: settings.configuration.certificates))
         }
-        switch connector.connect(to: target, as: login, using: method) {
+        let outcome = connector.connect(to: target, as: login, using: method)
+        stackHoldsHandshake = true
+        switch outcome {
         case .success(let connected):
             journal.upstreamConnected(context, address: target.address, hostKeyFingerprint: connected.hostKeyFingerprint,
                                      targetLeg: connected.leg, certificate: connected.certificate)

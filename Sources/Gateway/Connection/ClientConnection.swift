@@ -52,6 +52,9 @@ final class ClientConnection {
     var control: ConnectionControl?
     /// The locks' generation last judged against (see `enforceLocks`).
     var locksGeneration = -1
+    /// A key exchange ran deep in this thread's stack since the loop last gave the unused
+    /// pages back (see ThreadStack).
+    var stackHoldsHandshake = false
 
     /// `via`: the trusted proxy that named the client (`server.clientAddress` is then the
     /// client from its PROXY header, not the socket's peer).
@@ -90,6 +93,7 @@ final class ClientConnection {
         context.clientLeg = NegotiatedLeg(keyExchange: negotiated.keyExchange, cipherIn: negotiated.cipherIn,
                                           cipherOut: negotiated.cipherOut)
         journal.connectionOpened(context)
+        stackHoldsHandshake = true
         server.setBlocking(false)
         phase = .authenticating(deadline: .now + settings.limits.authTimeout)
         poller.add(server)
@@ -100,7 +104,7 @@ final class ClientConnection {
         // something else touched the sessions since (then asked again).
         var workWaiting = false
         while endReason == nil {
-            poller.poll(timeoutMilliseconds: workWaiting ? 0 : pollTimeout(checks), extraPasses: Self.extraPollPasses)
+            poller.poll(timeoutMilliseconds: workWaiting ? 0 : pollTimeout(checks))
             workWaiting = pumpBridges()
             var sessionsTouched = false
             if watchingShutdown && runtime.shutdown.isRequested {
@@ -123,12 +127,12 @@ final class ClientConnection {
                 sessionsTouched = true
             }
             if sessionsTouched { workWaiting = hasImmediateWork }
+            if stackHoldsHandshake {
+                stackHoldsHandshake = false
+                ThreadStack.releaseUnusedPages()
+            }
         }
     }
-
-    /// Polls taken back to back after one that found something ready, before pumping:
-    /// 8 x 4 KiB covers a 16-32 KiB data packet (see `EventPoller.poll(timeoutMilliseconds:extraPasses:)`).
-    static let extraPollPasses = 8
 
     /// Long waits while relaying (sockets wake us; a reload is seen within 2 s); short
     /// ones while a handshake deadline runs, a session's grant is about to end or checks

@@ -25,6 +25,10 @@ package final class Channel {
     /// first pump must look for them.
     package internal(set) var hasUnreadOutput = true
     package internal(set) var hasUnreadErrorOutput = true
+    /// What libssh buffers for each stream, as its data callback last said, less what was
+    /// read since; nil until the first callback (see `bufferedByteCount`).
+    var reportedOutput: Int?
+    var reportedErrorOutput: Int?
     package private(set) var sentEOF = false
     package private(set) var sentClose = false
     package private(set) var isFreed = false
@@ -57,18 +61,33 @@ package final class Channel {
     }
 
     /// Bytes libssh holds for this stream, or nil at end of stream.
+    ///
+    /// Known without asking libssh once the data callback has run: it passes the length of
+    /// the whole buffer each time data arrives, and `read` subtracts what it takes.
+    /// `ssh_channel_poll` (the fallback: before the first callback, or with nothing
+    /// reported) polls every socket of the connection before it answers; on the relay's
+    /// path that was a poll(2) per read, twice per direction of every keystroke.
     package func bufferedByteCount(stderr: Bool) -> Int? {
         notePeerDisconnect()
+        if let reported = stderr ? reportedErrorOutput : reportedOutput, reported > 0 { return reported }
         let count = ssh_channel_poll(handle, stderr ? 1 : 0)
         if count == SSH_EOF || count == SSH_ERROR { return nil }
         return Int(count)
     }
 
-    /// Moves up to `buffer.count` buffered bytes into `buffer`; never blocks.
+    /// Moves up to `buffer.count` buffered bytes into `buffer`; never blocks. With bytes
+    /// buffered, libssh copies them without polling (`ssh_channel_read_nonblocking` would
+    /// poll first, like `ssh_channel_poll`).
     package func read(into buffer: UnsafeMutableRawBufferPointer, stderr: Bool) -> Int {
         notePeerDisconnect()
-        let result = ssh_channel_read_nonblocking(handle, buffer.baseAddress, UInt32(buffer.count), stderr ? 1 : 0)
-        return result > 0 ? Int(result) : 0
+        let result = ssh_channel_read_timeout(handle, buffer.baseAddress, UInt32(buffer.count), stderr ? 1 : 0, 0)
+        let read = result > 0 ? Int(result) : 0
+        if stderr {
+            reportedErrorOutput = reportedErrorOutput.map { max(0, $0 - read) }
+        } else {
+            reportedOutput = reportedOutput.map { max(0, $0 - read) }
+        }
+        return read
     }
 
     package func clearUnreadFlag(stderr: Bool) {

@@ -11,9 +11,16 @@ enum ChannelCallbacks {
     static func install(into callbacks: UnsafeMutablePointer<ssh_channel_callbacks_struct>, role: Channel.Role) {
         // Data is left in libssh's buffer (return 0) and pulled by the relay when the
         // other leg can take it: not consuming here is what gives real backpressure.
-        callbacks.pointee.channel_data_function = { _, _, _, _, isStderr, userdata in
+        // libssh passes the whole buffer each time, so `length` is all it holds for the stream.
+        callbacks.pointee.channel_data_function = { _, _, _, length, isStderr, userdata in
             let channel = ChannelCallbacks.channel(userdata)
-            if isStderr != 0 { channel.hasUnreadErrorOutput = true } else { channel.hasUnreadOutput = true }
+            if isStderr != 0 {
+                channel.hasUnreadErrorOutput = true
+                channel.reportedErrorOutput = Int(length)
+            } else {
+                channel.hasUnreadOutput = true
+                channel.reportedOutput = Int(length)
+            }
             return 0
         }
         callbacks.pointee.channel_eof_function = { _, _, userdata in

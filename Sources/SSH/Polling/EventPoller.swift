@@ -80,31 +80,6 @@ package final class EventPoller {
         return result != SSH_ERROR
     }
 
-    /// Like `poll`, then, when something was ready, polls again without waiting (at most
-    /// `extraPasses` times, stopping at the first pass that finds nothing ready).
-    ///
-    /// libssh reads a socket 4096 bytes per readiness (`MAX_BUF_SIZE` in socket.c, the
-    /// same in 0.10.6 and 0.12.2), so one 16-32 KiB data packet takes several polls to arrive. Taking
-    /// those polls here, back to back, lets the caller's loop pump a whole packet per
-    /// trip instead of paying its own per-trip work for every 4 KiB. It reads nothing
-    /// that the next trip's poll would not have read anyway; with nothing more ready it
-    /// costs one extra zero-timeout poll(2) (a keystroke is not delayed). Not while a plain
-    /// descriptor is watched: its readiness is only recorded, so it would stay ready and
-    /// every extra pass would find it again instead of new bytes.
-    @discardableResult
-    package func poll(timeoutMilliseconds: Int32, extraPasses: Int) -> Bool {
-        var result = ssh_event_dopoll(event, timeoutMilliseconds)
-        noteDisconnects()
-        guard watchedDescriptors.isEmpty else { return result != SSH_ERROR }
-        var passes = 0
-        while result == SSH_OK && passes < extraPasses {
-            result = ssh_event_dopoll(event, 0)
-            noteDisconnects()
-            passes += 1
-        }
-        return result != SSH_ERROR
-    }
-
     /// A client's SSH_MSG_DISCONNECT, read by this poll, is latched before anything else can
     /// replace libssh's error text (`ServerSession.peerSentDisconnect`).
     private func noteDisconnects() {
