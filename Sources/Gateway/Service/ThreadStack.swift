@@ -8,29 +8,29 @@ import Glibc
 /// stack for a few milliseconds; the kernel keeps those pages for the thread's whole life,
 /// although the thread then spends hours idle a few KiB deep in its loop. At a thousand
 /// idle sessions that was most of the gateway's memory per session.
-enum ThreadStack {
+package enum ThreadStack {
     /// Room left below the caller's frame for this function and its system call.
     private static let margin = 4 * 1024
 
     /// Hands the pages of this thread's stack below the caller's frame back to the kernel
     /// (`MADV_DONTNEED`: they read as zeros when next touched, which is what a stack needs,
     /// since nothing below the current frame is in use). Call it from a shallow frame.
-    /// Returns the bytes given back (0 when the stack's bounds cannot be read).
+    /// Returns the addresses given back (nil when the stack's bounds cannot be read).
     @discardableResult
-    static func releaseUnusedPages() -> Int {
+    package static func releaseUnusedPages() -> Range<UInt>? {
         var lowest: UnsafeMutableRawPointer?
         var size = 0
-        guard tracegate_thread_stack(&lowest, &size) == 0, let lowest else { return 0 }
+        guard tracegate_thread_stack(&lowest, &size) == 0, let lowest else { return nil }
         var marker: UInt8 = 0
         let frame = withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
         let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
         let start = (UInt(bitPattern: lowest) + page - 1) & ~(page - 1)
         // The stack grows down: everything from its lowest address up to the margin below
         // this frame is unused now.
-        guard frame > start + UInt(margin) else { return 0 }
+        guard frame > start + UInt(margin) else { return nil }
         let end = (frame - UInt(margin)) & ~(page - 1)
-        guard end > start, let address = UnsafeMutableRawPointer(bitPattern: start) else { return 0 }
-        guard madvise(address, Int(end - start), MADV_DONTNEED) == 0 else { return 0 }
-        return Int(end - start)
+        guard end > start, let address = UnsafeMutableRawPointer(bitPattern: start) else { return nil }
+        guard madvise(address, Int(end - start), MADV_DONTNEED) == 0 else { return nil }
+        return start..<end
     }
 }
