@@ -136,6 +136,13 @@ rm -f "$prefix"/lib/libssh.so*
 # libssh.so there before this archive. CLibSSH's module map names no library: the .pc does.
 mv "$prefix/lib/libssh.a" "$prefix/lib/libtracegate-libssh.a"
 
+# The SSH module learns that the read-size patch is in from a header beside libssh's
+# (LibSSHCapabilities.readsWholePackets; SwiftPM passes a .pc's -I flags, not its -D ones).
+cat > "$prefix/include/tracegate-libssh-patches.h" <<'HEADER'
+/* Written by scripts/build-libssh.sh: this libssh carries scripts/libssh-patches/. */
+#define TRACEGATE_LIBSSH_READS_WHOLE_PACKETS 1
+HEADER
+
 # Our own libssh.pc: a static libssh needs its dependencies on the link line.
 mkdir -p "$prefix/lib/pkgconfig"
 cat > "$prefix/lib/pkgconfig/libssh.pc" <<PC

@@ -25,4 +25,18 @@ static inline int tg_libssh_header_version(void) {
     return LIBSSH_VERSION_INT;
 }
 
+// 1 when libssh reads a streaming socket in one go (scripts/libssh-patches/
+// socket-read-size.patch; scripts/build-libssh.sh writes the header that says so beside
+// libssh's), 0 on a libssh that reads 4 KiB per poll (Debian 12's 0.10.6).
+#if __has_include(<tracegate-libssh-patches.h>)
+#include <tracegate-libssh-patches.h>
+#endif
+static inline int tg_libssh_reads_whole_packets(void) {
+#ifdef TRACEGATE_LIBSSH_READS_WHOLE_PACKETS
+    return 1;
+#else
+    return 0;
+#endif
+}
+
 #endif

@@ -73,12 +73,31 @@ package final class EventPoller {
 
     /// Processes whatever is ready, waiting at most `timeoutMilliseconds`.
     /// Returns false when libssh reports an error (often a dropped socket).
+    ///
+    /// On a libssh that reads a socket 4 KiB per readiness (Debian 12's 0.10.6, the
+    /// fallback), a 32 KiB data packet takes eight polls to arrive: after a poll that found
+    /// something, this one polls again without waiting, up to `passesForSmallReads` times,
+    /// so that the caller's loop pumps a whole packet per trip instead of paying its own
+    /// work per 4 KiB. The patched libssh (`LibSSHCapabilities.readsWholePackets`) reads a
+    /// streaming socket whole, and there an extra pass would only cost a poll(2) per trip
+    /// (two per keystroke). Not while a plain descriptor is watched: its readiness is only
+    /// recorded, so every extra pass would find it again instead of new bytes.
     @discardableResult
     package func poll(timeoutMilliseconds: Int32) -> Bool {
-        let result = ssh_event_dopoll(event, timeoutMilliseconds)
+        var result = ssh_event_dopoll(event, timeoutMilliseconds)
         noteDisconnects()
+        guard !LibSSHCapabilities.readsWholePackets, watchedDescriptors.isEmpty else { return result != SSH_ERROR }
+        var passes = 0
+        while result == SSH_OK && passes < Self.passesForSmallReads {
+            result = ssh_event_dopoll(event, 0)
+            noteDisconnects()
+            passes += 1
+        }
         return result != SSH_ERROR
     }
+
+    /// 8 x 4 KiB covers a 16-32 KiB data packet.
+    private static let passesForSmallReads = 8
 
     /// A client's SSH_MSG_DISCONNECT, read by this poll, is latched before anything else can
     /// replace libssh's error text (`ServerSession.peerSentDisconnect`).

@@ -29,6 +29,11 @@ package enum LibSSHCapabilities {
         return "\(packed >> 16).\((packed >> 8) & 0xff).\(packed & 0xff)"
     }()
 
+    /// Whether libssh reads a streaming socket up to 64 KiB at once (the read-size patch that
+    /// scripts/build-libssh.sh applies) rather than 4 KiB per poll; known at build time from
+    /// the libssh.pc the script writes.
+    package static let readsWholePackets = tg_libssh_reads_whole_packets() != 0
+
     /// The post-quantum key exchanges this libssh implements (empty on libssh 0.10/0.11).
     package static let postQuantumKeyExchanges: [String] = postQuantumKeyExchangeNames.filter(supportsKeyExchange)
 
