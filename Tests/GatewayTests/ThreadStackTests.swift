@@ -3,7 +3,7 @@ import Gateway
 import Glibc
 import Testing
 
-@Suite("ThreadStack: a connection thread gives back the stack its handshakes touched")
+@Suite("ThreadStack: a connection thread gives back the stack its work touched")
 struct ThreadStackTests {
     /// Recurses `depth` frames of at least 512 bytes each (several KiB in a debug build),
     /// writing every one of them.

@@ -313,7 +313,6 @@ extension ClientConnection {
                 portForwarding: !grant.forwarding.isEmpty, settings: settings.configuration.certificates))
         }
         let outcome = connector.connect(to: target, as: login, using: method)
-        stackHoldsHandshake = true
         switch outcome {
         case .success(let connected):
             journal.upstreamConnected(context, address: target.address, hostKeyFingerprint: connected.hostKeyFingerprint,

@@ -85,6 +85,7 @@ package final class EventPoller {
     @discardableResult
     package func poll(timeoutMilliseconds: Int32) -> Bool {
         var result = ssh_event_dopoll(event, timeoutMilliseconds)
+        waitedInVain = result == SSH_AGAIN && timeoutMilliseconds > 0
         noteDisconnects()
         guard !LibSSHCapabilities.readsWholePackets, watchedDescriptors.isEmpty else { return result != SSH_ERROR }
         var passes = 0
@@ -95,6 +96,9 @@ package final class EventPoller {
         }
         return result != SSH_ERROR
     }
+
+    /// The last `poll` waited its whole timeout and nothing happened: the caller is idle.
+    package private(set) var waitedInVain = false
 
     /// 8 x 4 KiB covers a 16-32 KiB data packet.
     private static let passesForSmallReads = 8
