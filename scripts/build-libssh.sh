@@ -22,9 +22,11 @@
 #   as a static, position-independent library: the tracegate binary carries libssh and
 #   needs no extra .so (it links Debian's libcrypto.so.3 and libz.so.1 as before, and no
 #   longer libgssapi_krb5). The libssh.pc written here says so (Libs carries -lcrypto -lz).
-# - One patch of ours (scripts/libssh-patches/socket-read-size.patch): libssh reads a socket
-#   4 KiB per poll; the patch lets a streaming socket read up to 64 KiB at once (a third
-#   less gateway CPU per GiB relayed; docs/performance.md). Nothing else in libssh changes.
+# - Two patches of ours (scripts/libssh-patches/, each explained in its header), both for
+#   the relay's CPU per GiB (docs/performance.md): socket-read-size.patch lets a streaming
+#   socket read up to 64 KiB at once instead of 4 KiB per poll (a third less);
+#   channel-data-in-place.patch buffers a channel's data straight from the packet instead
+#   of through a temporary string (one copy less per byte). Nothing else in libssh changes.
 # - Idempotent: the result is cached under $TRACEGATE_LIBSSH_CACHE (default .build-libssh/
 #   in the repository, ignored by git), keyed by the Debian version and the hash of this
 #   script and its patches.
