@@ -321,8 +321,10 @@ def like_for_like(F, levels, phases):
                   "result": "n/a" if ok is None else ("PASS" if ok else "FAIL"), "basis": basis})
 
     def ratio(key, v="direct", num="tracegate"):
+        # Exact: a verdict on a rounded ratio would pass 0.847 against 0.85 (shown with three
+        # decimals by fmt_target).
         t, o = F.get(key, num), F.get(key, v)
-        return round(t / o, 2) if t is not None and o else None
+        return t / o if t is not None and o else None
 
     def fg(key, v):
         return fmt(F.get(key, v))
@@ -383,7 +385,7 @@ def targets(F, levels, phases, audit):
 
     def ratio(key, v="jump"):
         t, o = F.get(key, "tracegate"), F.get(key, v)
-        return round(t / o, 2) if t is not None and o else None
+        return t / o if t is not None and o else None
 
     conc = [p for p in phases if p.startswith("concurrent-")]
     ph = "concurrent-32" if "concurrent-32" in conc else (conc[-1] if conc else None)
@@ -500,6 +502,15 @@ def load_summary(results):
 # ------------------------------------------------------------------ output
 
 
+def fmt_target(t):
+    """A target's measured value: ratios ("x direct") with three decimals, since their
+    verdicts are taken on the exact value."""
+    v = t["value"]
+    if isinstance(v, float) and t["unit"].startswith("x"):
+        return "%.3f" % v
+    return fmt(v)
+
+
 def fmt(v):
     if v is None:
         return "–"
@@ -579,7 +590,7 @@ def markdown(meta, F, T, LL, load, audit, an, results, compare):
     L.append("| target | measured | goal | result | basis |")
     L.append("|---|---|---|---|---|")
     for t in LL:
-        L.append("| %s | %s %s | %s | **%s** | %s |" % (t["target"], fmt(t["value"]), t["unit"], t["goal"],
+        L.append("| %s | %s %s | %s | **%s** | %s |" % (t["target"], fmt_target(t), t["unit"], t["goal"],
                                                        t["result"], t["basis"]))
     L.append("")
     L.append("## Default algorithms (each hop negotiates its own): issue 6's targets")
@@ -590,7 +601,7 @@ def markdown(meta, F, T, LL, load, audit, an, results, compare):
     L.append("| target | measured | goal | result | basis |")
     L.append("|---|---|---|---|---|")
     for t in T:
-        L.append("| %s | %s %s | %s | **%s** | %s |" % (t["target"], fmt(t["value"]), t["unit"], t["goal"],
+        L.append("| %s | %s %s | %s | **%s** | %s |" % (t["target"], fmt_target(t), t["unit"], t["goal"],
                                                        t["result"], t["basis"]))
     L.append("")
     L.append("## Figures")
