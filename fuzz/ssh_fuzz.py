@@ -24,7 +24,7 @@ import sys
 import time
 
 import paramiko
-from paramiko.common import cMSG_CHANNEL_REQUEST
+from paramiko.common import cMSG_CHANNEL_DATA, cMSG_CHANNEL_REQUEST
 from paramiko.message import Message
 
 CASE_TIMEOUT = 30.0
@@ -336,6 +336,41 @@ def sftp(payload):
     return case
 
 
+def channel_data_length(claimed, carried):
+    """A session running `cat` gets a CHANNEL_DATA whose string length is `claimed` while
+    `carried` bytes follow (libssh checks the length against the packet before it buffers the
+    bytes, scripts/libssh-patches/channel-data-in-place.patch), then a well-formed line: the
+    relay must go on, and what `cat` sends back says what the gateway let through."""
+    def case(gateway):
+        transport = gateway.connect()
+        try:
+            channel = transport.open_session(timeout=CASE_TIMEOUT)
+            channel.settimeout(CASE_TIMEOUT)
+            if not request(channel, "exec", "cat"):
+                return {"answered": True, "exec": "refused"}
+            message = Message()
+            message.add_byte(cMSG_CHANNEL_DATA)
+            message.add_int(channel.remote_chanid)
+            message.add_int(claimed)
+            message.add_bytes(carried)
+            transport._send_user_message(message)
+            channel.sendall(b"after\n")
+            channel.shutdown_write()
+            received = b""
+            deadline = time.monotonic() + CASE_TIMEOUT
+            while time.monotonic() < deadline:
+                chunk = channel.recv(65536)
+                if not chunk:
+                    break
+                received += chunk
+            else:
+                raise TimeoutError("the session stayed open")
+            return {"answered": True, "echoed": received[-80:].decode(errors="replace")}
+        finally:
+            transport.close()
+    return case
+
+
 CASES = {
     "env-huge-value": env_huge_value,
     "env-thousands": env_thousands,
@@ -362,6 +397,10 @@ CASES = {
     "packet-length-huge": raw_exchange(b"SSH-2.0-fuzz\r\n" + struct.pack(">I", 0xFFFFFFF0) + os.urandom(64), True),
     "packet-garbage": raw_exchange(b"SSH-2.0-fuzz\r\n" + os.urandom(64 * 1024), True),
     "truncated-packet": truncated_then_close,
+    # A data packet's own length field: claiming more than the packet holds (dropped, as
+    # "Invalid data packet!"), and less (only that much is data).
+    "channel-data-length-lies": channel_data_length(0x7FFFFFF0, b"abc"),
+    "channel-data-length-short": channel_data_length(2, b"abcdefghij"),
     # The file ledger's parser on hostile SFTP streams (lengths that lie, truncated packets,
     # handles never opened, more requests in flight than it keeps).
     "sftp-length-lies": sftp(SFTP_INIT + struct.pack(">I", 0x7FFFFFFF) + b"\x03" + os.urandom(4096)),

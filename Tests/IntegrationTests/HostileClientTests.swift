@@ -67,6 +67,14 @@ extension IntegrationSuite {
             }
             #expect(run.succeeded, "\(run)")
 
+            // A data packet whose length field lies is dropped, the session goes on; a short
+            // one is taken for what it says (the libssh patch that buffers data in place keeps
+            // ssh_buffer_get_ssh_string's check).
+            let lies = try #require(records.first { $0["case"] as? String == "channel-data-length-lies" })
+            #expect(lies["echoed"] as? String == "after\n", "\(lies)")
+            let short = try #require(records.first { $0["case"] as? String == "channel-data-length-short" })
+            #expect(short["echoed"] as? String == "abafter\n", "\(short)")
+
             // libssh 0.10.6 drops a userauth request whose user name holds a NUL byte without
             // any reply: the only answer is the authentication deadline, which closes the
             // connection (audited as auth_timeout). Slow, but bounded and recorded.
