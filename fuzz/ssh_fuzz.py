@@ -308,32 +308,41 @@ def sftp_string(data):
 SFTP_INIT = sftp_packet(1, struct.pack(">I", 3))
 
 
+def read_to_close(channel, what):
+    """Everything the gateway sends on `channel` until it closes it; a hang is a failure."""
+    received = b""
+    deadline = time.monotonic() + CASE_TIMEOUT
+    while time.monotonic() < deadline:
+        chunk = channel.recv(65536)
+        if not chunk:
+            return received
+        received += chunk
+    raise TimeoutError("the %s stayed open" % what)
+
+
+def on_channel(gateway, body, kind, *fields):
+    """Opens a session, asks for `kind` ("subsystem", "exec") with `fields`, and hands the
+    channel to `body`; a refusal is an answer too."""
+    transport = gateway.connect()
+    try:
+        channel = transport.open_session(timeout=CASE_TIMEOUT)
+        channel.settimeout(CASE_TIMEOUT)
+        if not request(channel, kind, *fields):
+            return {"answered": True, kind: "refused"}
+        return body(channel)
+    finally:
+        transport.close()
+
+
 def sftp(payload):
     """An sftp subsystem session that sends `payload` (after the session started), then its
     EOF, and reads until the gateway closes the channel: the file ledger reads every byte of it,
     and must neither crash nor hold the transfer."""
-    def case(gateway):
-        transport = gateway.connect()
-        try:
-            channel = transport.open_session(timeout=CASE_TIMEOUT)
-            channel.settimeout(CASE_TIMEOUT)
-            if not request(channel, "subsystem", "sftp"):
-                return {"answered": True, "subsystem": "refused"}
-            channel.sendall(payload)
-            channel.shutdown_write()
-            received = b""
-            deadline = time.monotonic() + CASE_TIMEOUT
-            while time.monotonic() < deadline:
-                chunk = channel.recv(65536)
-                if not chunk:
-                    break
-                received += chunk
-            else:
-                raise TimeoutError("the sftp channel stayed open")
-            return {"answered": True, "received_bytes": len(received)}
-        finally:
-            transport.close()
-    return case
+    def body(channel):
+        channel.sendall(payload)
+        channel.shutdown_write()
+        return {"answered": True, "received_bytes": len(read_to_close(channel, "sftp channel"))}
+    return lambda gateway: on_channel(gateway, body, "subsystem", "sftp")
 
 
 def channel_data_length(claimed, carried):
@@ -341,34 +350,18 @@ def channel_data_length(claimed, carried):
     `carried` bytes follow (libssh checks the length against the packet before it buffers the
     bytes, scripts/libssh-patches/channel-data-in-place.patch), then a well-formed line: the
     relay must go on, and what `cat` sends back says what the gateway let through."""
-    def case(gateway):
-        transport = gateway.connect()
-        try:
-            channel = transport.open_session(timeout=CASE_TIMEOUT)
-            channel.settimeout(CASE_TIMEOUT)
-            if not request(channel, "exec", "cat"):
-                return {"answered": True, "exec": "refused"}
-            message = Message()
-            message.add_byte(cMSG_CHANNEL_DATA)
-            message.add_int(channel.remote_chanid)
-            message.add_int(claimed)
-            message.add_bytes(carried)
-            transport._send_user_message(message)
-            channel.sendall(b"after\n")
-            channel.shutdown_write()
-            received = b""
-            deadline = time.monotonic() + CASE_TIMEOUT
-            while time.monotonic() < deadline:
-                chunk = channel.recv(65536)
-                if not chunk:
-                    break
-                received += chunk
-            else:
-                raise TimeoutError("the session stayed open")
-            return {"answered": True, "echoed": received[-80:].decode(errors="replace")}
-        finally:
-            transport.close()
-    return case
+    def body(channel):
+        message = Message()
+        message.add_byte(cMSG_CHANNEL_DATA)
+        message.add_int(channel.remote_chanid)
+        message.add_int(claimed)
+        message.add_bytes(carried)
+        channel.transport._send_user_message(message)
+        channel.sendall(b"after\n")
+        channel.shutdown_write()
+        echoed = read_to_close(channel, "session")
+        return {"answered": True, "echoed": echoed[-80:].decode(errors="replace")}
+    return lambda gateway: on_channel(gateway, body, "exec", "cat")
 
 
 CASES = {
