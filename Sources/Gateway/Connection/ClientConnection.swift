@@ -52,8 +52,8 @@ final class ClientConnection {
     var control: ConnectionControl?
     /// The locks' generation last judged against (see `enforceLocks`).
     var locksGeneration = -1
-    /// The thread worked (key exchanges, authentication, a session's start, relaying) since
-    /// the loop last gave its stack's unused pages back (see ThreadStack).
+    /// The thread worked (key exchanges, authentication, a session's start, relaying, the
+    /// periodic checks) since the loop last gave its stack's unused pages back (see ThreadStack).
     private var stackUsedSinceRelease = true
 
     /// `via`: the trusted proxy that named the client (`server.clientAddress` is then the
