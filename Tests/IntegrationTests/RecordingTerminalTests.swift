@@ -34,9 +34,10 @@ extension IntegrationSuite {
             #expect(raw.contains("input hidden"))
             #expect(raw.contains(#""r", "120x40""#) || raw.contains(#""r","120x40""#), "no resize event in \(raw.suffix(2_000))")
 
-            // asciinema opens /dev/tty, so it runs under script(1) with a pty of its own.
+            // asciinema opens /dev/tty, so it runs under script(1) with a pty of its own; the
+            // install ID keeps it from writing ~/.config (see RecordingTests' ExternalTools).
             let asciinema = try await ProcessRunner().run(
-                "script", ["-qec", "asciinema cat \(ShellQuoting.quote(recording.path))", "/dev/null"])
+                "script", ["-qec", "ASCIINEMA_INSTALL_ID=tracegate-tests asciinema cat \(ShellQuoting.quote(recording.path))", "/dev/null"])
             #expect(asciinema.succeeded, "\(asciinema)")
 
             let text = try await fixture.gateway.run(["replay", recording.path, "--cat"]).checked().stdout

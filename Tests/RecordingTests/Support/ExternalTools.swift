@@ -6,10 +6,13 @@ enum ExternalTools {
     static var hasAsciinema: Bool { FileManager.default.isExecutableFile(atPath: asciinemaPath) }
 
     /// `asciinema cat FILE`'s exit status and output. asciinema opens /dev/tty even to
-    /// print, so it runs under `script`, which gives it a pseudo-terminal.
+    /// print, so it runs under `script`, which gives it a pseudo-terminal. Its install ID
+    /// comes from the environment: without one, asciinema 2.2 writes one under
+    /// ~/.config on its first run, and two first runs at once (parallel tests on a fresh
+    /// machine) race on creating that directory and one fails.
     static func asciinemaCat(_ path: String) throws -> (status: Int32, output: String) {
         let quoted = "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
-        return try run("/usr/bin/script", ["-qec", "\(asciinemaPath) cat \(quoted)", "/dev/null"])
+        return try run("/usr/bin/script", ["-qec", "ASCIINEMA_INSTALL_ID=tracegate-tests \(asciinemaPath) cat \(quoted)", "/dev/null"])
     }
 
     static func sha256sum(_ path: String) throws -> String {
