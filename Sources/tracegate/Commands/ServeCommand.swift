@@ -9,6 +9,8 @@ struct ServeCommand: ParsableCommand {
     @OptionGroup var options: ConfigOption
 
     func run() throws {
+        // Before any thread or file exists: this may exec the process again (see there).
+        MemoryCopyTuning.restartWithTunable()
         let configuration = try options.load()
         let logger = GatewayLogging.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
         do {
