@@ -310,6 +310,13 @@ def parse_audit(results):
 # ------------------------------------------------------------------ targets
 
 
+def exact_ratio(F, key, v):
+    """Tracegate's figure over variant v's. Exact: a verdict on a rounded ratio would pass
+    0.847 against 0.85 (shown with three decimals by fmt_target)."""
+    t, o = F.get(key, "tracegate"), F.get(key, v)
+    return t / o if t is not None and o else None
+
+
 def like_for_like(F, levels, phases):
     """Issue 22's headline: the same kex, cipher and MAC forced on every hop of direct, ssh -J
     and Tracegate, so that a ratio compares relaying and nothing else. Figures measured with
@@ -320,11 +327,8 @@ def like_for_like(F, levels, phases):
         L.append({"target": name, "value": value, "unit": unit, "goal": goal,
                   "result": "n/a" if ok is None else ("PASS" if ok else "FAIL"), "basis": basis})
 
-    def ratio(key, v="direct", num="tracegate"):
-        # Exact: a verdict on a rounded ratio would pass 0.847 against 0.85 (shown with three
-        # decimals by fmt_target).
-        t, o = F.get(key, num), F.get(key, v)
-        return t / o if t is not None and o else None
+    def ratio(key, v="direct"):
+        return exact_ratio(F, key, v)
 
     def fg(key, v):
         return fmt(F.get(key, v))
@@ -384,8 +388,7 @@ def targets(F, levels, phases, audit):
         return fmt(F.get(key, v))
 
     def ratio(key, v="jump"):
-        t, o = F.get(key, "tracegate"), F.get(key, v)
-        return t / o if t is not None and o else None
+        return exact_ratio(F, key, v)
 
     conc = [p for p in phases if p.startswith("concurrent-")]
     ph = "concurrent-32" if "concurrent-32" in conc else (conc[-1] if conc else None)

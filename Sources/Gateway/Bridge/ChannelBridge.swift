@@ -33,7 +33,9 @@ final class ChannelBridge {
 
     let client: Channel
     let sessionID: String
-    private(set) var state: State = .awaitingCommand
+    /// Set here and by the prompts and the gateway shell (ChannelBridge+Prompts.swift,
+    /// ChannelBridge+GatewayShell.swift).
+    var state: State = .awaitingCommand
 
     /// The channel shows another session's output to a watcher.
     var isWatching: Bool {
@@ -63,7 +65,11 @@ final class ChannelBridge {
     private(set) var startedAt: Date?
     private let toTarget = StreamRelay()
     /// What the engineer typed after the ticket line, in the same read: sent to the command first.
-    private var typedAfterTicket: [UInt8] = []
+    var typedAfterTicket: [UInt8] = []
+    /// A break-glass reason typed at the prompt, with the command it unlocks; taken once.
+    var enteredReason: (SessionCommand, String)?
+    /// A ticket typed at the prompt, with the command it unlocks; taken once.
+    var enteredTicket: (SessionCommand, String)?
     private let fromTarget = StreamRelay()
     private let errorsFromTarget = StreamRelay(readsStandardError: true, writesStandardError: true)
 
@@ -149,39 +155,6 @@ final class ChannelBridge {
         startedAt = Date()
         upstreamChannel = upstream
         state = .relaying(upstream: upstream)
-    }
-
-    func startGatewayShell(_ shell: GatewayShell) {
-        state = .gatewayShell(shell)
-        write(shell.start(), stderr: false)
-        if let watch = shell.takeWatch() { state = .watching(watch) }
-    }
-
-    /// Feeds the watcher's keys to the watch and writes the watched output as the window allows.
-    private func follow(_ watch: WatchSession) {
-        let typed = readTyped()
-        if !typed.isEmpty { watch.keys(typed) }
-        if client.receivedEOF || client.receivedClose { watch.leave() }
-        // A poll passed since the last write: libssh may have flushed; try again.
-        watch.writeBlocked = false
-        while watch.hasOutput, !client.sentClose {
-            let window = client.sendWindow
-            guard window > 0 else { break }
-            let written = watch.withOutput(maximum: window) { bytes in
-                (try? client.write(bytes, stderr: false)) ?? 0
-            }
-            guard written > 0 else { break }
-        }
-        if watch.isFinished && !watch.hasOutput || client.receivedClose {
-            client.sendExitStatus(0)
-            client.close()
-            state = .closing
-        }
-    }
-
-    /// The watcher's channel goes away: leave the watched session (idempotent).
-    func stopWatching() {
-        if case .watching(let watch) = state { watch.leave() }
     }
 
     /// Ends the session with `refusal` on its stderr; the message goes out from `pump`,
@@ -348,98 +321,8 @@ final class ChannelBridge {
         }
     }
 
-    /// Holds `command` until `wait` is decided; its line goes out from `pump`.
-    func awaitApproval(for command: SessionCommand, _ wait: ApprovalWait) {
-        openApprovalID = wait.id
-        state = .awaitingApproval(command, wait)
-    }
-
-    /// The command held for an approval, if this channel waits for one.
-    var awaitedApproval: (SessionCommand, ApprovalWait)? {
-        if case .awaitingApproval(let command, let wait) = state { return (command, wait) }
-        return nil
-    }
-
-    /// The approval came: the command may start (the caller starts it).
-    func resumeAfterApproval(_ approval: ApprovalBoard.InForce, line: String) {
-        self.approval = approval
-        state = .awaitingCommand
-        writeLine(line)
-    }
-
-    /// Announces the wait once; a closed channel or Ctrl-C on a terminal withdraws it. Without
-    /// a terminal the client's EOF only ends its input (`ssh host cmd </dev/null`): the command
-    /// gets it once it runs.
-    private func watchWhileWaiting(_ wait: ApprovalWait) {
-        if !wait.announced {
-            wait.announced = true
-            writeLine(wait.announcement)
-        }
-        if client.receivedClose { wait.withdrawn = true }
-        if terminal != nil, readTyped().contains(0x03) { wait.withdrawn = true }
-    }
-
-    func askForTicket(for command: SessionCommand, prompt: String) {
-        state = .askingTicket(command, LineEditor(echoes: true))
-        write(prompt, stderr: false)
-    }
-
-    /// Offers break-glass on the terminal; `refusal` stands when no reason is typed.
-    func askForBreakGlassReason(for command: SessionCommand, prompt: String, otherwise refusal: Refusal) {
-        state = .askingReason(command, LineEditor(echoes: true), refusal)
-        write(prompt, stderr: false)
-    }
-
-    /// A break-glass reason typed at the prompt, with the command it unlocks; taken once.
-    private var enteredReason: (SessionCommand, String)?
-
-    func takeEnteredReason() -> (SessionCommand, String)? {
-        defer { enteredReason = nil }
-        return enteredReason
-    }
-
-    private func readReason(for command: SessionCommand, with editor: LineEditor, otherwise refusal: Refusal) {
-        switch readLine(with: editor, accepting: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-        case .entered(let reason, _):
-            state = .awaitingCommand
-            enteredReason = (command, reason)
-        case .cancelled:
-            refuse(refusal)
-        case .typing(let editor):
-            state = .askingReason(command, editor, refusal)
-        }
-    }
-
-    /// A ticket typed at the prompt, with the command it unlocks; taken once.
-    private var enteredTicket: (SessionCommand, String)?
-
-    func takeEnteredTicket() -> (SessionCommand, String)? {
-        defer { enteredTicket = nil }
-        return enteredTicket
-    }
-
-    private func readTicket(for command: SessionCommand, with editor: LineEditor) {
-        switch readLine(with: editor, accepting: { !$0.isEmpty }) {
-        case .entered(let ticket, let typedAfter):
-            state = .awaitingCommand
-            enteredTicket = (command, ticket)
-            // Typed ahead (or pasted with the ticket): the command's input, not lost.
-            typedAfterTicket = typedAfter
-        case .cancelled:
-            refuse(.denied(.ticketRequired))
-        case .typing(let editor):
-            state = .askingTicket(command, editor)
-        }
-    }
-
-    /// Feeds what the engineer typed to a gateway prompt's line editor, echoing it.
-    private func readLine(with editor: LineEditor, accepting accepts: (String) -> Bool) -> PromptLine {
-        PromptLine.read(readTyped(), with: editor, accepting: accepts, echo: { write($0, stderr: false) },
-                        inputEnded: { client.receivedEOF || client.receivedClose })
-    }
-
     /// What the engineer typed since the last look (the gateway's own prompts only).
-    private func readTyped() -> [UInt8] {
+    func readTyped() -> [UInt8] {
         guard client.hasUnreadOutput else { return [] }
         // Cleared before asking: a flag left set with nothing buffered (seen with a watcher
         // whose client was stopped) would make the loop pump this channel forever.
@@ -452,24 +335,7 @@ final class ChannelBridge {
         return Array(bytes.prefix(count))
     }
 
-    /// Feeds what the engineer typed to the gateway's shell and writes its answers.
-    private func serve(_ shell: GatewayShell) {
-        let typed = readTyped()
-        if !typed.isEmpty { write(shell.input(typed), stderr: false) }
-        if let watch = shell.takeWatch() {
-            state = .watching(watch)
-            follow(watch)
-            return
-        }
-        if shell.exitStatus == nil && (client.receivedEOF || client.receivedClose) { shell.endOfInput() }
-        if let status = shell.exitStatus {
-            client.sendExitStatus(status)
-            client.close()
-            state = .closing
-        }
-    }
-
-    private func write(_ text: String, stderr: Bool) {
+    func write(_ text: String, stderr: Bool) {
         guard !text.isEmpty, !client.sentClose else { return }
         // Answers are short; a full window only truncates the gateway's own shell output.
         _ = Array(text.utf8).withUnsafeBytes { try? client.write($0, stderr: stderr) }
