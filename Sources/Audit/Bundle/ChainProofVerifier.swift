@@ -50,7 +50,7 @@ package struct ChainProofVerifier {
             case .event(let event):
                 let computed = HashChain.hash(of: event.canonicalFields)
                 if computed != event.hash {
-                    outcome.problems.append("events.jsonl line \(number): event \(event.id) (\(event.kind)) does not match its hash: it was edited")
+                    outcome.problems.append("events.jsonl line \(number): event \(event.id) (\(Self.shown(event.kind))) does not match its hash: it was edited")
                 } else {
                     outcome.verifiedEvents += 1
                     outcome.events.append(event)
@@ -77,8 +77,22 @@ package struct ChainProofVerifier {
         if last.id != head.id {
             outcome.problems.append("events.jsonl ends at event \(last.id), not at the head in the manifest (event \(head.id))")
         } else if last.hash != head.hash {
-            outcome.problems.append("events.jsonl: the chain reaches event \(head.id) with hash \(last.hash), not the head in the manifest (\(head.hash))")
+            outcome.problems.append("events.jsonl: the chain reaches event \(head.id) with hash \(Self.shown(last.hash)), not the head in the manifest (\(Self.shown(head.hash)))")
         }
         return outcome
+    }
+
+    /// Text the bundle's sender chose, in a problem line: as it is when it is short and plain,
+    /// else escaped and cut, so that each problem stays one line of bounded length.
+    private static func shown(_ text: String) -> String {
+        let limit = 80
+        let plain = text.unicodeScalars.allSatisfy { scalar in
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator: false
+            default: true
+            }
+        }
+        if plain && text.count <= limit { return text }
+        return String(text.prefix(limit)).debugDescription + (text.count > limit ? "…" : "")
     }
 }
