@@ -22,11 +22,13 @@
 #   as a static, position-independent library: the tracegate binary carries libssh and
 #   needs no extra .so (it links Debian's libcrypto.so.3 and libz.so.1 as before, and no
 #   longer libgssapi_krb5). The libssh.pc written here says so (Libs carries -lcrypto -lz).
-# - Two patches of ours (scripts/libssh-patches/, each explained in its header), both for
-#   the relay's CPU per GiB (docs/performance.md): socket-read-size.patch lets a streaming
-#   socket read up to 64 KiB at once instead of 4 KiB per poll (a third less);
-#   channel-data-in-place.patch buffers a channel's data straight from the packet instead
-#   of through a temporary string (one copy less per byte). Nothing else in libssh changes.
+# - Three patches of ours (scripts/libssh-patches/, each explained in its header):
+#   socket-read-size.patch lets a streaming socket read up to 64 KiB at once instead of
+#   4 KiB per poll (a third less CPU per GiB); channel-data-in-place.patch buffers a
+#   channel's data straight from the packet instead of through a temporary string (one copy
+#   less per byte); socket-would-block.patch lets the gateway's sockets be non-blocking (a
+#   client that stops reading cannot hold a connection's thread in send()) and sends the
+#   next packet without a poll for POLLOUT after a complete send. Nothing else changes.
 # - Idempotent: the result is cached under $TRACEGATE_LIBSSH_CACHE (default .build-libssh/
 #   in the repository, ignored by git), keyed by the Debian version and the hash of this
 #   script and its patches.
@@ -138,11 +140,13 @@ rm -f "$prefix"/lib/libssh.so*
 # libssh.so there before this archive. CLibSSH's module map names no library: the .pc does.
 mv "$prefix/lib/libssh.a" "$prefix/lib/libtracegate-libssh.a"
 
-# The SSH module learns that the read-size patch is in from a header beside libssh's
-# (LibSSHCapabilities.readsWholePackets; SwiftPM passes a .pc's -I flags, not its -D ones).
+# The SSH module learns that the patches are in from a header beside libssh's
+# (LibSSHCapabilities.readsWholePackets and .usesNonBlockingSockets; SwiftPM passes a .pc's
+# -I flags, not its -D ones).
 cat > "$prefix/include/tracegate-libssh-patches.h" <<'HEADER'
 /* Written by scripts/build-libssh.sh: this libssh carries scripts/libssh-patches/. */
 #define TRACEGATE_LIBSSH_READS_WHOLE_PACKETS 1
+#define TRACEGATE_LIBSSH_TOLERATES_WOULD_BLOCK 1
 HEADER
 
 # Our own libssh.pc: a static libssh needs its dependencies on the link line.

@@ -34,12 +34,12 @@ extension IntegrationSuite {
         .timeLimit(.minutes(4))
     )
     struct OversightTests {
-        private func shell(_ gateway: PolicyGateway, _ who: String) -> OpenSSHClient {
+        func shell(_ gateway: PolicyGateway, _ who: String) -> OpenSSHClient {
             (who == "alice" ? gateway.alice : gateway.bob).withUser(who)
         }
 
         /// The id of bob's running session on `target` as alice's `live` lists it, once it does.
-        private func bobsSession(on target: String, _ gateway: PolicyGateway, kind: String = "shell") async throws -> String? {
+        func bobsSession(on target: String, _ gateway: PolicyGateway, kind: String = "shell") async throws -> String? {
             let deadline = ContinuousClock.now + .seconds(20)
             while ContinuousClock.now < deadline {
                 let live = try await shell(gateway, "alice").ssh("live")

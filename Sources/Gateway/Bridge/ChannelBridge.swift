@@ -348,6 +348,9 @@ final class ChannelBridge {
 
     private func tell(_ refusal: Refusal) {
         state = .closing
+        // The target's side ends now, not when the client acknowledges: a client that has
+        // stopped reading must not keep a terminated (or locked-out) command running there.
+        upstreamChannel?.close()
         guard !client.sentClose else { return }
         writeLine(refusal.message)
         client.sendExitStatus(255)

@@ -62,6 +62,8 @@ package final class UpstreamSession {
         if fd >= 0 {
             var on: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+            // libssh made it blocking once connected.
+            NonBlockingSocket.adopt(fd)
         }
     }
 

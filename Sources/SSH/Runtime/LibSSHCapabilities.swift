@@ -34,6 +34,13 @@ package enum LibSSHCapabilities {
     /// the libssh.pc the script writes.
     package static let readsWholePackets = tg_libssh_reads_whole_packets() != 0
 
+    /// Whether libssh can use non-blocking sockets (EAGAIN is "poll again", the would-block
+    /// patch). The gateway then makes both legs' sockets non-blocking, so that a client that
+    /// stops reading cannot hold the connection's thread inside send(2). Without it (Debian
+    /// 12's libssh 0.10.6) the sockets stay blocking: there a client that stops reading
+    /// with more pending than the kernel's buffers hold stalls its own connection's thread.
+    package static let usesNonBlockingSockets = tg_libssh_tolerates_would_block() != 0
+
     /// The post-quantum key exchanges this libssh implements (empty on libssh 0.10/0.11).
     package static let postQuantumKeyExchanges: [String] = postQuantumKeyExchangeNames.filter(supportsKeyExchange)
 

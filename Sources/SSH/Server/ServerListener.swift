@@ -151,6 +151,7 @@ package final class ServerListener: @unchecked Sendable {
             Foundation.close(socket.descriptor)
             throw .listenFailed(reason)
         }
+        NonBlockingSocket.adopt(socket.descriptor)
         return ServerSession(handle: session, clientAddress: socket.address, clientPort: socket.port)
     }
 
