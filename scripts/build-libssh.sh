@@ -26,9 +26,9 @@
 #   socket-read-size.patch lets a streaming socket read up to 64 KiB at once instead of
 #   4 KiB per poll (a third less CPU per GiB); channel-data-in-place.patch buffers a
 #   channel's data straight from the packet instead of through a temporary string (one copy
-#   less per byte); socket-would-block.patch lets the gateway's sockets be non-blocking (a
-#   client that stops reading cannot hold a connection's thread in send()) and sends the
-#   next packet without a poll for POLLOUT after a complete send. Nothing else changes.
+#   less per byte); socket-would-block.patch takes EAGAIN as "not ready yet", so that the
+#   gateway's sockets can be non-blocking (a client that stops reading cannot hold a
+#   connection's thread in send()). Nothing else in libssh changes.
 # - Idempotent: the result is cached under $TRACEGATE_LIBSSH_CACHE (default .build-libssh/
 #   in the repository, ignored by git), keyed by the Debian version and the hash of this
 #   script and its patches.

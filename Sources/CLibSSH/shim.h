@@ -39,9 +39,9 @@ static inline int tg_libssh_reads_whole_packets(void) {
 #endif
 }
 
-// 1 when libssh takes EAGAIN from a socket as "not ready yet" and sends the next packet
-// at once after a complete send (scripts/libssh-patches/socket-would-block.patch), 0 on a
-// libssh for which EAGAIN breaks the connection (Debian 12's 0.10.6).
+// 1 when libssh takes EAGAIN from a socket as "not ready yet"
+// (scripts/libssh-patches/socket-would-block.patch), 0 on a libssh for which EAGAIN breaks
+// the connection (Debian 12's 0.10.6).
 static inline int tg_libssh_tolerates_would_block(void) {
 #ifdef TRACEGATE_LIBSSH_TOLERATES_WOULD_BLOCK
     return 1;

@@ -39,7 +39,7 @@ extension IntegrationSuite.OversightTests {
         // Stopped, with a few short wake-ups: each lets the gateway see the socket writable
         // and write its whole pending output, more than the socket then takes.
         kill(masterPID, SIGSTOP)
-        for _ in 1...5 {
+        for _ in 1...10 {
             try await Task.sleep(for: .milliseconds(300))
             kill(masterPID, SIGCONT)
             try await Task.sleep(for: .milliseconds(20))
@@ -63,7 +63,7 @@ extension IntegrationSuite.OversightTests {
         #expect(running() == Self.streamCount - 1, "the other sessions should still run")
     }
 
-    private static let streamCount = 24
+    private static let streamCount = 40
 
     private static func masterPID(in text: String) -> pid_t? {
         guard let range = text.range(of: "pid=") else { return nil }
