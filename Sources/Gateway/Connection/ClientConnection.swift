@@ -245,9 +245,12 @@ final class ClientConnection {
             // the client only left because it was told.
             guard endReason == nil else { return true }
             // A client quit when it said so (SSH_MSG_DISCONNECT: `ssh -J` sends it with its
-            // tunnel still open) or closed every channel before its socket; one that vanished
-            // in the middle of a stream (killed, network lost) dropped.
-            let leftTidily = bridges.isEmpty && tunnels.isEmpty && !clientAbandonedChannel
+            // tunnel still open) or left with no stream running: every channel closed, or a
+            // tunnel the gateway had closed, which it does only once the target's side ended or
+            // when it ends the tunnel itself (OpenSSH's `ssh -W` exits as soon as its forward's
+            // channel is closed, at times before its own CLOSE has left). One that vanished in
+            // the middle of a stream (killed, network lost) dropped.
+            let leftTidily = bridges.isEmpty && tunnels.allSatisfy(\.client.sentClose) && !clientAbandonedChannel
             endReason = isAuthenticated && (saidGoodbye || leftTidily) ? .clientQuit : .clientDropped
             // The client left because its target went away: that, not the client, ended it.
             if targetDropped && endReason == .clientQuit { endReason = .targetDropped }
