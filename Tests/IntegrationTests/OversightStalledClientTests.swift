@@ -6,7 +6,8 @@ extension IntegrationSuite.OversightTests {
     /// A client that stops reading in the middle of heavy output (its ssh suspended, with
     /// ControlMaster's many channels open) must not take the session out of oversight's
     /// reach: the gateway's thread for that connection must stay free to act, and a
-    /// terminated command must end on the target although the client acknowledges nothing.
+    /// terminated command must end on the target, and the session in the trail, although the
+    /// client acknowledges nothing.
     @Test func terminateEndsTheCommandOnTheTargetWhileTheClientHasStoppedReading() async throws {
         let gateway = try SharedPolicyGateway.current()
         let client = gateway.bob(on: "db-01")
@@ -15,8 +16,8 @@ extension IntegrationSuite.OversightTests {
         let master = try await client.ssh(
             "true", options: ["-o", "ControlMaster=yes", "-o", "ControlPath=\(controlPath)", "-o", "ControlPersist=120"])
         try #require(master.succeeded, "\(master)\n\(gateway.logTail)")
-        let check = try await client.ssh(options: ["-o", "ControlPath=\(controlPath)", "-O", "check"])
-        let masterPID = try #require(Self.masterPID(in: check.stderr), "\(check)")
+        let status = try await client.ssh(options: ["-o", "ControlPath=\(controlPath)", "-O", "check"])
+        let masterPID = try #require(Self.masterPID(in: status.stderr), "\(status)")
         var streams: [SpawnedProcess] = []
         defer {
             kill(masterPID, SIGCONT)
@@ -53,14 +54,21 @@ extension IntegrationSuite.OversightTests {
         let targetSideEnded = await waitFor(timeout: .seconds(10)) { running() == Self.streamCount - 1 }
         #expect(targetSideEnded, "\(running()) of \(Self.streamCount) commands still run on the target\n\(gateway.logTail)")
 
-        // Resumed, the client reads what was pending and the gateway's close: the trail says who ended it.
-        kill(masterPID, SIGCONT)
+        // The client, still stopped, never answers the close: after limits.close_grace (5 s)
+        // the session has ended anyway, in the trail and in `live`.
         let closes = try await gateway.audit.waitForRows("""
             SELECT result, json_extract(details, '$.terminated_by') FROM events
             WHERE kind = 'session.close' AND session_id = \(PolicyAuditDatabase.literal(id))
-            """)
+            """, timeout: .seconds(15))
         #expect(closes.first == ["terminated", "alice"], "\(closes)")
+        let live = try await shell(gateway, "alice").ssh("live")
+        #expect(live.succeeded && !live.stdout.contains(id), "\(live)")
         #expect(running() == Self.streamCount - 1, "the other sessions should still run")
+
+        // Resumed, the client reads what was pending and the close, and its other sessions go on.
+        kill(masterPID, SIGCONT)
+        let check = try await client.ssh(options: ["-o", "ControlPath=\(controlPath)", "-O", "check"])
+        #expect(check.succeeded, "the master connection should still be up\n\(check)\n\(gateway.logTail)")
     }
 
     private static let streamCount = 40

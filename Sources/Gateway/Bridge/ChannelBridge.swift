@@ -90,6 +90,17 @@ final class ChannelBridge {
 
     var isRelaying: Bool { upstream != nil }
 
+    /// When the gateway closed the client's channel and began to wait for its answer.
+    private var closingSince: ContinuousClock.Instant?
+
+    /// A client that has not answered the close within `grace` (stopped, or no longer
+    /// reading) does not keep the session running in `live` and open in the trail: the
+    /// session ends here, and libssh keeps the channel until the client's close arrives.
+    func stopWaitingForClose(after grace: Duration, now: ContinuousClock.Instant) {
+        guard case .closing = state, let closingSince, now - closingSince >= grace else { return }
+        state = .finished
+    }
+
     /// The recorder, the watchers' feed, the file ledger and the grant's file rules.
     private lazy var taps = SessionTaps(toTarget: toTarget, fromTarget: fromTarget, errorsFromTarget: errorsFromTarget)
     /// Its entry in the runtime's registry of running sessions.
@@ -348,6 +359,7 @@ final class ChannelBridge {
 
     private func tell(_ refusal: Refusal) {
         state = .closing
+        closingSince = .now
         // The target's side ends now, not when the client acknowledges: a client that has
         // stopped reading must not keep a terminated (or locked-out) command running there.
         upstreamChannel?.close()

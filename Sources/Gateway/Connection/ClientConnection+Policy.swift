@@ -16,6 +16,8 @@ extension ClientConnection {
             tunnel.deadline = nil
             tunnel.end()
         }
+        let grace = settings.limits.closeGrace
+        for bridge in bridges { bridge.stopWaitingForClose(after: grace, now: .now) }
         for bridge in bridges where bridge.isRelaying {
             guard let deadline = bridge.deadline else { continue }
             if now >= deadline.date {
