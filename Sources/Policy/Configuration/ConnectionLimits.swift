@@ -7,6 +7,8 @@ package struct ConnectionLimits: Hashable, Sendable {
     package var maxUnauthenticated: Int
     /// Covers TCP connect, key exchange and authentication to a target together.
     package var upstreamTimeout: Duration
+    /// How long a client may take to answer a close the gateway sent (a terminated, locked or
+    /// expired session; a draining connection) before the gateway stops waiting for it.
     package var closeGrace: Duration
     /// On SIGTERM: how long running sessions may go on (their engineers told) before the
     /// gateway closes them. Not in `init` so that adding it left every caller unchanged.
