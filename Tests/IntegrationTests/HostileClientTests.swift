@@ -92,9 +92,14 @@ extension IntegrationSuite {
                 "env: value longer than 8192 bytes", "env: variable not in env_allow", "env: more than 64 variables",
                 "pty-req: terminal size out of range (at most 65535)", "window-change: terminal size out of range (at most 65535)",
                 "subsystem: invalid subsystem name", "channel-open: unsupported channel type (unknown)",
+                "exec: sent after the client closed the channel",
             ] {
                 #expect(reasons.contains(expected), "missing request.refused \(expected) in \(reasons.sorted())")
             }
+            // An exec sent after the channel's CLOSE started nothing on the target.
+            let afterClose = try await database.query(
+                "SELECT * FROM events WHERE kind = 'session.start' AND details LIKE '%exec-after-close%'")
+            #expect(afterClose.isEmpty, "an exec after CLOSE reached the target: \(afterClose)")
             let floodConnection = refused.filter { $0["reason"] == "more than 64 variables" }
             #expect(floodConnection.count == 1, "5000 env requests must leave one event, not thousands: \(floodConnection.count)")
             let malformed = try await database.query(

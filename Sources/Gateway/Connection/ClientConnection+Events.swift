@@ -72,6 +72,11 @@ extension ClientConnection: ServerSessionDelegate {
             guard phase.isAuthorized, let bridge = bridges.first(where: { $0.client === channel }) else {
                 return outOfPhase("channel request")
             }
+            // Nothing may follow a channel's CLOSE (RFC 4254 5.3); an exec taken from a closed
+            // channel would run on the target with no one to read it.
+            guard !channel.receivedClose else {
+                return refuseRequest(request.wireName, reason: "sent after the client closed the channel", on: bridge)
+            }
             return handle(request, on: bridge)
         }
     }

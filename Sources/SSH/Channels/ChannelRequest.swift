@@ -38,3 +38,20 @@ package enum ChannelRequest: Sendable, Equatable {
     case agentForwarding
     case x11Forwarding
 }
+
+extension ChannelRequest {
+    /// The request's name on the wire (RFC 4254 6), as the trail names a refused one.
+    package var wireName: String {
+        switch self {
+        case .pty: "pty-req"
+        case .environment: "env"
+        case .shell: "shell"
+        case .exec: "exec"
+        case .subsystem: "subsystem"
+        case .windowChange: "window-change"
+        case .signal: "signal"
+        case .agentForwarding: "auth-agent-req@openssh.com"
+        case .x11Forwarding: "x11-req"
+        }
+    }
+}
