@@ -24,15 +24,9 @@ extension IntegrationSuite {
             let fixture = try SharedGateway.current()
             let client = fixture.alice(on: "web-01")
             let workspace = try TemporaryDirectory(prefix: "tracegate-chlimit")
-            let controlPath = workspace.file("cm")
-            let master = try await client.ssh(
-                "true", options: ["-o", "ControlMaster=yes", "-o", "ControlPath=\(controlPath)", "-o", "ControlPersist=30"])
-            try #require(master.succeeded, "\(master)\n\(fixture.gatewayLogTail)")
-            defer {
-                _ = try? ProcessRunner(environment: OpenSSHClient.environment()).spawn(
-                    "ssh", ["-F", client.configPath, "-o", "ControlPath=\(controlPath)", "-O", "exit", client.alias])
-            }
-            let viaMaster = ["-o", "ControlMaster=no", "-o", "ControlPath=\(controlPath)"]
+            let master = try await client.startControlMaster(at: workspace.file("cm"), persist: .seconds(30))
+            defer { master.exit() }
+            let viaMaster = master.clientOptions
             let before = sessionsStarted(fixture)
             let holders = try (0..<2).map { _ in try client.spawnSSH("sleep 4", options: viaMaster) }
             defer { for holder in holders { holder.terminate() } }

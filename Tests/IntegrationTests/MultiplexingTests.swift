@@ -10,24 +10,13 @@ extension IntegrationSuite {
             let fixture = try SharedGateway.current()
             let client = fixture.alice(on: "web-01")
             let workspace = try TemporaryDirectory(prefix: "tracegate-mux")
-            let controlPath = workspace.file("cm")
-
-            let master = try await client.ssh(
-                "true",
-                options: ["-o", "ControlMaster=yes", "-o", "ControlPath=\(controlPath)", "-o", "ControlPersist=30"]
-            )
-            try #require(master.succeeded, "\(master)\n\(fixture.gatewayLogTail)")
-            defer {
-                // Ends the backgrounded master; ControlPersist would end it in 30 s anyway.
-                _ = try? ProcessRunner(environment: OpenSSHClient.environment()).spawn(
-                    "ssh", ["-F", client.configPath, "-o", "ControlPath=\(controlPath)", "-O", "exit", client.alias]
-                )
-            }
+            let master = try await client.startControlMaster(at: workspace.file("cm"), persist: .seconds(30))
+            defer { master.exit() }
 
             // A port where nothing listens: a client that failed to use the master and
             // opened its own connection would fail instead of passing unnoticed.
             let unusedPort = try LoopbackPort.free()
-            let viaMaster = ["-o", "ControlMaster=no", "-o", "ControlPath=\(controlPath)", "-o", "Port=\(unusedPort)"]
+            let viaMaster = master.clientOptions + ["-o", "Port=\(unusedPort)"]
             let remote = try workspace.subdirectory("remote")
             let payload = workspace.file("payload.bin")
             try RandomFile.write(payload, byteCount: 1 << 20)
@@ -52,7 +41,7 @@ extension IntegrationSuite {
             #expect(sftpResult.succeeded, "\(sftpResult)\n\(fixture.gatewayLogTail)")
             #expect(try await FileDigest.sha256(remote + "/payload.bin") == (try await FileDigest.sha256(payload)))
 
-            let check = try await client.ssh(options: ["-o", "ControlPath=\(controlPath)", "-O", "check"])
+            let check = try await master.check()
             #expect(check.succeeded, "the master connection should still be up\n\(check)")
         }
     }

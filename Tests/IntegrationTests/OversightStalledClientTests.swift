@@ -12,12 +12,8 @@ extension IntegrationSuite.OversightTests {
         let gateway = try SharedPolicyGateway.current()
         let client = gateway.bob(on: "db-01")
         let workspace = try TemporaryDirectory(prefix: "tracegate-stalled")
-        let controlPath = workspace.file("cm")
-        let master = try await client.ssh(
-            "true", options: ["-o", "ControlMaster=yes", "-o", "ControlPath=\(controlPath)", "-o", "ControlPersist=120"])
-        try #require(master.succeeded, "\(master)\n\(gateway.logTail)")
-        let status = try await client.ssh(options: ["-o", "ControlPath=\(controlPath)", "-O", "check"])
-        let masterPID = try #require(Self.masterPID(in: status.stderr), "\(status)")
+        let master = try await client.startControlMaster(at: workspace.file("cm"), persist: .seconds(120))
+        let masterPID = try await master.processID()
         var streams: [SpawnedProcess] = []
         defer {
             kill(masterPID, SIGCONT)
@@ -27,7 +23,7 @@ extension IntegrationSuite.OversightTests {
 
         // Together the channels' windows (2 MiB each) hold more than the kernel's socket
         // buffers on both ends, so the gateway has output pending that the client never takes.
-        let viaMaster = ["-o", "ControlMaster=no", "-o", "ControlPath=\(controlPath)"]
+        let viaMaster = master.clientOptions
         let pidFiles = (1...Self.streamCount).map { workspace.file("stream-\($0).pid") }
         for file in pidFiles {
             streams.append(try client.spawnSSH("echo $$ > \(file); exec cat /dev/zero", options: viaMaster, output: .discard))
@@ -67,16 +63,11 @@ extension IntegrationSuite.OversightTests {
 
         // Resumed, the client reads what was pending and the close, and its other sessions go on.
         kill(masterPID, SIGCONT)
-        let check = try await client.ssh(options: ["-o", "ControlPath=\(controlPath)", "-O", "check"])
+        let check = try await master.check()
         #expect(check.succeeded, "the master connection should still be up\n\(check)\n\(gateway.logTail)")
     }
 
     private static let streamCount = 40
-
-    private static func masterPID(in text: String) -> pid_t? {
-        guard let range = text.range(of: "pid=") else { return nil }
-        return pid_t(text[range.upperBound...].prefix { $0.isNumber })
-    }
 
     private static func processID(in file: String) -> pid_t? {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }

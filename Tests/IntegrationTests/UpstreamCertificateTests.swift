@@ -165,15 +165,9 @@ extension IntegrationSuite {
             // first means no permit-pty, and a later terminal on that connection is refused.
             try await CertificateScene.with([.init(name: "web-01")]) { scene in
                 let client = scene.alice(on: "web-01")
-                let controlPath = scene.directory.file("cm")
-                let master = try await client.ssh(
-                    "true", options: ["-o", "ControlMaster=yes", "-o", "ControlPath=\(controlPath)", "-o", "ControlPersist=30"])
-                try #require(master.succeeded, "\(master)\n\(scene.logTail)")
-                defer {
-                    _ = try? ProcessRunner(environment: OpenSSHClient.environment()).spawn(
-                        "ssh", ["-F", client.configPath, "-o", "ControlPath=\(controlPath)", "-O", "exit", client.alias])
-                }
-                let viaMaster = ["-o", "ControlMaster=no", "-o", "ControlPath=\(controlPath)"]
+                let master = try await client.startControlMaster(at: scene.directory.file("cm"), persist: .seconds(30))
+                defer { master.exit() }
+                let viaMaster = master.clientOptions
                 let command = try await client.ssh("echo still-fine", options: viaMaster)
                 #expect(command.succeeded && command.stdout == "still-fine\n", "\(command)")
                 let terminal = try await client.ssh("echo never", options: ["-tt"] + viaMaster)

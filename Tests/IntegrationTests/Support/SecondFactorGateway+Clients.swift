@@ -35,7 +35,7 @@ extension SecondFactorGateway {
         if let code { value = code } else { value = try await authenticators.nextCode(for: user) }
         let codeFile = try scratch.write(value + "\n", to: "code")
         let log = scratch.file("prompts")
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         // The directory must outlive this call: keep it until the fixture's directory goes.
         _ = Unmanaged.passRetained(scratch)
         return Answering(codeFile: codeFile, promptLog: log, askpass: askpassPath)
