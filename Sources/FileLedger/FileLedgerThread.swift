@@ -3,7 +3,7 @@ import TapThreads
 /// The one thread that parses and hashes every session's transfers, off the relay's path
 /// (see `DrainThread`).
 package final class FileLedgerThread: Sendable {
-    package static let shared = FileLedgerThread(name: "tracegate-file-ledger")
+    package static let shared = FileLedgerThread(name: "tg-file-ledger")
 
     private let thread: DrainThread
 

@@ -4,7 +4,7 @@ import TapThreads
 /// writes and fsync must neither stall a relay thread nor sit on Swift's cooperative pool).
 package final class RecordingWriterThread: Sendable {
     /// The writer every gateway session uses.
-    package static let shared = RecordingWriterThread(name: "tracegate-recording-writer")
+    package static let shared = RecordingWriterThread(name: "tg-recorder")
 
     private let thread: DrainThread
 

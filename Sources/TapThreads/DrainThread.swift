@@ -32,6 +32,8 @@ package final class DrainThread: @unchecked Sendable {
     private let linger: TimeInterval
     private let simulatedDelay: Double
 
+    /// `name` is what `top -H` and `ps -L` show: at most 15 bytes, the longest name Linux
+    /// keeps for a thread (a longer one is dropped, not cut).
     /// `simulatedDelay` (seconds per drained session) makes the thread behave like a slow
     /// disk or a slow hash, so tests can show that a lagging tap never blocks the relay.
     package init(name: String, linger: Duration = DrainThread.defaultLinger, simulatedDelay: Double = 0) {
@@ -48,8 +50,11 @@ package final class DrainThread: @unchecked Sendable {
         ready.append(session)
         if !started {
             started = true
-            let thread = Thread { [self] in run() }
-            thread.name = name
+            let thread = Thread { [self] in
+                // Set from inside: Foundation on Linux names only the current thread.
+                Thread.current.name = name
+                run()
+            }
             thread.start()
         }
         if !lingering { condition.signal() }

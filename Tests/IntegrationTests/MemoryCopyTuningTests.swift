@@ -15,6 +15,9 @@ extension IntegrationSuite {
             let pid = try #require(fixture.gateway.pid)
             let environment = try Self.environment(of: pid)
             #expect(environment["GLIBC_TUNABLES"] == Self.setting, "\(environment["GLIBC_TUNABLES"] ?? "unset")")
+            // It keeps its name for ps, pgrep and top (an exec of /proc/self/exe made it "exe").
+            let name = try String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)
+            #expect(name == "tracegate\n", "\(name)")
             // The restarted process is the one that serves.
             let result = try await fixture.alice(on: "web-01").ssh("echo tuned")
             #expect(result.succeeded && result.stdout == "tuned\n", "\(result)\n\(fixture.gatewayLogTail)")

@@ -94,10 +94,10 @@ package final class ClusterStateFeed: Sendable {
     package func start(_ handlers: Handlers) {
         self.handlers.withLock { $0 = handlers }
         let thread = Thread { [self] in
+            Thread.current.name = "tg-cluster-feed"
             run()
             finished.signal()
         }
-        thread.name = "tracegate-cluster-state"
         thread.start()
     }
 

@@ -39,10 +39,10 @@ package final class EventShipper: Sendable {
     package func start() {
         logger.info("cluster: shipping the trail to PostgreSQL", metadata: ["tg.node": "\(node)"])
         let thread = Thread { [self] in
+            Thread.current.name = "tg-shipper"
             run()
             finished.signal()
         }
-        thread.name = "tracegate-shipper"
         thread.start()
     }
 

@@ -29,8 +29,10 @@ final class ControlSocketServer: @unchecked Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in acceptLoop() }
-        thread.name = "tracegate-control"
+        let thread = Thread { [self] in
+            Thread.current.name = "tg-control"
+            acceptLoop()
+        }
         thread.start()
     }
 
@@ -47,10 +49,10 @@ final class ControlSocketServer: @unchecked Sendable {
             guard client >= 0 else { continue }
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             let thread = Thread { [self] in
+                Thread.current.name = "tg-control-cli"
                 serve(client)
                 close(client)
             }
-            thread.name = "tracegate-control-client"
             thread.start()
         }
         close(descriptor)

@@ -63,10 +63,10 @@ final class OperationsHTTPServer: Sendable {
 
     func start() {
         let thread = Thread { [self] in
+            Thread.current.name = "tg-operations"
             serve()
             finished.signal()
         }
-        thread.name = "tracegate.operations-http"
         thread.start()
     }
 

@@ -24,6 +24,7 @@ final class RetentionSchedule: Sendable {
 
     func start() {
         let thread = Thread { [self] in
+            Thread.current.name = "tg-retention"
             var next = ContinuousClock.now + Self.firstRunDelay
             while !runtime.shutdown.isRequested {
                 if ContinuousClock.now >= next {
@@ -35,7 +36,6 @@ final class RetentionSchedule: Sendable {
             }
             finished.signal()
         }
-        thread.name = "tracegate.retention"
         thread.start()
     }
 

@@ -207,9 +207,13 @@ package final class GatewayService {
             return
         }
         let handOver = HandOver(connection)
-        let thread = Thread { handOver.connection.run() }
+        let thread = Thread {
+            // Named from inside: Foundation on Linux passes only the current thread's name
+            // to the kernel, which `top -H`, `ps -L` and profiles read.
+            Thread.current.name = "tg-connection"
+            handOver.connection.run()
+        }
         thread.stackSize = Self.connectionStackSize
-        thread.name = "tracegate-connection"
         thread.start()
     }
 

@@ -36,10 +36,20 @@ package enum MemoryCopyTuning {
         guard let value = tunables(adding: current) else { return }
         setenv("GLIBC_TUNABLES", value, 1)
         let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
-        execv("/proc/self/exe", arguments)
+        // The binary's own path, not /proc/self/exe: the kernel names a process after the file
+        // it execs, and `ps`, `pgrep tracegate` and `top` would show "exe". The link serves when
+        // the path is gone (a binary replaced under a running gateway).
+        execv(executablePath() ?? "/proc/self/exe", arguments)
         // Still here: the exec failed. Run on with glibc's default rather than not at all.
         if let current { setenv("GLIBC_TUNABLES", current, 1) } else { unsetenv("GLIBC_TUNABLES") }
         for argument in arguments { free(argument) }
         #endif
+    }
+
+    /// Where /proc/self/exe points, while that file still exists.
+    private static func executablePath() -> String? {
+        guard let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"),
+              FileManager.default.isExecutableFile(atPath: path) else { return nil }
+        return path
     }
 }
