@@ -8,7 +8,7 @@ extension IntegrationSuite {
     /// the process's name).
     @Suite(.gatewayFixture(), .timeLimit(.minutes(2)))
     struct ThreadNameTests {
-        @Test func aSessionsConnectionAndRecorderThreadsAreNamed() async throws {
+        @Test func aSessionsConnectionRecorderAndAuditThreadsAreNamed() async throws {
             let fixture = try SharedGateway.current()
             let pid = try #require(fixture.gateway.pid)
             let session = try fixture.alice(on: "web-01").spawnSSH("echo named; sleep 5", options: ["-tt"])
@@ -16,7 +16,7 @@ extension IntegrationSuite {
             var names: Set<String> = []
             let seen = await waitFor(timeout: .seconds(10)) {
                 names = Self.threadNames(of: pid)
-                return names.isSuperset(of: ["tg-connection", "tg-recorder"])
+                return names.isSuperset(of: ["tg-connection", "tg-recorder", "tg-audit-writer", "tg-audit-sync"])
             }
             #expect(seen, "threads: \(names.sorted())\n\(fixture.gatewayLogTail)")
         }

@@ -38,6 +38,7 @@ package final class AuditWriter: Sendable {
         // The thread captures the queue, the store and the syncer, never `self`, so that
         // dropping the last reference to the writer runs `deinit`, which closes it.
         let thread = Thread {
+            Thread.current.name = "tg-audit-writer"
             while let batch = queue.nextBatch() {
                 let started = threadCPUSeconds()
                 let wallStarted = ContinuousClock.now
@@ -54,7 +55,6 @@ package final class AuditWriter: Sendable {
             syncer.stop()
             stopped.leave()
         }
-        thread.name = "tracegate.audit-writer"
         thread.start()
     }
 

@@ -21,6 +21,7 @@ final class CommitSyncer: @unchecked Sendable {
     init(queue: WriterQueue, walSync: WALSync) {
         stopped.enter()
         let thread = Thread { [self] in
+            Thread.current.name = "tg-audit-sync"
             while let batches = nextBatches() {
                 let cpuStarted = threadCPUSeconds()
                 let outcome: BatchOutcome
@@ -39,7 +40,6 @@ final class CommitSyncer: @unchecked Sendable {
             }
             stopped.leave()
         }
-        thread.name = "tracegate.audit-sync"
         thread.start()
     }
 

@@ -21,11 +21,11 @@ final class WALCheckpointer: @unchecked Sendable {
         stopped.enter()
         let stopped = stopped
         let thread = Thread { [self] in
+            Thread.current.name = "tg-checkpoint"
             self.run(path: path, intervalSeconds: intervalSeconds, condition: condition)
             // Only once the connection is closed: `stop()` promises that nothing is left open.
             stopped.leave()
         }
-        thread.name = "tracegate.audit-checkpoint"
         thread.start()
     }
 
