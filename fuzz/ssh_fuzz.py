@@ -71,9 +71,9 @@ class Gateway:
         return socket.create_connection((self.host, self.port), timeout=CASE_TIMEOUT)
 
 
-def request(channel, kind, *fields, want_reply=True):
-    """A channel request built by hand, so that any name and any field can be sent.
-    Returns True when the gateway accepted it, False when it refused."""
+def send_request(channel, kind, *fields, want_reply=True):
+    """A channel request built by hand, so that any name and any field can be sent, on any
+    channel, a closed one included; an answer is awaited on `channel.event`."""
     message = Message()
     message.add_byte(cMSG_CHANNEL_REQUEST)
     message.add_int(channel.remote_chanid)
@@ -86,11 +86,17 @@ def request(channel, kind, *fields, want_reply=True):
             message.add_int(field)
         else:
             message.add_string(field)
-    if not want_reply:
-        channel.transport._send_user_message(message)
-        return None
-    channel._event_pending()
+    if want_reply:
+        channel._event_pending()
     channel.transport._send_user_message(message)
+
+
+def request(channel, kind, *fields, want_reply=True):
+    """Sends a channel request; returns True when the gateway accepted it, False when it
+    refused, None when no reply was asked for."""
+    send_request(channel, kind, *fields, want_reply=want_reply)
+    if not want_reply:
+        return None
     try:
         channel._wait_for_event()
         return True
@@ -171,14 +177,7 @@ def exec_after_close(gateway):
     try:
         channel = transport.open_session(timeout=CASE_TIMEOUT)
         channel.close()
-        channel._event_pending()
-        message = Message()
-        message.add_byte(cMSG_CHANNEL_REQUEST)
-        message.add_int(channel.remote_chanid)
-        message.add_string("exec")
-        message.add_boolean(True)
-        message.add_string("echo exec-after-close")
-        transport._send_user_message(message)
+        send_request(channel, "exec", "echo exec-after-close")
         accepted = channel.event.wait(5) and channel.event_ready
         return {"answered": not accepted, "accepted": accepted}
     finally:

@@ -25,8 +25,7 @@ package struct ControlMaster: Sendable {
 
     /// Asks the master to end (`ssh -O exit`) without waiting; ControlPersist ends it anyway.
     package func exit() {
-        _ = try? ProcessRunner(environment: OpenSSHClient.environment()).spawn(
-            "ssh", ["-F", client.configPath, "-o", "ControlPath=\(controlPath)", "-O", "exit", client.alias])
+        _ = try? client.spawnSSH(options: ["-o", "ControlPath=\(controlPath)", "-O", "exit"])
     }
 }
 
