@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-extension IntegrationSuite {
+extension WallClockSuite {
     /// Three gateway nodes sharing keys and one PostgreSQL trail, behind real HAProxy
     /// (`config/examples/haproxy.cfg` with a 500 ms check interval), with real OpenSSH clients
     /// on distinct loopback addresses: sessions spread over the nodes, each audited with the

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-extension IntegrationSuite {
+extension WallClockSuite {
     /// Penalties shared by the nodes of a cluster (issue 19, item 5): a source that keeps failing
     /// authentication on node 1 is closed at accept on node 2 too, within a second or two of its
     /// `penalty.start` on node 1, while other sources still get in; when the penalty ends both

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-extension IntegrationSuite {
+extension WallClockSuite {
     /// Second factors shared by the nodes of a cluster (issue 19, item 5): bob enrolled through
     /// node 1 is asked for his code on node 2 and accepted; the same code again on node 1 is a
     /// replay; PostgreSQL holds his secret sealed only; a reset through node 2 applies on node

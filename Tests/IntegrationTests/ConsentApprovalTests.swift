@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-extension IntegrationSuite {
+extension WallClockSuite {
     /// Four eyes across organisations: bob (provider) reaches the retailer's hosts only once a
     /// retailer member approved, from the gateway shell of another real OpenSSH client.
     /// Each test uses its own target, so that one test's approval never covers another's session.

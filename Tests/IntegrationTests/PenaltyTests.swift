@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-extension IntegrationSuite {
+extension WallClockSuite {
     /// Per-source penalties with real OpenSSH clients from different loopback addresses
     /// (`ssh -b`): a source that keeps failing authentication is closed at accept for a
     /// while, audited once; an engineer from another address never notices; exempt networks

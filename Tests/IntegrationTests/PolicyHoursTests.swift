@@ -11,7 +11,7 @@ private enum HoursWindows {
     static let closed = PolicyHours.window(startingIn: 120, lasting: 60)
 }
 
-extension IntegrationSuite {
+extension WallClockSuite {
     /// Grants bounded in time: an `hours` window decides who may start a session now, and
     /// `max_session` ends a running one, with a warning a minute before. The windows are
     /// computed from the current UTC time when the suite starts, so that now is certainly

@@ -4,7 +4,7 @@ import TestSupport
 
 /// Enrolment (only inside an operator's window, only with a right first code), reset, and
 /// secrets at rest: what the issue's acceptance asks beyond the wire.
-extension IntegrationSuite.SecondFactorTests {
+extension WallClockSuite.SecondFactorTests {
     @Test func enrolmentOutsideAWindowIsRefused() async throws {
         let gateway = try SharedSecondFactorGateway.current()
         let enrolment = try await gateway.enrol("e1")
@@ -115,7 +115,7 @@ extension IntegrationSuite.SecondFactorTests {
 
 /// Below the OpenSSH client: a hostile client (paramiko) that skips the key or swaps keys
 /// after partial success gets nowhere.
-extension IntegrationSuite.SecondFactorTests {
+extension WallClockSuite.SecondFactorTests {
     static let protocolProbe = #"""
     import json, socket, sys
     import paramiko
@@ -160,7 +160,7 @@ extension IntegrationSuite.SecondFactorTests {
 }
 
 /// A reload that starts asking for a code ends the sessions that gave none.
-extension IntegrationSuite.SecondFactorTests {
+extension WallClockSuite.SecondFactorTests {
     @Test func aReloadThatRequiresACodeEndsSessionsThatGaveNone() async throws {
         let gateway = try SharedSecondFactorGateway.current()
         let original = try String(contentsOfFile: gateway.gateway.configPath, encoding: .utf8)

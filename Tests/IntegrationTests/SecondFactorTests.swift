@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-extension IntegrationSuite {
+extension WallClockSuite {
     /// The second factor on the wire, with the real OpenSSH client answering the gateway's
     /// keyboard-interactive prompt through SSH_ASKPASS and codes from Debian's oathtool.
     @Suite(.secondFactorGateway, .timeLimit(.minutes(8)))
