@@ -73,10 +73,18 @@ swift build --build-tests --force-resolved-versions
 # wait on servers, clients and clocks), so the fuzzers' build and runs go beside them at the
 # lowest priority instead of after them: about four minutes less, and a test that wakes up
 # takes its core back at once. Their output follows the tests'.
+# In a process group of their own (setsid), so that a Ctrl-C or a failure of this script ends
+# them with it rather than leaving them running.
 fuzz_pid=
+stop_fuzzers() {
+    if [[ -n $fuzz_pid ]]; then kill -- "-$fuzz_pid" 2> /dev/null || true; fi
+}
+trap stop_fuzzers EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 if (($# == 0)); then
     fuzz_log=$(mktemp /tmp/tracegate-fuzz-run.XXXXXX)
-    nice -n 19 bash fuzz/run.sh 10 > "$fuzz_log" 2>&1 &
+    setsid --wait nice -n 19 bash fuzz/run.sh 10 > "$fuzz_log" 2>&1 &
     fuzz_pid=$!
 fi
 status=0
@@ -84,6 +92,7 @@ swift test --skip-build "$@" || status=$?
 if [[ -n $fuzz_pid ]]; then
     fuzz_status=0
     wait "$fuzz_pid" || fuzz_status=$?
+    fuzz_pid=
     cat "$fuzz_log"
     rm -f "$fuzz_log"
     if ((fuzz_status != 0)); then
