@@ -573,6 +573,9 @@ def markdown(meta, F, T, LL, load, audit, an, results, compare):
     if meta.get("build_flags"):
         L.append("- **Build flags:** `%s`" % meta["build_flags"])
     L.append("- **Parameters:** %s" % meta.get("params", "?"))
+    if meta.get("hop_core", "none").split(" ")[0] not in ("", "none"):
+        L.append("- **Layout:** the hop on a core of its own: %s. The default layout shares every core "
+                 "between the client, the hop and the target" % meta["hop_core"].split(" ", 1)[1].strip("()"))
     ld = []
     if load.get("wait"):
         ld.append(load["wait"])
