@@ -169,9 +169,11 @@ extension IntegrationSuite {
             let digest = try await FileDigest.sha256(original)
             let script = """
                 import sys, paramiko
-                port, key, user, local, remote, back = sys.argv[1:7]
+                port, key, user, local, remote, back, known_hosts = sys.argv[1:8]
                 client = paramiko.SSHClient()
-                client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+                # The gateway's key pinned, as an engineer's client should: no trust on first use.
+                client.load_host_keys(known_hosts)
+                client.set_missing_host_key_policy(paramiko.RejectPolicy())
                 client.connect("127.0.0.1", port=int(port), username=user, key_filename=key,
                                allow_agent=False, look_for_keys=False)
                 sftp = client.open_sftp()
@@ -181,10 +183,12 @@ extension IntegrationSuite {
                 client.close()
                 """
             let scriptPath = try workspace.write(script, to: "client.py")
+            let knownHosts = try workspace.write("[127.0.0.1]:\(fixture.gateway.port) \(try fixture.gateway.hostKeyLine())\n",
+                                                 to: "known_hosts")
             let (result, rows, _) = try await ledger(fixture) {
                 try await ProcessRunner().run("/usr/bin/python3", [
                     scriptPath, "\(fixture.gateway.port)", fixture.aliceKey.privateKeyPath, "\(fixture.login)@web-01",
-                    original, remote + "/p.bin", workspace.file("back.bin"),
+                    original, remote + "/p.bin", workspace.file("back.bin"), knownHosts,
                 ], timeout: .seconds(120))
             }
             try #require(result.succeeded, "\(result)\n\(fixture.gatewayLogTail)")
