@@ -1,4 +1,4 @@
-/// One file of `migrations/`, compiled in (see EmbeddedMigrations.swift).
+/// One file of `migrations/`, compiled in (Store/EmbeddedMigrations/, from scripts/generate-migrations.sh).
 package struct Migration: Sendable, Hashable {
     /// e.g. `0002_create_connections_and_sessions.sql`
     package var fileName: String
