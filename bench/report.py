@@ -573,9 +573,10 @@ def markdown(meta, F, T, LL, load, audit, an, results, compare):
     if meta.get("build_flags"):
         L.append("- **Build flags:** `%s`" % meta["build_flags"])
     L.append("- **Parameters:** %s" % meta.get("params", "?"))
-    if meta.get("hop_core", "none").split(" ")[0] not in ("", "none"):
-        L.append("- **Layout:** the hop on a core of its own: %s. The default layout shares every core "
-                 "between the client, the hop and the target" % meta["hop_core"].split(" ", 1)[1].strip("()"))
+    if meta.get("hop_core"):
+        L.append("- **Layout:** the hop on a core of its own: jump sshd and gateway on CPU %s; clients, targets "
+                 "and harness on %s. The default layout shares every core between the client, the hop and the "
+                 "target" % (meta["hop_core"], meta.get("other_cores", "?")))
     ld = []
     if load.get("wait"):
         ld.append(load["wait"])
