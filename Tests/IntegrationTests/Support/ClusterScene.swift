@@ -56,8 +56,12 @@ struct ClusterScene: Sendable {
         var local: [String] = []
         var shipped: [String] = []
         while ContinuousClock.now < deadline {
-            local = try await localChain()
+            // PostgreSQL first: it only ever receives what the local trail already holds, so a
+            // local chain read after it is never shorter, even while the gateway still writes
+            // (the last connection's closing events). Read the other way round, an event
+            // written and shipped between the two reads made the shipped chain look one longer.
             shipped = try await shippedChain()
+            local = try await localChain()
             if !local.isEmpty, shipped.count >= local.count { return (local, shipped) }
             try await Task.sleep(for: .milliseconds(100))
         }
